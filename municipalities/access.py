@@ -1,0 +1,81 @@
+"""The one way tenant views reach a municipality.
+
+``tenant_view`` resolves ``<municipality_slug>`` from the URL and the user's active membership.
+A user who is not a member gets 404 — the same answer as for a municipality that does not exist,
+so nobody can find out which municipalities use the platform. A member whose role does not allow
+the request gets 403. Reads of tenant data in views go through ``for_municipality()`` on the
+municipality this helper returns.
+"""
+
+from collections.abc import Callable, Iterable
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+
+from municipalities.models import EDITOR_ROLES, READER_ROLES, Membership, Municipality, Role
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def membership_get(*, user, municipality_slug: str) -> Membership:
+    """The user's active membership in the municipality, or 404 for anything else."""
+    if not user.is_authenticated:
+        raise Http404
+    membership = (
+        Membership.objects.active()
+        .select_related("municipality", "school")
+        .filter(user=user, municipality__slug=municipality_slug, municipality__is_active=True)
+        .first()
+    )
+    if membership is None:
+        raise Http404
+    return membership
+
+
+def tenant_view(
+    *,
+    roles: Iterable[Role] = READER_ROLES,
+    write_roles: Iterable[Role] = EDITOR_ROLES,
+) -> Callable:
+    """Decorate a view under ``/g/<municipality_slug>/``.
+
+    ``roles`` may make safe (GET/HEAD) requests; ``write_roles`` may make the others. The view
+    receives ``municipality`` instead of ``municipality_slug``; ``request.membership`` holds the
+    membership that granted access.
+    """
+    read_roles = frozenset(roles)
+    change_roles = frozenset(write_roles)
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapper(request: HttpRequest, municipality_slug: str, *args, **kwargs) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            membership = membership_get(user=request.user, municipality_slug=municipality_slug)
+            allowed = read_roles if request.method in SAFE_METHODS else change_roles
+            if membership.role not in allowed:
+                raise PermissionDenied
+            request.membership = membership
+            request.municipality = membership.municipality
+            return view(request, *args, municipality=membership.municipality, **kwargs)
+
+        wrapper.tenant_read_roles = read_roles  # used by the isolation sweep test
+        wrapper.tenant_write_roles = change_roles
+        return wrapper
+
+    return decorator
+
+
+def user_municipalities(user) -> list[Municipality]:
+    """The active municipalities in which the user has an active membership."""
+    if not user.is_authenticated:
+        return []
+    return list(
+        Municipality.objects.filter(
+            is_active=True, memberships__user=user, memberships__ended_at__isnull=True
+        )
+        .distinct()
+        .order_by("name")
+    )

@@ -1,0 +1,3 @@
+from npo_platform.celery import app as celery_app
+
+__all__ = ("celery_app",)

@@ -1,0 +1,31 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from municipalities.forms import EmailAuthenticationForm
+from municipalities.views import home
+from npo_platform.views import healthz
+
+# Every tenant page lives under /g/<municipality_slug>/; the isolation sweep test walks this list.
+tenant_patterns = [
+    path("", include("municipalities.urls")),
+    path("", include("schools.urls")),
+    path("", include("cycles.urls")),
+    path("", include("budgets.urls")),
+]
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("healthz", healthz, name="healthz"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(
+            authentication_form=EmailAuthenticationForm, redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("beheer/", admin.site.urls),
+    path("g/<slug:municipality_slug>/", include(tenant_patterns)),
+]

@@ -1,0 +1,45 @@
+import pytest
+
+from municipalities.models import Role
+from npo_platform.celery import app as celery_app
+from tests.factories import MembershipFactory, MunicipalityFactory
+
+
+@pytest.fixture(autouse=True)
+def _eager_celery():
+    """Run tasks in-process unless a test starts a real worker (see test_celery_worker)."""
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def municipality(db):
+    return MunicipalityFactory(name="Utrecht", cbs_code="GM0344", slug="utrecht")
+
+
+@pytest.fixture
+def other_municipality(db):
+    return MunicipalityFactory(name="Zwolle", cbs_code="GM0193", slug="zwolle")
+
+
+@pytest.fixture
+def member_factory(db):
+    """member_factory(municipality, role) -> a user with that membership."""
+
+    def make(municipality, role=Role.POLICY_OFFICER, **kwargs):
+        return MembershipFactory(municipality=municipality, role=role, **kwargs).user
+
+    return make
+
+
+@pytest.fixture
+def officer(municipality, member_factory):
+    return member_factory(municipality, Role.POLICY_OFFICER)
+
+
+@pytest.fixture
+def officer_client(client, officer):
+    client.force_login(officer)
+    return client

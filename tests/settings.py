@@ -1,0 +1,24 @@
+"""Test settings: the real settings with production-like defaults, plus speed-ups for tests.
+
+Everything comes from ``npo_platform.settings``; only what makes tests fast and deterministic is
+changed here. DEBUG stays off, so tests run the production code paths.
+"""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-used-anywhere-else-0123456789")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+
+from npo_platform.settings import *  # noqa: E402,F403
+from npo_platform.settings import STORAGES  # noqa: E402
+
+# Argon2 is deliberately slow; tests don't need that (a test checks production uses Argon2).
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Static files are served from the finders by the live server; no manifest needed.
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 - keeps WhiteNoise quiet
