@@ -48,7 +48,7 @@ DEMO_USERS = [
 
 
 @transaction.atomic
-def seed_municipalities() -> list[DemoLogin]:
+def seed(stdout=None) -> list[DemoLogin]:
     by_code = {}
     for code, name, province, inhabitants in DEMO_MUNICIPALITIES:
         municipality, _ = Municipality.objects.get_or_create(

@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from municipalities.demo import DEMO_PASSWORD, seed_municipalities
+from municipalities.demo import DEMO_PASSWORD, DEMO_USERS
+from npo_platform.demo import seed_all
 
 
 class Command(BaseCommand):
@@ -19,9 +20,9 @@ class Command(BaseCommand):
             raise CommandError(
                 "Demogegevens worden alleen geladen met DEBUG=true: ze bevatten openbare wachtwoorden."
             )
-        logins = seed_municipalities()
+        seed_all(self.stdout)
         self.stdout.write(self.style.SUCCESS("Demogegevens staan klaar."))
         self.stdout.write("")
         self.stdout.write(f"Demologins (wachtwoord voor allemaal: {DEMO_PASSWORD}):")
-        for login in logins:
+        for login, _memberships in DEMO_USERS:
             self.stdout.write(f"  {login.email:<28} {login.display_name} – {login.description}")

@@ -1,0 +1,16 @@
+"""Demo content for `make run`, built on the real reference data.
+
+Each app contributes a ``seed(stdout)`` function; they run in this order (lower layers first) and
+each is idempotent, so a second `make run` changes nothing.
+"""
+
+from django.utils.module_loading import import_string
+
+SEEDERS = [
+    "municipalities.demo.seed",
+]
+
+
+def seed_all(stdout) -> None:
+    for path in SEEDERS:
+        import_string(path)(stdout)
