@@ -1,6 +1,7 @@
 """School boards and school locations (vestigingen) from DUO's public files."""
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from municipalities.models import Municipality
@@ -77,3 +78,186 @@ class School(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.vestigingscode})"
+
+
+class PupilCount(models.Model):
+    """Pupils at a school location on 1 October of ``year`` (DUO teldatum).
+
+    DUO suppresses small counts as ``<5``: then ``count`` is empty and ``suppressed`` is set, so
+    totals can say how many locations they could not count.
+    """
+
+    school = models.ForeignKey(
+        School, on_delete=models.CASCADE, related_name="pupil_counts", verbose_name=_("school")
+    )
+    year = models.PositiveSmallIntegerField(_("jaar (1 oktober)"))
+    count = models.PositiveIntegerField(_("aantal leerlingen"), null=True, blank=True)
+    suppressed = models.BooleanField(
+        _("afgeschermd (<5)"), default=False, help_text=_("DUO publiceert kleine aantallen als <5.")
+    )
+
+    class Meta:
+        verbose_name = _("leerlingtelling")
+        verbose_name_plural = _("leerlingtellingen")
+        ordering = ["school", "year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "year"], name="pupilcount_one_per_school_year"
+            )
+        ]
+
+    def __str__(self) -> str:
+        shown = "<5" if self.suppressed else self.count
+        return f"{self.school_id} {self.year}: {shown}"
+
+
+class SchoolWeight(models.Model):
+    """The CBS schoolweging of a school location in one school year (published by the Inspectie)."""
+
+    school = models.ForeignKey(
+        School, on_delete=models.CASCADE, related_name="weights", verbose_name=_("school")
+    )
+    school_year = models.CharField(_("schooljaar"), max_length=9, help_text="2023-2024")
+    weight = models.DecimalField(
+        _("schoolweging"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    pupils = models.PositiveIntegerField(_("aantal leerlingen"), null=True, blank=True)
+    spread = models.DecimalField(
+        _("spreiding"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("schoolweging")
+        verbose_name_plural = _("schoolwegingen")
+        ordering = ["school", "school_year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "school_year"], name="schoolweight_one_per_school_year"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school_id} {self.school_year}: {self.weight}"
+
+
+class PartnerOrganisationQuerySet(models.QuerySet):
+    def for_municipality(self, municipality: Municipality) -> "PartnerOrganisationQuerySet":
+        return self.filter(municipality=municipality)
+
+    def active(self) -> "PartnerOrganisationQuerySet":
+        return self.filter(is_active=True)
+
+
+class PartnerOrganisation(models.Model):
+    """An organisation the municipality works with in its NPO plan (tenant-owned)."""
+
+    class Kind(models.TextChoices):
+        CHILDCARE = "childcare", _("Kinderopvang / VVE")
+        YOUTH_HEALTH = "jgz", _("Jeugdgezondheidszorg (JGZ)")
+        SWV_PO = "swv_po", _("Samenwerkingsverband passend onderwijs PO")
+        SWV_VO = "swv_vo", _("Samenwerkingsverband passend onderwijs VO")
+        LIBRARY = "library", _("Bibliotheek")
+        WELFARE = "welfare", _("Welzijn / jongerenwerk")
+        SPORT = "sport", _("Sport")
+        CULTURE = "culture", _("Cultuur")
+        ATTENDANCE = "attendance", _("Leerplicht / RMC")
+        OTHER = "other", _("Overig")
+
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.CASCADE,
+        related_name="partner_organisations",
+        verbose_name=_("gemeente"),
+    )
+    name = models.CharField(_("naam"), max_length=200)
+    kind = models.CharField(_("soort"), max_length=20, choices=Kind.choices)
+    contact_name = models.CharField(_("contactpersoon"), max_length=150, blank=True)
+    contact_email = models.EmailField(_("e-mailadres contactpersoon"), blank=True)
+    schools = models.ManyToManyField(
+        School,
+        blank=True,
+        related_name="partner_organisations",
+        verbose_name=_("scholen waarmee samengewerkt wordt"),
+    )
+    is_active = models.BooleanField(_("actief"), default=True)
+    created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
+
+    objects = PartnerOrganisationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("partnerorganisatie")
+        verbose_name_plural = _("partnerorganisaties")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "name"], name="partner_unique_name_per_municipality"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Intervention(models.Model):
+    """An intervention on the NPO-menukaart (platform-wide reference data, not tenant-owned).
+
+    Effect, evidence and cost are the EEF Teaching and Learning Toolkit ratings the menukaart
+    shows; empty where the menukaart gives none.
+    """
+
+    class Area(models.TextChoices):
+        A = "A", "A"
+        B = "B", "B"
+        C = "C", "C"
+        D = "D", "D"
+        E = "E", "E"
+        F = "F", "F"
+
+    version = models.CharField(_("versie menukaart"), max_length=40)
+    area = models.CharField(_("doelgebied"), max_length=1, choices=Area.choices)
+    area_description = models.CharField(_("omschrijving doelgebied"), max_length=200)
+    name = models.CharField(_("interventie"), max_length=200)
+    effect_months = models.SmallIntegerField(_("effect (maanden)"), null=True, blank=True)
+    evidence = models.PositiveSmallIntegerField(_("bewijskracht (0–5)"), null=True, blank=True)
+    cost = models.PositiveSmallIntegerField(_("kosten (1–5)"), null=True, blank=True)
+    source_url = models.URLField(_("bron"), blank=True)
+
+    class Meta:
+        verbose_name = _("interventie (NPO-menukaart)")
+        verbose_name_plural = _("interventies (NPO-menukaart)")
+        ordering = ["version", "area", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "name"], name="intervention_unique_per_version"
+            ),
+            models.CheckConstraint(
+                condition=Q(evidence__isnull=True) | Q(evidence__lte=5),
+                name="intervention_evidence_0_5",
+            ),
+            models.CheckConstraint(
+                condition=Q(cost__isnull=True) | (Q(cost__gte=1) & Q(cost__lte=5)),
+                name="intervention_cost_1_5",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area}. {self.name}"
+
+
+class ReferenceImport(models.Model):
+    """One reference file as last loaded: lets a repeated load skip files whose hash is unchanged."""
+
+    dataset = models.CharField(_("gegevensset"), max_length=50, unique=True)
+    file_name = models.CharField(_("bestand"), max_length=255)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    loaded_at = models.DateTimeField(_("geladen op"))
+    summary = models.JSONField(_("samenvatting"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("geladen referentiebestand")
+        verbose_name_plural = _("geladen referentiebestanden")
+        ordering = ["dataset"]
+
+    def __str__(self) -> str:
+        return f"{self.dataset}: {self.file_name}"
