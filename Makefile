@@ -40,6 +40,7 @@ migrate: $(VENV)/.base-installed
 	$(RUN_ENV) $(BIN)/python manage.py migrate --no-input -v 0
 
 demo: migrate ## Load the reference data and the demo content (idempotent)
+	$(RUN_ENV) $(BIN)/python manage.py load_reference_data
 	$(RUN_ENV) $(BIN)/python manage.py seed_demo
 
 run: demo ## Install, migrate, load demo data and serve on http://127.0.0.1:8000

@@ -1,0 +1,1 @@
+"""Importers for the public reference files (CBS, DUO, Inspectie, NPO-menukaart)."""

@@ -1,0 +1,133 @@
+"""Load every reference dataset from a folder (the shipped ``reference_data/``) in one transaction.
+
+A dataset whose files have the same SHA-256 as at its last successful load is skipped, so a
+second ``make run`` takes a moment and says so. ``force`` compares everything again.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from tqdm import tqdm
+
+from schools.importers import datasets
+from schools.importers.base import ReferenceDataError, Summary, files_sha256
+from schools.models import ReferenceImport
+
+# Bump when an importer changes how it maps files to rows: the next load then re-compares.
+IMPORTER_VERSION = "1"
+
+DEFAULT_DIRECTORY = Path(settings.BASE_DIR) / "reference_data"
+DEFAULT_FILES = {
+    "municipalities": "cbs-gemeenten-2023.csv",
+    "inhabitants": "gemeenten-inwoners.csv",
+    "bo": "duo-vestigingen-bo.csv",
+    "vo": "duo-vestigingen-vo.csv",
+    "history": "duo-leerlingen-po-historisch.csv",
+    "weights": "inspectie-schoolweging.csv",
+    "menukaart": "npo-menukaart.csv",
+}
+
+
+@dataclass(frozen=True)
+class Step:
+    dataset: str
+    label: str
+    files: tuple[str, ...]
+    run: Callable[..., list[Summary]]
+
+
+def _municipalities(paths, progress):
+    return [
+        datasets.load_municipalities(
+            cbs_path=paths["municipalities"], inhabitants_path=paths["inhabitants"]
+        )
+    ]
+
+
+def _schools(paths, progress):
+    return list(
+        datasets.load_schools(
+            bo_path=paths["bo"], vo_path=paths["vo"], history_path=paths["history"]
+        )
+    )
+
+
+def _pupils(paths, progress):
+    return [datasets.load_pupil_counts(history_path=paths["history"], progress=progress)]
+
+
+def _weights(paths, progress):
+    return [datasets.load_school_weights(weights_path=paths["weights"])]
+
+
+def _menukaart(paths, progress):
+    return [datasets.load_interventions(menukaart_path=paths["menukaart"])]
+
+
+# Lower layers first: schools need municipalities, pupil counts and weights need schools.
+STEPS = [
+    Step("municipalities", _("Gemeenten"), ("municipalities", "inhabitants"), _municipalities),
+    Step("schools", _("Schoolbesturen en -vestigingen"), ("bo", "vo", "history"), _schools),
+    Step("pupil_counts", _("Leerlingaantallen"), ("history",), _pupils),
+    Step("school_weights", _("Schoolwegingen"), ("weights",), _weights),
+    Step("interventions", _("NPO-menukaart"), ("menukaart",), _menukaart),
+]
+DATASETS = [step.dataset for step in STEPS]
+
+
+def resolve_paths(directory: Path | None = None, overrides: dict | None = None) -> dict[str, Path]:
+    directory = Path(directory or DEFAULT_DIRECTORY)
+    paths = {key: directory / name for key, name in DEFAULT_FILES.items()}
+    paths.update({k: Path(v) for k, v in (overrides or {}).items() if v})
+    return paths
+
+
+def reference_data_load(
+    *,
+    directory: Path | None = None,
+    files: dict | None = None,
+    only: list[str] | None = None,
+    force: bool = False,
+    progress_file=None,
+) -> list[Summary]:
+    """Load the reference datasets; all or nothing. Raises ReferenceDataError (Dutch)."""
+    paths = resolve_paths(directory, files)
+    steps = [s for s in STEPS if not only or s.dataset in only]
+    for step in steps:
+        for key in step.files:
+            if not paths[key].is_file():
+                raise ReferenceDataError(f"{paths[key]}: bestand niet gevonden.")
+    summaries: list[Summary] = []
+    done = {r.dataset: r for r in ReferenceImport.objects.filter(dataset__in=DATASETS)}
+    bar = tqdm(
+        total=len(steps), desc="Referentiegegevens", unit="stap", file=progress_file, disable=None
+    )
+    with transaction.atomic():
+        for step in steps:
+            bar.set_postfix_str(step.dataset)
+            step_paths = [paths[key] for key in step.files]
+            sha = files_sha256(step_paths, salt=IMPORTER_VERSION)
+            previous = done.get(step.dataset)
+            if previous and previous.sha256 == sha and not force:
+                summaries.append(Summary(str(step.label), skipped=True))
+                bar.update(1)
+                continue
+            step_summaries = step.run(paths, None)
+            summaries.extend(step_summaries)
+            ReferenceImport.objects.update_or_create(
+                dataset=step.dataset,
+                defaults={
+                    "file_name": ", ".join(p.name for p in step_paths),
+                    "sha256": sha,
+                    "loaded_at": timezone.now(),
+                    "summary": {s.dataset: s.as_dict() for s in step_summaries},
+                },
+            )
+            bar.update(1)
+    bar.close()
+    return summaries
