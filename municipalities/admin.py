@@ -1,8 +1,9 @@
+from auditlog.admin import LogEntryAdmin
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from municipalities.models import Membership, Municipality, User
+from municipalities.models import AuditLogEntry, Invitation, Membership, Municipality, User
 
 
 class MembershipInline(admin.TabularInline):
@@ -51,3 +52,54 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "municipality__name"]
     autocomplete_fields = ["user", "municipality", "school"]
     list_select_related = ["user", "municipality", "school"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = [
+        "email",
+        "municipality",
+        "role",
+        "created_at",
+        "expires_at",
+        "accepted_at",
+        "revoked_at",
+    ]
+    list_filter = ["role", "municipality"]
+    search_fields = ["email", "municipality__name"]
+    list_select_related = ["municipality"]
+    # Invitations are made on the Team page (the token exists only in the e-mail).
+    readonly_fields = [f.name for f in Invitation._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+# django-auditlog registers its admin for AUDITLOG_LOGENTRY_MODEL; replace it with one that can
+# filter per municipality and per event (failed logins have no municipality).
+if admin.site.is_registered(AuditLogEntry):
+    admin.site.unregister(AuditLogEntry)
+
+
+@admin.register(AuditLogEntry)
+class AuditLogEntryAdmin(LogEntryAdmin):
+    list_display = [
+        "created",
+        "municipality",
+        "resource_url",
+        "action",
+        "event",
+        "msg_short",
+        "user_url",
+    ]
+    list_filter = ["municipality", "event", "action", "content_type"]
+    list_select_related = ["content_type", "actor", "municipality"]
+    search_fields = ["object_repr", "actor__email", "actor_email", "remote_addr"]
+    fieldsets = [
+        (None, {"fields": ["created", "municipality", "event", "user_url", "resource_url", "cid"]}),
+        (_("Wijzigingen"), {"fields": ["action", "msg"]}),
+    ]
+    readonly_fields = [*LogEntryAdmin.readonly_fields, "municipality", "event", "cid"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False

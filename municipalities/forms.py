@@ -1,6 +1,11 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
+
+from municipalities.models import Municipality, Role
+from municipalities.selectors import audit_actors, audit_content_types
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -19,3 +24,98 @@ class EmailAuthenticationForm(AuthenticationForm):
         ),
         "inactive": _("Dit account is niet actief. Neem contact op met je gemeente."),
     }
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(
+        label=_("E-mailadres"),
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+    role = forms.ChoiceField(label=_("Rol"), choices=[("", "---------"), *Role.choices])
+    school = forms.ModelChoiceField(
+        label=_("School"),
+        required=False,
+        queryset=None,
+        help_text=_("Alleen bij de rol school: de schoolvestiging waarvoor deze persoon werkt."),
+    )
+
+    def __init__(self, *args, municipality: Municipality, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The School model lives in a higher app; reach it through the registry, not an import.
+        school_model = apps.get_model("schools", "School")
+        self.fields["school"].queryset = (
+            school_model.objects.for_municipality(municipality).active().order_by("name")
+        )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("role") == Role.SCHOOL and not data.get("school"):
+            self.add_error("school", _("Kies de school van deze gebruiker."))
+        elif data.get("role") and data.get("role") != Role.SCHOOL and data.get("school"):
+            self.add_error("school", _("Een school hoort alleen bij de rol school."))
+        return data
+
+
+class InvitationAcceptForm(SetPasswordForm):
+    """A new account: a name and a password (checked by AUTH_PASSWORD_VALIDATORS)."""
+
+    display_name = forms.CharField(
+        label=_("Je naam"),
+        max_length=150,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    field_order = ["display_name", "new_password1", "new_password2"]
+
+    def __init__(self, *args, email: str, **kwargs):
+        # An unsaved user, so the similarity validator can compare with the e-mail address.
+        super().__init__(get_user_model()(email=email), *args, **kwargs)
+
+
+class ActivityFilterForm(forms.Form):
+    ACTION_CHOICES = [
+        ("", _("Alle acties")),
+        ("create", _("Aangemaakt")),
+        ("update", _("Gewijzigd")),
+        ("delete", _("Verwijderd")),
+        ("login", _("Ingelogd")),
+    ]
+
+    actor = forms.ModelChoiceField(
+        label=_("Wie"), queryset=None, required=False, empty_label=_("Iedereen")
+    )
+    kind = forms.TypedChoiceField(label=_("Soort gegeven"), required=False, coerce=int)
+    action = forms.ChoiceField(label=_("Actie"), choices=ACTION_CHOICES, required=False)
+    date_from = forms.DateField(
+        label=_("Vanaf"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("Tot en met"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, municipality: Municipality, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["actor"].queryset = audit_actors(municipality=municipality)
+        self.content_types = {ct.pk: ct for ct in audit_content_types()}
+        self.fields["kind"].choices = [("", _("Alle soorten"))] + [
+            (pk, str(ct.model_class()._meta.verbose_name).capitalize())
+            for pk, ct in self.content_types.items()
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            self.add_error("date_to", _("Deze datum ligt vóór de begindatum."))
+        return data
+
+    def filters(self) -> dict:
+        if not self.is_valid():
+            return {}
+        kind = self.cleaned_data.get("kind")
+        return {
+            "actor": self.cleaned_data.get("actor"),
+            "content_type": self.content_types.get(kind) if kind else None,
+            "action": self.cleaned_data.get("action") or "",
+            "date_from": self.cleaned_data.get("date_from"),
+            "date_to": self.cleaned_data.get("date_to"),
+        }

@@ -4,6 +4,7 @@ This app is the bottom layer: it imports none of the other apps. The school a sc
 membership is bound to is referenced by a string foreign key.
 """
 
+from auditlog.models import AbstractLogEntry, LogEntryManager
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
@@ -168,3 +169,177 @@ class Membership(models.Model):
     @property
     def can_read_all(self) -> bool:
         return self.role in READER_ROLES
+
+
+class InvitationQuerySet(models.QuerySet):
+    def for_municipality(self, municipality: Municipality) -> "InvitationQuerySet":
+        return self.filter(municipality=municipality)
+
+    def open(self) -> "InvitationQuerySet":
+        """Neither accepted nor revoked (it may have expired)."""
+        return self.filter(accepted_at__isnull=True, revoked_at__isnull=True)
+
+    def pending(self) -> "InvitationQuerySet":
+        """Open and not yet expired: the link still works."""
+        return self.open().filter(expires_at__gt=timezone.now())
+
+
+class Invitation(models.Model):
+    """An e-mail invitation to join a municipality with a role.
+
+    Only a SHA-256 hash of the one-time token is stored; the token itself exists only in the
+    e-mail. The link works once, until ``expires_at``, and not after it has been revoked.
+    """
+
+    # The token hash is a secret: it never goes into the audit trail.
+    AUDIT_EXCLUDE_FIELDS = ("token_hash",)
+
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.CASCADE,
+        related_name="invitations",
+        verbose_name=_("gemeente"),
+    )
+    email = models.EmailField(_("e-mailadres"))
+    role = models.CharField(_("rol"), max_length=20, choices=Role.choices)
+    school = models.ForeignKey(
+        "schools.School",
+        verbose_name=_("school"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uitgenodigd door"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("verstuurd op"), default=timezone.now)
+    expires_at = models.DateTimeField(_("geldig tot"))
+    accepted_at = models.DateTimeField(_("geaccepteerd op"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("geaccepteerd door"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    revoked_at = models.DateTimeField(_("ingetrokken op"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ingetrokken door"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("uitnodiging")
+        verbose_name_plural = _("uitnodigingen")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "email"],
+                condition=Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="invitation_one_open_per_email_and_municipality",
+            ),
+            models.CheckConstraint(
+                condition=(Q(role="school") & Q(school__isnull=False))
+                | (~Q(role="school") & Q(school__isnull=True)),
+                name="invitation_school_iff_school_role",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} – {self.municipality} ({self.get_role_display()})"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+    @property
+    def is_usable(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None and not self.is_expired
+
+
+class AuditLogEntryQuerySet(models.QuerySet):
+    def for_municipality(self, municipality: Municipality) -> "AuditLogEntryQuerySet":
+        return self.filter(municipality=municipality)
+
+    def update(self, **kwargs):
+        raise TypeError("The audit trail is append-only.")
+
+    def delete(self):
+        raise TypeError("The audit trail is append-only.")
+
+
+class AuditLogEntryManager(LogEntryManager.from_queryset(AuditLogEntryQuerySet)):
+    def log_create(self, instance, force_log: bool = False, **kwargs):
+        # Scope every automatic entry to the tenant the changed object belongs to.
+        kwargs.setdefault("municipality_id", audit_municipality_id(instance))
+        return super().log_create(instance, force_log=force_log, **kwargs)
+
+    def log_m2m_changes(self, changed_queryset, instance, operation, field_name, **kwargs):
+        kwargs.setdefault("municipality_id", audit_municipality_id(instance))
+        return super().log_m2m_changes(changed_queryset, instance, operation, field_name, **kwargs)
+
+
+def audit_municipality_id(instance) -> int | None:
+    """The municipality an audited object belongs to (None for platform-level objects)."""
+    if isinstance(instance, Municipality):
+        return instance.pk
+    return getattr(instance, "municipality_id", None)
+
+
+class AuditLogEntry(AbstractLogEntry):
+    """django-auditlog's log entry plus the tenant it belongs to and a named event.
+
+    Used as ``AUDITLOG_LOGENTRY_MODEL``: auditlog's signal handlers write these rows for every
+    registered model (see ``municipalities/audit.py``). Append-only: rows cannot be changed or
+    deleted through the ORM.
+    """
+
+    class Event(models.TextChoices):
+        LOGIN = "login", _("ingelogd")
+        LOGIN_FAILED = "login_failed", _("mislukte inlogpoging")
+        INVITATION_SENT = "invitation_sent", _("uitnodiging verstuurd")
+        INVITATION_ACCEPTED = "invitation_accepted", _("uitnodiging geaccepteerd")
+        INVITATION_REVOKED = "invitation_revoked", _("uitnodiging ingetrokken")
+        MEMBERSHIP_ENDED = "membership_ended", _("lidmaatschap beëindigd")
+        PHASE_CHANGED = "phase_changed", _("fase gewijzigd")
+
+    # No database constraint: the trail must outlive the municipality row it points to.
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("gemeente"),
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    event = models.CharField(_("gebeurtenis"), max_length=30, choices=Event.choices, blank=True)
+
+    objects = AuditLogEntryManager()
+
+    class Meta(AbstractLogEntry.Meta):
+        verbose_name = _("activiteit")
+        verbose_name_plural = _("activiteitenlog")
+        indexes = [models.Index(fields=["municipality", "-timestamp"])]
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise TypeError("The audit trail is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("The audit trail is append-only.")

@@ -7,4 +7,17 @@ app_name = "municipalities"
 # Mounted under /g/<municipality_slug>/ by npo_platform.urls.
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("team/", views.team, name="team"),
+    path("team/uitnodigen/", views.team_invite, name="team_invite"),
+    path(
+        "team/uitnodigingen/<int:invitation_pk>/intrekken/",
+        views.team_invitation_revoke,
+        name="team_invitation_revoke",
+    ),
+    path(
+        "team/leden/<int:membership_pk>/beeindigen/",
+        views.team_membership_end,
+        name="team_membership_end",
+    ),
+    path("activiteiten/", views.activity_log, name="activity_log"),
 ]

@@ -1,11 +1,37 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from municipalities.access import tenant_view
-from municipalities.models import READER_ROLES, Municipality, Role
-from municipalities.selectors import memberships_of_user, municipality_members
+from municipalities.forms import ActivityFilterForm, InvitationAcceptForm, InvitationForm
+from municipalities.models import EDITOR_ROLES, READER_ROLES, Municipality, Role
+from municipalities.selectors import (
+    audit_changes,
+    audit_entries,
+    invitation_by_token,
+    invitation_get,
+    invitations_open,
+    membership_get,
+    memberships_of_user,
+    municipality_members,
+)
+from municipalities.services import (
+    invitation_accept as invitation_accept_service,
+)
+from municipalities.services import (
+    invitation_create,
+    invitation_revoke,
+    membership_end,
+)
+
+AUDIT_PAGE_SIZE = 50
 
 
 @require_GET
@@ -27,3 +53,185 @@ def dashboard(request: HttpRequest, municipality: Municipality) -> HttpResponse:
     if request.membership.can_read_all:
         context["members"] = municipality_members(municipality=municipality)
     return render(request, "municipalities/dashboard.html", context)
+
+
+# --- Team: members and invitations ---------------------------------------------------------------
+
+
+def _team_render(request, municipality, form=None, status=200) -> HttpResponse:
+    can_edit = request.membership.can_edit
+    if can_edit and form is None:
+        form = InvitationForm(municipality=municipality)
+    context = {
+        "municipality": municipality,
+        "members": municipality_members(municipality=municipality),
+        "invitations": invitations_open(municipality=municipality),
+        "form": form if can_edit else None,
+        "can_edit": can_edit,
+        "valid_days": settings.INVITATION_VALID_DAYS,
+    }
+    return render(request, "municipalities/team.html", context, status=status)
+
+
+@tenant_view()
+@require_GET
+def team(request: HttpRequest, municipality: Municipality) -> HttpResponse:
+    """Members and open invitations; editors also get the invite form and the buttons."""
+    return _team_render(request, municipality)
+
+
+@tenant_view(roles=EDITOR_ROLES)
+@require_POST
+def team_invite(request: HttpRequest, municipality: Municipality) -> HttpResponse:
+    form = InvitationForm(request.POST, municipality=municipality)
+    if form.is_valid():
+        try:
+            invitation_create(
+                municipality=municipality,
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
+                school=form.cleaned_data["school"],
+                invited_by=request.user,
+                site_url=request.build_absolute_uri("/"),
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(
+                request,
+                _("Uitnodiging verstuurd naar %(email)s.") % {"email": form.cleaned_data["email"]},
+            )
+            return redirect("municipalities:team", municipality_slug=municipality.slug)
+    return _team_render(request, municipality, form=form, status=400)
+
+
+@tenant_view(roles=EDITOR_ROLES)
+@require_POST
+def team_invitation_revoke(
+    request: HttpRequest, municipality: Municipality, invitation_pk: int
+) -> HttpResponse:
+    invitation = invitation_get(municipality=municipality, pk=invitation_pk)
+    try:
+        invitation_revoke(invitation=invitation, revoked_by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("De uitnodiging voor %(email)s is ingetrokken.") % {"email": invitation.email},
+        )
+    return redirect("municipalities:team", municipality_slug=municipality.slug)
+
+
+@tenant_view(roles=EDITOR_ROLES)
+@require_POST
+def team_membership_end(
+    request: HttpRequest, municipality: Municipality, membership_pk: int
+) -> HttpResponse:
+    membership = membership_get(municipality=municipality, pk=membership_pk)
+    try:
+        membership_end(membership=membership, ended_by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("%(user)s heeft geen toegang meer tot %(municipality)s.")
+            % {"user": membership.user, "municipality": municipality.name},
+        )
+    return redirect("municipalities:team", municipality_slug=municipality.slug)
+
+
+# --- Activiteitenlog -------------------------------------------------------------------------------
+
+
+@tenant_view(roles=EDITOR_ROLES)
+@require_GET
+def activity_log(request: HttpRequest, municipality: Municipality) -> HttpResponse:
+    form = ActivityFilterForm(request.GET or None, municipality=municipality)
+    entries = audit_entries(municipality=municipality, **form.filters())
+    page = Paginator(entries, AUDIT_PAGE_SIZE).get_page(request.GET.get("pagina"))
+    rows = list(page.object_list)
+    changes = audit_changes(rows)
+    query = request.GET.copy()
+    query.pop("pagina", None)
+    context = {
+        "municipality": municipality,
+        "form": form,
+        "page": page,
+        "rows": [(entry, _kind_label(entry), changes[entry.pk]) for entry in rows],
+        "query": query.urlencode(),
+    }
+    return render(request, "municipalities/activity_log.html", context)
+
+
+def _kind_label(entry) -> str:
+    model = entry.content_type.model_class()
+    return str(model._meta.verbose_name).capitalize() if model else entry.content_type.model
+
+
+# --- Accepting an invitation (no membership yet, so not a tenant view) -----------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = invitation_by_token(token=token)
+    if invitation is None:
+        return render(
+            request, "municipalities/invitation_invalid.html", {"reason": "unknown"}, status=404
+        )
+    if not invitation.is_usable:
+        if invitation.accepted_at:
+            reason = "used"
+        elif invitation.revoked_at:
+            reason = "revoked"
+        else:
+            reason = "expired"
+        return render(
+            request,
+            "municipalities/invitation_invalid.html",
+            {"reason": reason, "invitation": invitation},
+            status=410,
+        )
+    account = get_user_model().objects.filter(email__iexact=invitation.email).first()
+    context = {"invitation": invitation, "token": token}
+    page = "municipalities/invitation_accept.html"
+    if request.user.is_authenticated and (account is None or account.pk != request.user.pk):
+        # Logged in as someone else: the invitation is for another address.
+        return render(request, page, {**context, "step": "other_user"}, status=403)
+    if account is not None:
+        if not request.user.is_authenticated:
+            return render(request, page, {**context, "step": "login"})
+        if request.method == "POST":
+            return _accepted(request, invitation, user=request.user)
+        return render(request, page, {**context, "step": "confirm"})
+
+    form = InvitationAcceptForm(request.POST or None, email=invitation.email)
+    if request.method == "POST" and form.is_valid():
+        return _accepted(
+            request,
+            invitation,
+            password=form.cleaned_data["new_password1"],
+            display_name=form.cleaned_data["display_name"],
+        )
+    status = 400 if form.errors else 200
+    return render(request, page, {**context, "step": "new_account", "form": form}, status=status)
+
+
+def _accepted(request, invitation, **kwargs) -> HttpResponse:
+    try:
+        user = invitation_accept_service(invitation=invitation, **kwargs)
+    except ValidationError as error:
+        return render(
+            request,
+            "municipalities/invitation_invalid.html",
+            {"reason": "error", "message": " ".join(error.messages)},
+            status=410,
+        )
+    if not request.user.is_authenticated:
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    messages.success(
+        request, _("Welkom bij %(municipality)s.") % {"municipality": invitation.municipality.name}
+    )
+    return redirect("municipalities:dashboard", municipality_slug=invitation.municipality.slug)

@@ -260,3 +260,8 @@ LOGGING = {
 
 # --- Product settings -------------------------------------------------------------------------
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 7)
+
+# --- Audit trail (django-auditlog) -------------------------------------------------------------
+# auditlog's log entry with a municipality column so each tenant's log can be filtered;
+# every model with a `municipality` foreign key is registered in municipalities/audit.py.
+AUDITLOG_LOGENTRY_MODEL = "municipalities.AuditLogEntry"

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from municipalities.forms import EmailAuthenticationForm
-from municipalities.views import home
+from municipalities.views import home, invitation_accept
 from npo_platform.views import healthz
 
 # Every tenant page lives under /g/<municipality_slug>/; the isolation sweep test walks this list.
@@ -25,6 +25,7 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("uitnodiging/<str:token>/", invitation_accept, name="invitation_accept"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("beheer/", admin.site.urls),
     path("g/<slug:municipality_slug>/", include(tenant_patterns)),

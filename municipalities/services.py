@@ -1,0 +1,164 @@
+"""Writes for tenancy: invitations and memberships. Keyword-only arguments, named <thing>_<verb>."""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from municipalities.audit import audit_context
+from municipalities.models import AuditLogEntry, Invitation, Membership, Municipality, Role
+
+Event = AuditLogEntry.Event
+
+
+def invitation_token_hash(token: str) -> str:
+    """Only this hash is stored: a database leak does not reveal working links."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _invitation_mail_send(*, invitation_id: int, link: str) -> None:
+    invitation = Invitation.objects.select_related("municipality", "invited_by", "school").get(
+        pk=invitation_id
+    )
+    context = {
+        "invitation": invitation,
+        "link": link,
+        "existing_user": get_user_model().objects.filter(email__iexact=invitation.email).exists(),
+        "valid_days": settings.INVITATION_VALID_DAYS,
+    }
+    subject = render_to_string("municipalities/email/invitation_subject.txt", context).strip()
+    body = render_to_string("municipalities/email/invitation_body.txt", context)
+    send_mail(subject, body, None, [invitation.email])
+
+
+def invitation_create(
+    *,
+    municipality: Municipality,
+    email: str,
+    role: str,
+    invited_by,
+    site_url: str,
+    school=None,
+) -> tuple[Invitation, str]:
+    """Invite ``email`` to ``municipality``; returns the invitation and the one-time token.
+
+    An open invitation for the same address is revoked first (inviting again re-sends the
+    link). The e-mail goes out once the transaction has committed.
+    """
+    email = email.strip().lower()
+    if role not in Role.values:
+        raise ValidationError({"role": _("Kies een rol.")})
+    if role == Role.SCHOOL:
+        if school is None:
+            raise ValidationError({"school": _("Kies de school van deze gebruiker.")})
+        if school.municipality_id != municipality.pk:
+            raise ValidationError({"school": _("Deze school hoort niet bij deze gemeente.")})
+    else:
+        school = None
+    if (
+        Membership.objects.for_municipality(municipality)
+        .active()
+        .filter(user__email__iexact=email)
+        .exists()
+    ):
+        raise ValidationError({"email": _("Deze persoon heeft al toegang tot deze gemeente.")})
+
+    token = secrets.token_urlsafe(32)
+    now = timezone.now()
+    with transaction.atomic(), audit_context(event=Event.INVITATION_SENT, actor=invited_by):
+        for previous in (
+            Invitation.objects.for_municipality(municipality).open().filter(email=email)
+        ):
+            previous.revoked_at = now
+            previous.revoked_by = invited_by
+            previous.save(update_fields=["revoked_at", "revoked_by"])
+        invitation = Invitation.objects.create(
+            municipality=municipality,
+            email=email,
+            role=role,
+            school=school,
+            token_hash=invitation_token_hash(token),
+            invited_by=invited_by,
+            created_at=now,
+            expires_at=now + timedelta(days=settings.INVITATION_VALID_DAYS),
+        )
+        link = site_url.rstrip("/") + reverse("invitation_accept", args=[token])
+        transaction.on_commit(lambda: _invitation_mail_send(invitation_id=invitation.pk, link=link))
+    return invitation, token
+
+
+def invitation_revoke(*, invitation: Invitation, revoked_by) -> Invitation:
+    if invitation.accepted_at is not None or invitation.revoked_at is not None:
+        raise ValidationError(_("Deze uitnodiging is al gebruikt of ingetrokken."))
+    with transaction.atomic(), audit_context(event=Event.INVITATION_REVOKED, actor=revoked_by):
+        invitation.revoked_at = timezone.now()
+        invitation.revoked_by = revoked_by
+        invitation.save(update_fields=["revoked_at", "revoked_by"])
+    return invitation
+
+
+def invitation_accept(
+    *, invitation: Invitation, user=None, password: str | None = None, display_name: str = ""
+):
+    """Accept the invitation: into ``user``'s account, or a new account with ``password``.
+
+    Returns the user. The invitation row is locked, so a link used twice at the same moment
+    still makes one membership.
+    """
+    user_model = get_user_model()
+    with transaction.atomic():
+        locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if not locked.is_usable:
+            raise ValidationError(_("Deze uitnodiging is niet meer geldig."))
+        if user is None:
+            if user_model.objects.filter(email__iexact=locked.email).exists():
+                raise ValidationError(_("Er bestaat al een account met dit e-mailadres."))
+            with audit_context(event=Event.INVITATION_ACCEPTED):
+                user = user_model.objects.create_user(
+                    locked.email, password, display_name=display_name
+                )
+        elif user.email.lower() != locked.email.lower():
+            raise ValidationError(_("Deze uitnodiging is voor een ander e-mailadres."))
+        with audit_context(event=Event.INVITATION_ACCEPTED, actor=user):
+            already = (
+                Membership.objects.for_municipality(locked.municipality)
+                .active()
+                .filter(user=user)
+                .exists()
+            )
+            if not already:
+                Membership.objects.create(
+                    user=user,
+                    municipality=locked.municipality,
+                    role=locked.role,
+                    school=locked.school,
+                )
+            locked.accepted_at = timezone.now()
+            locked.accepted_by = user
+            locked.save(update_fields=["accepted_at", "accepted_by"])
+    return user
+
+
+def membership_end(*, membership: Membership, ended_by) -> Membership:
+    """End a membership. The user keeps the account and their other memberships."""
+    if membership.ended_at is not None:
+        raise ValidationError(_("Dit lidmaatschap is al beëindigd."))
+    if membership.user_id == ended_by.pk:
+        raise ValidationError(
+            _(
+                "Je kunt je eigen toegang niet beëindigen. Vraag een collega of de platformbeheerder."
+            )
+        )
+    with transaction.atomic(), audit_context(event=Event.MEMBERSHIP_ENDED, actor=ended_by):
+        membership.ended_at = timezone.now()
+        membership.save(update_fields=["ended_at"])
+    return membership
