@@ -159,6 +159,8 @@ def audit_changes(entries: list[AuditLogEntry]) -> dict[int, list[FieldChange]]:
                 field = model._meta.get_field(name) if model else None
             except FieldDoesNotExist:
                 field = None
+            if field is not None and not field.concrete:
+                continue  # reverse relations that auditlog lists on create/delete
             if field is not None and field.many_to_one:
                 for value in values:
                     if value not in (None, "None", ""):
