@@ -1,1 +1,322 @@
-from django.db import models  # noqa: F401
+"""Funding streams, allocations, spending goals with planned amounts, commitments and spending.
+
+Every tenant-owned model carries its own ``municipality`` foreign key and a ``for_municipality``
+queryset method. Amounts are ``DecimalField(max_digits=12, decimal_places=2)``: whole cents, never
+float. ``budgets`` sits above ``cycles`` and ``schools`` and may point at them; they never import it.
+"""
+
+import uuid
+from pathlib import PurePath
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from budgets.periods import PeriodKind, period_parse, validate_period_label
+from municipalities.models import Municipality
+from municipalities.npo import SPENDING_SUBOPTION_CHOICES, SPENDING_SUBOPTIONS, SpendingCategory
+
+AMOUNT = {"max_digits": 12, "decimal_places": 2}
+
+
+class FundingStream(models.Model):
+    """A source of money (regeling). Platform-wide; maintained by staff in the Django admin."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("naam"), max_length=200)
+    description = models.TextField(_("omschrijving"), blank=True)
+    period_kind = models.CharField(
+        _("soort periode"),
+        max_length=12,
+        choices=PeriodKind.choices,
+        default=PeriodKind.CALENDAR_YEAR,
+        help_text=_(
+            "Toekenningen en planning van deze regeling gaan per schooljaar of kalenderjaar."
+        ),
+    )
+    window_start = models.DateField(_("besteden vanaf"), null=True, blank=True)
+    window_end = models.DateField(_("besteden tot en met"), null=True, blank=True)
+    accountability = models.TextField(
+        _("verantwoording"), blank=True, help_text=_("Bijvoorbeeld: via SiSa in de jaarrekening.")
+    )
+    is_sisa = models.BooleanField(_("SiSa-verantwoording"), default=False)
+    sort_order = models.PositiveSmallIntegerField(_("volgorde"), default=100)
+    is_active = models.BooleanField(_("actief"), default=True)
+
+    class Meta:
+        verbose_name = _("geldstroom")
+        verbose_name_plural = _("geldstromen")
+        ordering = ["sort_order", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(window_start__isnull=True)
+                | Q(window_end__isnull=True)
+                | Q(window_end__gte=models.F("window_start")),
+                name="fundingstream_window_in_order",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self):
+        if self.window_start and self.window_end and self.window_end < self.window_start:
+            raise ValidationError({"window_end": _("Het einde ligt vóór het begin.")})
+
+    def in_window(self, date) -> bool:
+        return (self.window_start is None or date >= self.window_start) and (
+            self.window_end is None or date <= self.window_end
+        )
+
+
+def period_error(stream: FundingStream, label: str | None) -> str | None:
+    """A Dutch message when ``label`` is not a period of the kind ``stream`` uses, else None."""
+    if not label:
+        return None
+    try:
+        period = period_parse(label)
+    except ValidationError:
+        return None  # the field's own validator reports a malformed label
+    if period.kind == stream.period_kind:
+        return None
+    if stream.period_kind == PeriodKind.SCHOOL_YEAR:
+        return _("%(stream)s gaat per schooljaar; vul bijvoorbeeld 2023-2024 in.") % {
+            "stream": stream.name
+        }
+    return _("%(stream)s gaat per kalenderjaar; vul bijvoorbeeld 2024 in.") % {
+        "stream": stream.name
+    }
+
+
+class TenantQuerySet(models.QuerySet):
+    def for_municipality(self, municipality: Municipality):
+        return self.filter(municipality=municipality)
+
+
+def letter_upload_to(instance: "Allocation", filename: str) -> str:
+    # Random names: the original file name may hold personal data and must not be guessable.
+    suffix = PurePath(filename).suffix.lower()[:10]
+    return f"budgets/beschikkingen/{instance.municipality_id}/{uuid.uuid4().hex}{suffix}"
+
+
+class Allocation(models.Model):
+    """Money granted to the municipality from one stream for one period (per beschikking)."""
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="allocations"
+    )
+    stream = models.ForeignKey(
+        FundingStream,
+        on_delete=models.PROTECT,
+        related_name="allocations",
+        verbose_name=_("geldstroom"),
+    )
+    period = models.CharField(
+        _("periode"),
+        max_length=9,
+        validators=[validate_period_label],
+        help_text=_("Schooljaar (2023-2024) of kalenderjaar (2024), zoals bij de geldstroom."),
+    )
+    amount = models.DecimalField(_("bedrag"), **AMOUNT)
+    reference = models.CharField(
+        _("kenmerk beschikking"), max_length=100, blank=True, help_text=_("Bijvoorbeeld 31548690.")
+    )
+    letter = models.FileField(
+        _("beschikking (pdf)"), upload_to=letter_upload_to, blank=True, max_length=200
+    )
+    letter_name = models.CharField(_("bestandsnaam"), max_length=200, blank=True)
+    is_estimate = models.BooleanField(
+        _("schatting"),
+        default=False,
+        help_text=_("Aanvinken als het bedrag geschat is en (nog) niet uit een beschikking komt."),
+    )
+    estimate_basis = models.TextField(_("basis van de schatting"), blank=True)
+    note = models.TextField(_("toelichting"), blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("toekenning")
+        verbose_name_plural = _("toekenningen")
+        ordering = ["stream__sort_order", "period", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gte=0), name="allocation_amount_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.stream} {self.period}"
+
+    def clean(self):
+        errors = {}
+        if self.stream_id and (message := period_error(self.stream, self.period)):
+            errors["period"] = message
+        if self.is_estimate and not self.estimate_basis.strip():
+            errors["estimate_basis"] = _("Leg uit waarop de schatting is gebaseerd.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class SpendingGoal(models.Model):
+    """A bestedingsdoel of one cycle: a category, a title, the goals it serves, planned amounts."""
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="spending_goals"
+    )
+    cycle = models.ForeignKey(
+        "cycles.Cycle",
+        on_delete=models.CASCADE,
+        related_name="spending_goals",
+        verbose_name=_("cyclus"),
+    )
+    category = models.CharField(_("categorie"), max_length=20, choices=SpendingCategory.choices)
+    suboption = models.CharField(
+        _("onderdeel"), max_length=40, choices=SPENDING_SUBOPTION_CHOICES, blank=True
+    )
+    title = models.CharField(_("titel"), max_length=200)
+    description = models.TextField(_("omschrijving"), blank=True)
+    goals = models.ManyToManyField(
+        "cycles.Goal",
+        blank=True,
+        related_name="spending_goals",
+        verbose_name=_("doelen"),
+        help_text=_("De doelen van deze cyclus waaraan dit bestedingsdoel bijdraagt."),
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("bestedingsdoel")
+        verbose_name_plural = _("bestedingsdoelen")
+        ordering = ["category", "title", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self):
+        if self.suboption and self.category:
+            allowed = {code for code, _label in SPENDING_SUBOPTIONS.get(self.category, [])}
+            if self.suboption not in allowed:
+                raise ValidationError(
+                    {"suboption": _("Dit onderdeel hoort niet bij de gekozen categorie.")}
+                )
+
+
+class PlannedAmount(models.Model):
+    """How much of a stream a spending goal plans to use in one period."""
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="planned_amounts"
+    )
+    spending_goal = models.ForeignKey(
+        SpendingGoal, on_delete=models.CASCADE, related_name="planned_amounts"
+    )
+    stream = models.ForeignKey(
+        FundingStream, on_delete=models.PROTECT, related_name="+", verbose_name=_("geldstroom")
+    )
+    period = models.CharField(_("periode"), max_length=9, validators=[validate_period_label])
+    amount = models.DecimalField(_("gepland bedrag"), **AMOUNT)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("gepland bedrag")
+        verbose_name_plural = _("geplande bedragen")
+        ordering = ["stream__sort_order", "period", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=0), name="planned_amount_not_negative"),
+            models.UniqueConstraint(
+                fields=["spending_goal", "stream", "period"], name="planned_amount_once_per_period"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.spending_goal} – {self.stream} {self.period}"
+
+
+class Transaction(models.Model):
+    """What commitments (verplichtingen) and spending (realisatie) share."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
+    date = models.DateField(_("datum"))
+    amount = models.DecimalField(_("bedrag"), **AMOUNT)
+    stream = models.ForeignKey(
+        FundingStream, on_delete=models.PROTECT, related_name="+", verbose_name=_("geldstroom")
+    )
+    spending_goal = models.ForeignKey(
+        SpendingGoal, on_delete=models.PROTECT, related_name="+", verbose_name=_("bestedingsdoel")
+    )
+    partner = models.ForeignKey(
+        "schools.PartnerOrganisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("partnerorganisatie"),
+    )
+    activity = models.ForeignKey(
+        "cycles.Activity",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("activiteit"),
+    )
+    description = models.CharField(_("omschrijving"), max_length=300)
+    reference = models.CharField(_("factuur- of ordernummer"), max_length=100, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["-date", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%d-%m-%Y} {self.description}"
+
+    def clean(self):
+        """Everything this row points at must belong to the same municipality (and cycle)."""
+        errors = {}
+        mine = self.municipality_id
+        if self.spending_goal_id and self.spending_goal.municipality_id != mine:
+            errors["spending_goal"] = _("Dit bestedingsdoel hoort niet bij deze gemeente.")
+        if self.partner_id and self.partner.municipality_id != mine:
+            errors["partner"] = _("Deze partner hoort niet bij deze gemeente.")
+        if self.activity_id:
+            if self.activity.municipality_id != mine:
+                errors["activity"] = _("Deze activiteit hoort niet bij deze gemeente.")
+            elif (
+                self.spending_goal_id and self.activity.goal.cycle_id != self.spending_goal.cycle_id
+            ):
+                errors["activity"] = _(
+                    "Deze activiteit hoort bij een andere cyclus dan het bestedingsdoel."
+                )
+        if errors:
+            raise ValidationError(errors)
+
+
+class Commitment(Transaction):
+    """A verplichting: money the municipality has committed (an order, a contract, a subsidy)."""
+
+    class Meta(Transaction.Meta):
+        verbose_name = _("verplichting")
+        verbose_name_plural = _("verplichtingen")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=0), name="commitment_not_negative"),
+        ]
+        indexes = [models.Index(fields=["municipality", "date"])]
+
+
+class Spending(Transaction):
+    """Realisatie: money actually paid. May be negative (a credit note or correction)."""
+
+    class Meta(Transaction.Meta):
+        verbose_name = _("besteding")
+        verbose_name_plural = _("bestedingen")
+        indexes = [models.Index(fields=["municipality", "date"])]

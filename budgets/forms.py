@@ -1,0 +1,205 @@
+"""Forms. Amounts use DutchMoneyField: Dutch input in, Decimal with two decimals out."""
+
+import filetype
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from budgets.models import (
+    Allocation,
+    Commitment,
+    FundingStream,
+    Spending,
+    SpendingGoal,
+    period_error,
+)
+from budgets.money import DutchMoneyField
+from budgets.periods import period_parse
+from cycles.models import Activity, Cycle, Goal
+from municipalities.npo import SPENDING_SUBOPTION_CHOICES
+from schools.models import PartnerOrganisation
+
+MAX_LETTER_BYTES = 10 * 1024 * 1024
+
+
+class StreamChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: FundingStream) -> str:
+        return obj.name
+
+
+class AllocationForm(forms.ModelForm):
+    stream = StreamChoiceField(
+        label=_("Geldstroom"), queryset=FundingStream.objects.filter(is_active=True)
+    )
+    amount = DutchMoneyField(label=_("Bedrag"))
+
+    class Meta:
+        model = Allocation
+        fields = [
+            "stream",
+            "period",
+            "amount",
+            "reference",
+            "letter",
+            "is_estimate",
+            "estimate_basis",
+            "note",
+        ]
+        widgets = {
+            "letter": forms.ClearableFileInput(attrs={"accept": "application/pdf"}),
+            "estimate_basis": forms.Textarea(attrs={"rows": 3}),
+            "note": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def clean_letter(self):
+        letter = self.cleaned_data.get("letter")
+        if not letter or not hasattr(letter, "content_type"):
+            return letter  # unchanged or cleared
+        if letter.size > MAX_LETTER_BYTES:
+            raise ValidationError(_("Het bestand is groter dan 10 MB."))
+        head = letter.read(2048)
+        letter.seek(0)
+        kind = filetype.guess(head)
+        if kind is None or kind.mime != "application/pdf":
+            raise ValidationError(_("Voeg de beschikking toe als pdf-bestand."))
+        return letter
+
+
+class GoalChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.title} ({obj.cycle.title})"
+
+
+class SpendingGoalForm(forms.ModelForm):
+    suboption = forms.ChoiceField(
+        label=_("Onderdeel"),
+        required=False,
+        choices=[("", _("— geen —")), *SPENDING_SUBOPTION_CHOICES],
+        help_text=_("Kies een onderdeel dat bij de categorie hoort."),
+    )
+
+    class Meta:
+        model = SpendingGoal
+        fields = ["cycle", "category", "suboption", "title", "description", "goals"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+        field_classes = {"goals": GoalChoiceField}
+
+    def __init__(self, *args, municipality, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.municipality = municipality
+        cycles = Cycle.objects.for_municipality(municipality)
+        self.fields["cycle"].queryset = cycles
+        self.fields["cycle"].empty_label = None
+        if not self.instance.pk and (current := cycles.open().first()):
+            self.fields["cycle"].initial = current.pk
+        self.fields["goals"].queryset = Goal.objects.for_municipality(municipality).select_related(
+            "cycle"
+        )
+        self.fields["goals"].widget = forms.CheckboxSelectMultiple(
+            choices=self.fields["goals"].choices
+        )
+        self.fields["goals"].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        cycle, goals = cleaned.get("cycle"), cleaned.get("goals")
+        if cycle and goals and any(goal.cycle_id != cycle.pk for goal in goals):
+            self.add_error("goals", _("Kies alleen doelen uit de gekozen cyclus."))
+        return cleaned
+
+
+class PlannedAmountForm(forms.Form):
+    stream = StreamChoiceField(
+        label=_("Geldstroom"), queryset=FundingStream.objects.filter(is_active=True)
+    )
+    period = forms.CharField(
+        label=_("Periode"), max_length=9, help_text=_("2023-2024 of 2024, zoals bij de geldstroom.")
+    )
+    amount = DutchMoneyField(label=_("Gepland bedrag"), help_text="")
+
+    def clean_period(self):
+        label = self.cleaned_data["period"].strip()
+        period_parse(label)
+        return label
+
+    def clean(self):
+        cleaned = super().clean()
+        stream = cleaned.get("stream")
+        if stream and (message := period_error(stream, cleaned.get("period"))):
+            self.add_error("period", message)
+        return cleaned
+
+
+class BasePlannedAmountFormSet(forms.BaseFormSet):
+    def clean(self):
+        if any(self.errors):
+            return
+        seen = set()
+        for form in self.forms:
+            if not form.has_changed() or self._should_delete_form(form):
+                continue
+            key = (form.cleaned_data.get("stream"), form.cleaned_data.get("period"))
+            if key in seen:
+                raise ValidationError(
+                    _("Dezelfde geldstroom en periode staan twee keer in de planning.")
+                )
+            seen.add(key)
+
+    def planned_rows(self):
+        return [
+            (f.cleaned_data["stream"], f.cleaned_data["period"], f.cleaned_data["amount"])
+            for f in self.forms
+            if f.has_changed() and not self._should_delete_form(f)
+        ]
+
+
+PlannedAmountFormSet = forms.formset_factory(
+    PlannedAmountForm, formset=BasePlannedAmountFormSet, extra=2, can_delete=True
+)
+
+
+class TransactionForm(forms.ModelForm):
+    stream = StreamChoiceField(
+        label=_("Geldstroom"), queryset=FundingStream.objects.filter(is_active=True)
+    )
+    amount = DutchMoneyField(label=_("Bedrag"))
+
+    class Meta:
+        fields = [
+            "date",
+            "amount",
+            "stream",
+            "spending_goal",
+            "partner",
+            "activity",
+            "description",
+            "reference",
+        ]
+        widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, municipality, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.municipality = municipality
+        self.fields["spending_goal"].queryset = SpendingGoal.objects.for_municipality(municipality)
+        self.fields["partner"].queryset = PartnerOrganisation.objects.for_municipality(municipality)
+        self.fields["partner"].required = False
+        self.fields["activity"].queryset = Activity.objects.for_municipality(
+            municipality
+        ).select_related("goal")
+        self.fields["activity"].required = False
+
+
+class CommitmentForm(TransactionForm):
+    class Meta(TransactionForm.Meta):
+        model = Commitment
+
+
+class SpendingForm(TransactionForm):
+    amount = DutchMoneyField(
+        label=_("Bedrag"),
+        allow_negative=True,
+        help_text=_("In euro, bijvoorbeeld 1.234,56. Een creditnota voer je negatief in."),
+    )
+
+    class Meta(TransactionForm.Meta):
+        model = Spending

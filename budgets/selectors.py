@@ -1,0 +1,452 @@
+"""Reads: lists for the pages and the budget overview, aggregated in the database.
+
+The overview runs a fixed number of queries whatever the number of rows: every sum is a
+``values(...).annotate(Sum(...))`` grouped by stream, category and month, and the Python code only
+arranges those few grouped rows.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
+from django.shortcuts import get_object_or_404
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from budgets.models import (
+    Allocation,
+    Commitment,
+    FundingStream,
+    PlannedAmount,
+    Spending,
+    SpendingGoal,
+)
+from budgets.money import ZERO, format_money, to_money
+from budgets.periods import period_of, period_parse
+from municipalities.models import Municipality
+from municipalities.npo import SpendingCategory
+
+DAYS_PER_MONTH = Decimal("30.4375")  # 365.25 / 12
+
+
+# --- Lists and single objects ----------------------------------------------------------------
+
+
+def funding_streams() -> QuerySet[FundingStream]:
+    return FundingStream.objects.filter(is_active=True)
+
+
+def allocation_list(*, municipality: Municipality) -> QuerySet[Allocation]:
+    return Allocation.objects.for_municipality(municipality).select_related("stream")
+
+
+def allocation_get(*, municipality: Municipality, pk: int) -> Allocation:
+    # 404, not 403: never reveal that another municipality's allocation exists.
+    return get_object_or_404(allocation_list(municipality=municipality), pk=pk)
+
+
+def spending_goal_list(*, municipality: Municipality, cycle=None) -> QuerySet[SpendingGoal]:
+    goals = SpendingGoal.objects.for_municipality(municipality).annotate(
+        planned_total=Sum("planned_amounts__amount")
+    )
+    if cycle is not None:
+        goals = goals.filter(cycle=cycle)
+    return goals
+
+
+def spending_goal_get(*, municipality: Municipality, pk: int) -> SpendingGoal:
+    return get_object_or_404(
+        SpendingGoal.objects.for_municipality(municipality).prefetch_related(
+            Prefetch(
+                "planned_amounts",
+                queryset=PlannedAmount.objects.select_related("stream"),
+            )
+        ),
+        pk=pk,
+    )
+
+
+def commitment_list(*, municipality: Municipality) -> QuerySet[Commitment]:
+    return Commitment.objects.for_municipality(municipality).select_related(
+        "stream", "spending_goal", "partner"
+    )
+
+
+def commitment_get(*, municipality: Municipality, pk: int) -> Commitment:
+    return get_object_or_404(commitment_list(municipality=municipality), pk=pk)
+
+
+def spending_list(*, municipality: Municipality) -> QuerySet[Spending]:
+    return Spending.objects.for_municipality(municipality).select_related(
+        "stream", "spending_goal", "partner"
+    )
+
+
+def spending_get(*, municipality: Municipality, pk: int) -> Spending:
+    return get_object_or_404(spending_list(municipality=municipality), pk=pk)
+
+
+# --- The overview ----------------------------------------------------------------------------
+
+
+@dataclass
+class Figures:
+    allocated: Decimal = ZERO
+    planned: Decimal = ZERO
+    committed: Decimal = ZERO
+    spent: Decimal = ZERO
+
+    @property
+    def free(self) -> Decimal:
+        """Allocated money that no spending goal has planned yet."""
+        return self.allocated - self.planned
+
+    def add(self, other: "Figures") -> None:
+        self.allocated += other.allocated
+        self.planned += other.planned
+        self.committed += other.committed
+        self.spent += other.spent
+
+
+@dataclass
+class Projection:
+    """Spending rate so far, extrapolated to the end of the stream's window."""
+
+    as_of: datetime.date
+    window_end: datetime.date
+    spent_to_date: Decimal
+    per_month: Decimal
+    projected_spent: Decimal
+    projected_unspent: Decimal
+    window_closed: bool
+
+
+@dataclass
+class BudgetWarning:
+    code: str
+    text: str
+    stream: FundingStream | None = None
+
+
+@dataclass
+class StreamBlock:
+    stream: FundingStream
+    total: Figures = field(default_factory=Figures)
+    by_category: dict[str, Figures] = field(default_factory=lambda: defaultdict(Figures))
+    by_period: dict[str, Figures] = field(default_factory=lambda: defaultdict(Figures))
+    has_estimate: bool = False
+    projection: Projection | None = None
+
+    @property
+    def categories(self) -> list[tuple[str, str, Figures]]:
+        return [
+            (c.value, c.label, self.by_category[c.value])
+            for c in SpendingCategory
+            if c.value in self.by_category
+        ]
+
+    @property
+    def periods(self) -> list[tuple[str, Figures]]:
+        return sorted(self.by_period.items())
+
+
+@dataclass
+class ChartPoint:
+    month: datetime.date
+    planned: Decimal
+    committed: Decimal
+    spent: Decimal
+
+
+@dataclass
+class Overview:
+    as_of: datetime.date
+    blocks: list[StreamBlock]
+    total: Figures
+    by_category: list[tuple[str, str, Figures]]
+    warnings: list[BudgetWarning]
+    chart: list[ChartPoint]
+    # (stream_id, calendar year) -> Figures for committed/spent per year (SiSa summary)
+    by_year: dict[tuple[int, int], Figures]
+
+
+def _date(d: datetime.date) -> str:
+    return formats.date_format(d, "j F Y")
+
+
+def budget_overview(
+    *, municipality: Municipality, cycle=None, as_of: datetime.date | None = None
+) -> Overview:
+    """Allocated, planned, committed, spent and free per stream × category and per period.
+
+    Runs a constant number of queries (one per model plus the streams), however many rows exist.
+    ``cycle`` limits planning and spending to the spending goals of that cycle; allocations are
+    the municipality's and are always shown whole. ``as_of`` is the date for the projection.
+    """
+    as_of = as_of or timezone.localdate()
+    goal_filter = Q() if cycle is None else Q(spending_goal__cycle=cycle)
+    streams = {s.pk: s for s in FundingStream.objects.all()}
+    blocks: dict[int, StreamBlock] = {}
+
+    def block(stream_id: int) -> StreamBlock:
+        if stream_id not in blocks:
+            blocks[stream_id] = StreamBlock(stream=streams[stream_id])
+        return blocks[stream_id]
+
+    # 1. Allocations per stream and period.
+    for row in (
+        Allocation.objects.for_municipality(municipality)
+        .values("stream_id", "period")
+        .annotate(total=Sum("amount"), estimates=Count("pk", filter=Q(is_estimate=True)))
+        .order_by()
+    ):
+        b = block(row["stream_id"])
+        b.by_period[row["period"]].allocated += row["total"]
+        b.total.allocated += row["total"]
+        b.has_estimate |= row["estimates"] > 0
+
+    # 2. Planned amounts per stream, category and period.
+    planned_by_month: dict[datetime.date, Decimal] = defaultdict(Decimal)
+    for row in (
+        PlannedAmount.objects.for_municipality(municipality)
+        .filter(goal_filter)
+        .values("stream_id", "spending_goal__category", "period")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    ):
+        b = block(row["stream_id"])
+        amount = row["total"]
+        b.by_category[row["spending_goal__category"]].planned += amount
+        b.by_period[row["period"]].planned += amount
+        b.total.planned += amount
+        # Labels are validated on the way in, so they parse.
+        planned_by_month[period_parse(row["period"]).start] += amount
+
+    # 3. Commitments and spending per stream, category and month.
+    by_year: dict[tuple[int, int], Figures] = defaultdict(Figures)
+    monthly: dict[str, dict[datetime.date, Decimal]] = {
+        "committed": defaultdict(Decimal),
+        "spent": defaultdict(Decimal),
+    }
+    for model, attr in ((Commitment, "committed"), (Spending, "spent")):
+        for row in (
+            model.objects.for_municipality(municipality)
+            .filter(goal_filter)
+            .annotate(month=TruncMonth("date"))
+            .values("stream_id", "spending_goal__category", "month")
+            .annotate(total=Sum("amount"))
+            .order_by()
+        ):
+            b = block(row["stream_id"])
+            amount = row["total"]
+            month = row["month"]
+            if isinstance(month, datetime.datetime):  # some backends return datetimes
+                month = month.date()
+            for figures in (
+                b.total,
+                b.by_category[row["spending_goal__category"]],
+                b.by_period[period_of(month, b.stream.period_kind).label],
+                by_year[(b.stream.pk, month.year)],
+            ):
+                setattr(figures, attr, getattr(figures, attr) + amount)
+            monthly[attr][month] += amount
+
+    # 4. Per stream: spending up to the reference date, and what falls outside the window.
+    outside_q = Q(stream__window_start__isnull=False, date__lt=F("stream__window_start")) | Q(
+        stream__window_end__isnull=False, date__gt=F("stream__window_end")
+    )
+    spent_to_date: dict[int, Decimal] = {}
+    outside: list[tuple[str, int, Decimal, int]] = []
+    for model, kind in ((Commitment, "commitment"), (Spending, "spending")):
+        for row in (
+            model.objects.for_municipality(municipality)
+            .filter(goal_filter)
+            .values("stream_id")
+            .annotate(
+                to_date=Sum("amount", filter=Q(date__lte=as_of)),
+                outside_total=Sum("amount", filter=outside_q),
+                outside_count=Count("pk", filter=outside_q),
+            )
+            .order_by()
+        ):
+            if kind == "spending":
+                spent_to_date[row["stream_id"]] = row["to_date"] or ZERO
+            if row["outside_count"]:
+                outside.append((kind, row["stream_id"], row["outside_total"], row["outside_count"]))
+
+    ordered = sorted(blocks.values(), key=lambda b: (b.stream.sort_order, b.stream.name))
+    warnings: list[BudgetWarning] = []
+    for b in ordered:
+        b.projection = _projection(b, spent_to_date.get(b.stream.pk, ZERO), as_of)
+        warnings.extend(_stream_warnings(b))
+    for kind, stream_id, amount, count in outside:
+        stream = streams[stream_id]
+        window = _window_text(stream)
+        if kind == "spending":
+            text = _(
+                "%(count)s besteding(en) van %(stream)s, samen %(amount)s, vallen buiten de "
+                "bestedingstermijn (%(window)s). Die kunnen niet ten laste van deze regeling "
+                "worden verantwoord."
+            )
+        else:
+            text = _(
+                "%(count)s verplichting(en) van %(stream)s, samen %(amount)s, vallen buiten de "
+                "bestedingstermijn (%(window)s)."
+            )
+        warnings.append(
+            BudgetWarning(
+                f"outside_window_{kind}",
+                text
+                % {
+                    "count": count,
+                    "stream": stream.name,
+                    "amount": format_money(amount),
+                    "window": window,
+                },
+                stream,
+            )
+        )
+
+    total = Figures()
+    by_category: dict[str, Figures] = defaultdict(Figures)
+    for b in ordered:
+        total.add(b.total)
+        for code, figures in b.by_category.items():
+            by_category[code].add(figures)
+    category_rows = [
+        (c.value, c.label, by_category[c.value]) for c in SpendingCategory if c.value in by_category
+    ]
+    return Overview(
+        as_of=as_of,
+        blocks=ordered,
+        total=total,
+        by_category=category_rows,
+        warnings=warnings,
+        chart=_chart(planned_by_month, monthly["committed"], monthly["spent"]),
+        by_year=dict(by_year),
+    )
+
+
+def _window_text(stream: FundingStream) -> str:
+    if stream.window_start and stream.window_end:
+        return f"{_date(stream.window_start)} – {_date(stream.window_end)}"
+    if stream.window_start:
+        return _("vanaf %(date)s") % {"date": _date(stream.window_start)}
+    return _("tot en met %(date)s") % {"date": _date(stream.window_end)}
+
+
+def _projection(b: StreamBlock, spent: Decimal, as_of: datetime.date) -> Projection | None:
+    stream = b.stream
+    if not (stream.window_start and stream.window_end) or b.total.allocated <= 0:
+        return None
+    if as_of < stream.window_start:
+        return None
+    closed = as_of >= stream.window_end
+    end = min(as_of, stream.window_end)
+    elapsed = (end - stream.window_start).days + 1
+    remaining = (stream.window_end - end).days
+    per_day = spent / elapsed
+    projected = to_money(spent + per_day * remaining)
+    return Projection(
+        as_of=as_of,
+        window_end=stream.window_end,
+        spent_to_date=spent,
+        per_month=to_money(per_day * DAYS_PER_MONTH),
+        projected_spent=projected,
+        projected_unspent=b.total.allocated - projected,
+        window_closed=closed,
+    )
+
+
+def _stream_warnings(b: StreamBlock) -> list[BudgetWarning]:
+    warnings = []
+    name = b.stream.name
+    if b.total.planned > b.total.allocated:
+        warnings.append(
+            BudgetWarning(
+                "planned_over_allocated",
+                _(
+                    "Voor %(stream)s is %(planned)s gepland, maar %(allocated)s toegekend: "
+                    "%(over)s meer gepland dan er is."
+                )
+                % {
+                    "stream": name,
+                    "planned": format_money(b.total.planned),
+                    "allocated": format_money(b.total.allocated),
+                    "over": format_money(b.total.planned - b.total.allocated),
+                },
+                b.stream,
+            )
+        )
+    for period, figures in b.periods:
+        # Only per-period overruns that the stream total does not already explain.
+        if figures.planned > figures.allocated and b.total.planned <= b.total.allocated:
+            warnings.append(
+                BudgetWarning(
+                    "planned_over_allocated_period",
+                    _(
+                        "In %(period)s is voor %(stream)s %(planned)s gepland, maar voor die "
+                        "periode is %(allocated)s toegekend."
+                    )
+                    % {
+                        "period": period,
+                        "stream": name,
+                        "planned": format_money(figures.planned),
+                        "allocated": format_money(figures.allocated),
+                    },
+                    b.stream,
+                )
+            )
+    p = b.projection
+    if p and p.projected_unspent > 0:
+        if p.window_closed:
+            text = _(
+                "De bestedingstermijn van %(stream)s is op %(end)s verlopen. Van de %(allocated)s "
+                "is %(spent)s besteed; %(left)s is niet besteed."
+            ) % {
+                "stream": name,
+                "end": _date(p.window_end),
+                "allocated": format_money(b.total.allocated),
+                "spent": format_money(p.spent_to_date),
+                "left": format_money(p.projected_unspent),
+            }
+        else:
+            text = _(
+                "Bij het huidige tempo (gemiddeld %(per_month)s per maand) is van %(stream)s op "
+                "%(end)s naar verwachting %(projected)s besteed. Dan blijft %(left)s van de "
+                "%(allocated)s over."
+            ) % {
+                "per_month": format_money(p.per_month),
+                "stream": name,
+                "end": _date(p.window_end),
+                "projected": format_money(p.projected_spent),
+                "left": format_money(p.projected_unspent),
+                "allocated": format_money(b.total.allocated),
+            }
+        warnings.append(BudgetWarning("projected_unspent", text, b.stream))
+    return warnings
+
+
+def _chart(
+    planned: dict[datetime.date, Decimal],
+    committed: dict[datetime.date, Decimal],
+    spent: dict[datetime.date, Decimal],
+) -> list[ChartPoint]:
+    """Cumulative planned, committed and spent per month, from the first to the last month."""
+    months = set(planned) | set(committed) | set(spent)
+    if not months:
+        return []
+    first, last = min(months), max(months)
+    points = []
+    running = [ZERO, ZERO, ZERO]
+    month = first
+    while month <= last and len(points) < 240:
+        running[0] += planned.get(month, ZERO)
+        running[1] += committed.get(month, ZERO)
+        running[2] += spent.get(month, ZERO)
+        points.append(ChartPoint(month, *running))
+        month = (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    return points

@@ -1,0 +1,442 @@
+"""Budget pages under /g/<municipality>/budget/. Views stay thin: selectors read, services write.
+
+Readers (advisor, policy officer, viewer) see everything; editors change; the school role sees
+nothing of budgets (403 from ``tenant_view(roles=READER_ROLES)``).
+"""
+
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import ProtectedError, Sum
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.vary import vary_on_headers
+
+from budgets import exports, selectors, services
+from budgets.chart import build_chart
+from budgets.forms import (
+    AllocationForm,
+    CommitmentForm,
+    PlannedAmountFormSet,
+    SpendingForm,
+    SpendingGoalForm,
+)
+from budgets.models import Allocation
+from budgets.money import ZERO
+from cycles.models import Cycle
+from municipalities.access import tenant_view
+from municipalities.models import EDITOR_ROLES, READER_ROLES, Municipality
+
+PAGE_SIZE = 50
+
+read_view = tenant_view(roles=READER_ROLES, write_roles=EDITOR_ROLES)
+# Forms are for editors only, also when merely looking at them.
+edit_view = tenant_view(roles=EDITOR_ROLES, write_roles=EDITOR_ROLES)
+
+
+def _as_of(request: HttpRequest) -> tuple[datetime.date, str | None]:
+    raw = request.GET.get("peildatum", "").strip()
+    if not raw:
+        return timezone.localdate(), None
+    try:
+        return datetime.date.fromisoformat(raw), None
+    except ValueError:
+        return timezone.localdate(), _("De peildatum is geen geldige datum; vandaag is gebruikt.")
+
+
+# --- Overview ---------------------------------------------------------------------------------
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+@read_view
+def overview(request: HttpRequest, municipality: Municipality) -> HttpResponse:
+    as_of, as_of_error = _as_of(request)
+    cycles, cycle = _cycle_choice(request, municipality)
+    data = selectors.budget_overview(municipality=municipality, cycle=cycle, as_of=as_of)
+    context = {
+        "overview": data,
+        "chart": build_chart(data.chart),
+        "as_of_error": as_of_error,
+        "cycles": cycles,
+        "cycle": cycle,
+        "can_edit": request.membership.can_edit,
+    }
+    template = "budgets/overview.html"
+    if request.htmx and not request.htmx.boosted:
+        template += "#overview-body"
+    return render(request, template, context)
+
+
+def _cycle_choice(request: HttpRequest, municipality: Municipality):
+    """The cycles to filter on, and the chosen one (None: the whole municipality)."""
+    cycles = list(Cycle.objects.for_municipality(municipality))
+    chosen = request.GET.get("cyclus", "")
+    cycle = next((c for c in cycles if str(c.pk) == chosen), None)
+    return cycles, cycle
+
+
+# --- Allocations ------------------------------------------------------------------------------
+
+
+@require_GET
+@read_view
+def allocation_list(request: HttpRequest, municipality: Municipality) -> HttpResponse:
+    allocations = selectors.allocation_list(municipality=municipality)
+    return render(
+        request,
+        "budgets/allocation_list.html",
+        {"allocations": allocations, "can_edit": request.membership.can_edit},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@edit_view
+def allocation_edit(
+    request: HttpRequest, municipality: Municipality, allocation_pk: int | None = None
+) -> HttpResponse:
+    allocation = (
+        selectors.allocation_get(municipality=municipality, pk=allocation_pk)
+        if allocation_pk
+        else None
+    )
+    form = AllocationForm(
+        request.POST or None,
+        request.FILES or None,
+        instance=allocation or Allocation(municipality=municipality),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        letter = data.pop("letter", None)
+        if letter is False:
+            letter_arg = False
+        elif letter is not None and hasattr(letter, "content_type"):
+            letter_arg = letter
+        else:
+            letter_arg = None
+        try:
+            services.allocation_save(
+                municipality=municipality, allocation=allocation, letter=letter_arg, **data
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("De toekenning is opgeslagen."))
+            return redirect("budgets:allocation_list", municipality_slug=municipality.slug)
+    return render(request, "budgets/allocation_form.html", {"form": form, "allocation": allocation})
+
+
+@require_http_methods(["GET", "POST"])
+@edit_view
+def allocation_delete(
+    request: HttpRequest, municipality: Municipality, allocation_pk: int
+) -> HttpResponse:
+    allocation = selectors.allocation_get(municipality=municipality, pk=allocation_pk)
+    if request.method == "POST":
+        services.allocation_delete(allocation=allocation)
+        messages.success(request, _("De toekenning is verwijderd."))
+        return redirect("budgets:allocation_list", municipality_slug=municipality.slug)
+    return render(
+        request,
+        "budgets/confirm_delete.html",
+        {
+            "object": allocation,
+            "what": _("toekenning"),
+            "cancel_url": reverse("budgets:allocation_list", args=[municipality.slug]),
+        },
+    )
+
+
+@require_GET
+@never_cache
+@read_view
+def allocation_letter(
+    request: HttpRequest, municipality: Municipality, allocation_pk: int
+) -> HttpResponse:
+    """The attached beschikking, only for readers of this municipality (files are private)."""
+    allocation = selectors.allocation_get(municipality=municipality, pk=allocation_pk)
+    if not allocation.letter:
+        raise Http404
+    try:
+        handle = allocation.letter.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=allocation.letter_name or "beschikking.pdf",
+        content_type="application/pdf",
+    )
+
+
+# --- Spending goals ---------------------------------------------------------------------------
+
+
+@require_GET
+@read_view
+def spending_goal_list(request: HttpRequest, municipality: Municipality) -> HttpResponse:
+    goals = (
+        selectors.spending_goal_list(municipality=municipality)
+        .select_related("cycle")
+        .prefetch_related("planned_amounts__stream")
+    )
+    return render(
+        request,
+        "budgets/spending_goal_list.html",
+        {"spending_goals": goals, "can_edit": request.membership.can_edit},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@edit_view
+def spending_goal_edit(
+    request: HttpRequest, municipality: Municipality, spending_goal_pk: int | None = None
+) -> HttpResponse:
+    spending_goal = (
+        selectors.spending_goal_get(municipality=municipality, pk=spending_goal_pk)
+        if spending_goal_pk
+        else None
+    )
+    initial_planned = (
+        [
+            {"stream": p.stream, "period": p.period, "amount": p.amount}
+            for p in spending_goal.planned_amounts.all()
+        ]
+        if spending_goal
+        else []
+    )
+    form = SpendingGoalForm(request.POST or None, instance=spending_goal, municipality=municipality)
+    formset = PlannedAmountFormSet(request.POST or None, initial=initial_planned, prefix="gepland")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        data = dict(form.cleaned_data)
+        goals = data.pop("goals", None)
+        try:
+            saved = services.spending_goal_save(
+                municipality=municipality,
+                spending_goal=spending_goal,
+                planned=formset.planned_rows(),
+                goals=goals,
+                **data,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Het bestedingsdoel „%s” is opgeslagen.") % saved.title)
+            return redirect("budgets:spending_goal_list", municipality_slug=municipality.slug)
+    return render(
+        request,
+        "budgets/spending_goal_form.html",
+        {"form": form, "formset": formset, "spending_goal": spending_goal},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@edit_view
+def spending_goal_delete(
+    request: HttpRequest, municipality: Municipality, spending_goal_pk: int
+) -> HttpResponse:
+    spending_goal = selectors.spending_goal_get(municipality=municipality, pk=spending_goal_pk)
+    list_url = reverse("budgets:spending_goal_list", args=[municipality.slug])
+    if request.method == "POST":
+        try:
+            services.spending_goal_delete(spending_goal=spending_goal)
+        except ProtectedError:
+            messages.error(
+                request,
+                _(
+                    "Dit bestedingsdoel heeft verplichtingen of bestedingen en kan daarom niet "
+                    "worden verwijderd."
+                ),
+            )
+        else:
+            messages.success(request, _("Het bestedingsdoel is verwijderd."))
+        return redirect(list_url)
+    return render(
+        request,
+        "budgets/confirm_delete.html",
+        {"object": spending_goal, "what": _("bestedingsdoel"), "cancel_url": list_url},
+    )
+
+
+# --- Commitments and spending -----------------------------------------------------------------
+
+KINDS = {
+    "commitment": {
+        "list": selectors.commitment_list,
+        "get": selectors.commitment_get,
+        "save": services.commitment_save,
+        "delete": services.commitment_delete,
+        "form": CommitmentForm,
+        "title": _("Verplichtingen"),
+        "singular": _("verplichting"),
+        "new": _("Verplichting vastleggen"),
+        "intro": _(
+            "Verplichtingen zijn bedragen waaraan de gemeente zich heeft verbonden: een opdracht, "
+            "contract of subsidiebeschikking."
+        ),
+    },
+    "spending": {
+        "list": selectors.spending_list,
+        "get": selectors.spending_get,
+        "save": services.spending_save,
+        "delete": services.spending_delete,
+        "form": SpendingForm,
+        "title": _("Realisatie"),
+        "singular": _("besteding"),
+        "new": _("Betaling vastleggen"),
+        "intro": _("Realisatie zijn de bedragen die echt zijn betaald."),
+    },
+}
+
+
+def _kind_context(kind: str) -> dict:
+    spec = KINDS[kind]
+    return {
+        "kind": kind,
+        "title": spec["title"],
+        "singular": spec["singular"],
+        "new_label": spec["new"],
+        "intro": spec["intro"],
+        "list_url_name": f"budgets:{kind}_list",
+        "create_url_name": f"budgets:{kind}_create",
+        "edit_url_name": f"budgets:{kind}_edit",
+        "delete_url_name": f"budgets:{kind}_delete",
+    }
+
+
+def _transaction_list(request, municipality, kind):
+    rows = KINDS[kind]["list"](municipality=municipality)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    total = rows.aggregate(total=Sum("amount"))["total"] or ZERO
+    return render(
+        request,
+        "budgets/transaction_list.html",
+        {
+            **_kind_context(kind),
+            "page": page,
+            "total": total,
+            "can_edit": request.membership.can_edit,
+        },
+    )
+
+
+def _transaction_edit(request, municipality, kind, pk=None):
+    spec = KINDS[kind]
+    instance = spec["get"](municipality=municipality, pk=pk) if pk else None
+    form = spec["form"](request.POST or None, instance=instance, municipality=municipality)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = spec["save"](municipality=municipality, **{kind: instance}, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("De %s is opgeslagen.") % spec["singular"])
+            if not saved.stream.in_window(saved.date):
+                messages.warning(
+                    request,
+                    _(
+                        "Let op: de datum valt buiten de bestedingstermijn van %(stream)s. "
+                        "Dit bedrag kan niet ten laste van die regeling worden verantwoord."
+                    )
+                    % {"stream": saved.stream.name},
+                )
+            return redirect(f"budgets:{kind}_list", municipality_slug=municipality.slug)
+    return render(
+        request,
+        "budgets/transaction_form.html",
+        {**_kind_context(kind), "form": form, "object": instance},
+    )
+
+
+def _transaction_delete(request, municipality, kind, pk):
+    spec = KINDS[kind]
+    instance = spec["get"](municipality=municipality, pk=pk)
+    list_url = reverse(f"budgets:{kind}_list", args=[municipality.slug])
+    if request.method == "POST":
+        spec["delete"](**{kind: instance})
+        messages.success(request, _("De %s is verwijderd.") % spec["singular"])
+        return redirect(list_url)
+    return render(
+        request,
+        "budgets/confirm_delete.html",
+        {"object": instance, "what": spec["singular"], "cancel_url": list_url},
+    )
+
+
+@require_GET
+@read_view
+def commitment_list(request, municipality):
+    return _transaction_list(request, municipality, "commitment")
+
+
+@require_http_methods(["GET", "POST"])
+@edit_view
+def commitment_edit(request, municipality, commitment_pk=None):
+    return _transaction_edit(request, municipality, "commitment", commitment_pk)
+
+
+@require_http_methods(["GET", "POST"])
+@edit_view
+def commitment_delete(request, municipality, commitment_pk):
+    return _transaction_delete(request, municipality, "commitment", commitment_pk)
+
+
+@require_GET
+@read_view
+def spending_list(request, municipality):
+    return _transaction_list(request, municipality, "spending")
+
+
+@require_http_methods(["GET", "POST"])
+@edit_view
+def spending_edit(request, municipality, spending_pk=None):
+    return _transaction_edit(request, municipality, "spending", spending_pk)
+
+
+@require_http_methods(["GET", "POST"])
+@edit_view
+def spending_delete(request, municipality, spending_pk):
+    return _transaction_delete(request, municipality, "spending", spending_pk)
+
+
+# --- Exports ----------------------------------------------------------------------------------
+
+
+def _filename(municipality: Municipality, name: str, extension: str) -> str:
+    return f"budget-{municipality.slug}-{name}-{timezone.localdate():%Y%m%d}.{extension}"
+
+
+@require_GET
+@read_view
+def export_xlsx(request: HttpRequest, municipality: Municipality) -> HttpResponse:
+    content = exports.to_xlsx(exports.all_datasets(municipality=municipality))
+    response = HttpResponse(
+        content,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="{_filename(municipality, "verantwoording", "xlsx")}"'
+    )
+    return response
+
+
+@require_GET
+@read_view
+def export_csv(request: HttpRequest, municipality: Municipality, dataset: str) -> HttpResponse:
+    build = exports.DATASETS.get(dataset)
+    if build is None:
+        raise Http404
+    response = HttpResponse(
+        exports.to_csv(build(municipality=municipality)), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="{_filename(municipality, dataset, "csv")}"'
+    )
+    return response
