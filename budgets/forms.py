@@ -87,6 +87,8 @@ class SpendingGoalForm(forms.ModelForm):
     def __init__(self, *args, municipality, **kwargs):
         super().__init__(*args, **kwargs)
         self.municipality = municipality
+        if self.instance.municipality_id is None:
+            self.instance.municipality = municipality
         cycles = Cycle.objects.for_municipality(municipality)
         self.fields["cycle"].queryset = cycles
         self.fields["cycle"].empty_label = None
@@ -180,6 +182,8 @@ class TransactionForm(forms.ModelForm):
     def __init__(self, *args, municipality, **kwargs):
         super().__init__(*args, **kwargs)
         self.municipality = municipality
+        if self.instance.municipality_id is None:
+            self.instance.municipality = municipality
         self.fields["spending_goal"].queryset = SpendingGoal.objects.for_municipality(municipality)
         self.fields["partner"].queryset = PartnerOrganisation.objects.for_municipality(municipality)
         self.fields["partner"].required = False

@@ -35,12 +35,19 @@ class CycleFactory(factory.django.DjangoModelFactory):
     phase = Phase.DOELEN
 
 
+def open_cycle(municipality) -> Cycle:
+    """The municipality's open cycle (there may be only one), created when missing."""
+    return Cycle.objects.for_municipality(municipality).open().first() or CycleFactory(
+        municipality=municipality
+    )
+
+
 class GoalFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Goal
 
-    municipality = factory.LazyAttribute(lambda o: o.cycle.municipality)
-    cycle = factory.SubFactory(CycleFactory)
+    municipality = factory.SubFactory(MunicipalityFactory)
+    cycle = factory.LazyAttribute(lambda o: open_cycle(o.municipality))
     title = factory.Sequence(lambda n: f"Doel {n}")
 
 
@@ -48,8 +55,8 @@ class ActivityFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Activity
 
-    municipality = factory.LazyAttribute(lambda o: o.goal.municipality)
-    goal = factory.SubFactory(GoalFactory)
+    municipality = factory.SubFactory(MunicipalityFactory)
+    goal = factory.SubFactory(GoalFactory, municipality=factory.SelfAttribute("..municipality"))
     title = factory.Sequence(lambda n: f"Activiteit {n}")
 
 
@@ -78,7 +85,7 @@ class SpendingGoalFactory(factory.django.DjangoModelFactory):
         model = SpendingGoal
 
     municipality = factory.SubFactory(MunicipalityFactory)
-    cycle = factory.SubFactory(CycleFactory, municipality=factory.SelfAttribute("..municipality"))
+    cycle = factory.LazyAttribute(lambda o: open_cycle(o.municipality))
     category = SpendingCategory.CATCH_UP
     suboption = "zomerschool"
     title = factory.Sequence(lambda n: f"Zomerschool {n}")
