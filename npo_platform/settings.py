@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "schools",
     "cycles",
     "budgets",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -247,7 +248,11 @@ CELERY_TASK_SOFT_TIME_LIMIT = 120
 CELERY_TASK_TIME_LIMIT = 180
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Report jobs whose worker died stay RUNNING; this re-queues them (or fails them after
+    # a few attempts) so the progress bar never spins forever.
+    "reports-sweep-stuck-jobs": {"task": "reports.sweep_stuck", "schedule": 5 * 60},
+}
 
 # --- Logging ----------------------------------------------------------------------------------
 LOGGING = {

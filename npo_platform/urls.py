@@ -12,6 +12,7 @@ tenant_patterns = [
     path("", include("schools.urls")),
     path("", include("cycles.urls")),
     path("", include("budgets.urls")),
+    path("", include("reports.urls")),
 ]
 
 urlpatterns = [
@@ -28,5 +29,6 @@ urlpatterns = [
     path("uitnodiging/<str:token>/", invitation_accept, name="invitation_accept"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("beheer/", admin.site.urls),
+    path("rapportages/", include("reports.urls_bulk")),
     path("g/<slug:municipality_slug>/", include(tenant_patterns)),
 ]

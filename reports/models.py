@@ -1,0 +1,140 @@
+"""Report jobs: one row per requested gemeentefoto or plan, kept forever as a version.
+
+A job is created by the request that asks for it and built by a Celery task. The data it was built
+from is frozen in ``snapshot`` (JSON), so the HTML view and the PDF of an old version always show
+exactly what they showed on the day they were made, whatever happened to the live data since.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from municipalities.models import Municipality
+
+
+class ReportJobQuerySet(models.QuerySet):
+    def for_municipality(self, municipality: Municipality) -> "ReportJobQuerySet":
+        return self.filter(municipality=municipality)
+
+    def done(self) -> "ReportJobQuerySet":
+        return self.filter(status=ReportJob.Status.DONE)
+
+
+def report_upload_to(job: "ReportJob", filename: str) -> str:
+    # Private storage (MEDIA_ROOT lies outside the web root and has no URL route): files are only
+    # ever served by reports.views.report_pdf after an access check.
+    return f"reports/{job.municipality.cbs_code}/{filename}"
+
+
+class ReportJob(models.Model):
+    class Kind(models.TextChoices):
+        GEMEENTEFOTO = "gemeentefoto", _("Gemeentefoto")
+        PLAN = "plan", _("Plan (gemeentelijke NPO-aanpak)")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("In de wachtrij")
+        RUNNING = "running", _("Wordt gemaakt")
+        DONE = "done", _("Klaar")
+        FAILED = "failed", _("Mislukt")
+
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.CASCADE,
+        related_name="report_jobs",
+        verbose_name=_("gemeente"),
+    )
+    cycle = models.ForeignKey(
+        "cycles.Cycle",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="report_jobs",
+        verbose_name=_("cyclus"),
+    )
+    kind = models.CharField(_("soort"), max_length=20, choices=Kind.choices)
+    version = models.PositiveIntegerField(_("versie"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("voortgang (%)"), default=0)
+    progress_label = models.CharField(_("stap"), max_length=200, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("aangevraagd door"),
+    )
+    queued_at = models.DateTimeField(_("aangevraagd op"), auto_now_add=True)
+    started_at = models.DateTimeField(_("gestart op"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("klaar op"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("pogingen"), default=0)
+    task_id = models.CharField(_("Celery-taak"), max_length=255, blank=True)
+    error = models.TextField(_("foutmelding"), blank=True)
+    pdf = models.FileField(_("PDF"), upload_to=report_upload_to, blank=True)
+    pdf_size = models.PositiveIntegerField(_("grootte PDF (bytes)"), null=True, blank=True)
+    snapshot = models.JSONField(_("momentopname van de gegevens"), null=True, blank=True)
+    published_at = models.DateTimeField(
+        _("gepubliceerd op"),
+        null=True,
+        blank=True,
+        help_text=_("Alleen voor het plan: gepubliceerde plannen kunnen scholen ook openen."),
+    )
+
+    objects = ReportJobQuerySet.as_manager()
+
+    # The audit trail records who requested and published what; the frozen data and the
+    # worker's bookkeeping would only bloat it.
+    AUDIT_EXCLUDE_FIELDS = ("snapshot", "progress", "progress_label", "task_id", "pdf_size")
+
+    class Meta:
+        verbose_name = _("rapportage")
+        verbose_name_plural = _("rapportages")
+        ordering = ["-queued_at", "-pk"]
+        indexes = [
+            models.Index(fields=["municipality", "kind", "-version"]),
+            models.Index(fields=["status", "started_at"]),
+        ]
+        constraints = [
+            # One version number per cycle and kind; jobs without a cycle count per municipality.
+            models.UniqueConstraint(
+                fields=["cycle", "kind", "version"],
+                condition=Q(cycle__isnull=False),
+                name="reportjob_version_per_cycle_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["municipality", "kind", "version"],
+                condition=Q(cycle__isnull=True),
+                name="reportjob_version_per_municipality_kind_without_cycle",
+            ),
+            models.CheckConstraint(
+                condition=Q(progress__lte=100), name="reportjob_progress_max_100"
+            ),
+            models.CheckConstraint(
+                condition=Q(published_at__isnull=True) | Q(kind="plan"),
+                name="reportjob_only_plans_are_published",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.municipality} v{self.version}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+    @property
+    def title(self) -> str:
+        if self.snapshot and self.snapshot.get("title"):
+            return self.snapshot["title"]
+        return f"{self.get_kind_display()} {self.municipality.name}"
+
+    @property
+    def filename(self) -> str:
+        return f"{self.kind}-{self.municipality.slug}-v{self.version}.pdf"

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from reports import views
+
+app_name = "reports"
+
+# Mounted under /g/<municipality_slug>/ by npo_platform.urls.
+urlpatterns = [
+    path("rapportages/", views.report_list, name="list"),
+    path("rapportages/<int:report_pk>/", views.report_detail, name="detail"),
+    path("rapportages/<int:report_pk>/voortgang/", views.report_progress, name="progress"),
+    path("rapportages/<int:report_pk>/pdf/", views.report_pdf, name="pdf"),
+    path("rapportages/<int:report_pk>/publiceren/", views.report_publish, name="publish"),
+]

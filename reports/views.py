@@ -1,0 +1,177 @@
+"""Rapportages: request a gemeentefoto or plan, follow its progress, open every version.
+
+Tenant pages run under ``tenant_view`` (404 outside the municipality). The bulk page for advisors
+lives outside ``/g/<slug>/`` and only ever acts on municipalities where the user is advisor.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from municipalities.access import tenant_view
+from municipalities.models import EDITOR_ROLES, READER_ROLES, Municipality, Role
+from reports import selectors, services
+from reports.forms import BulkRequestForm, ReportRequestForm
+from reports.models import ReportJob
+from reports.rendering import body_template, document_context
+
+ALL_MEMBERS = READER_ROLES | {Role.SCHOOL}
+
+
+@require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
+@tenant_view(roles=ALL_MEMBERS, write_roles=EDITOR_ROLES)
+def report_list(request: HttpRequest, municipality: Municipality) -> HttpResponse:
+    if request.method == "POST":
+        form = ReportRequestForm(request.POST)
+        if form.is_valid():
+            job = services.report_request(
+                municipality=municipality,
+                kind=form.cleaned_data["kind"],
+                user=request.user,
+                cycle=services.current_cycle(municipality=municipality),
+            )
+            messages.success(
+                request,
+                _("%(kind)s versie %(version)s is aangevraagd.")
+                % {"kind": job.get_kind_display(), "version": job.version},
+            )
+            return redirect(f"{reverse('reports:list', args=[municipality.slug])}#job-{job.pk}")
+    else:
+        form = ReportRequestForm()
+    jobs = selectors.report_list(municipality=municipality, membership=request.membership)
+    context = {
+        "municipality": municipality,
+        "form": form,
+        "can_edit": request.membership.can_edit,
+        "active_jobs": [j for j in jobs if not j.is_finished],
+        "gemeentefotos": [j for j in jobs if j.kind == ReportJob.Kind.GEMEENTEFOTO],
+        "plans": [j for j in jobs if j.kind == ReportJob.Kind.PLAN],
+        "cycle": services.current_cycle(municipality=municipality),
+    }
+    return render(request, "reports/report_list.html", context, status=400 if form.errors else 200)
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+@tenant_view(roles=READER_ROLES)
+def report_progress(request: HttpRequest, municipality: Municipality, report_pk: int):
+    """The progress of one job: an htmx partial that polls itself until the job is finished,
+    or (without JavaScript) a page with a refresh link."""
+    job = selectors.report_get(
+        municipality=municipality, membership=request.membership, pk=report_pk
+    )
+    template = "reports/report_progress.html"
+    if request.htmx and not request.htmx.boosted:
+        template += "#job-progress"
+    return render(request, template, {"municipality": municipality, "job": job})
+
+
+@require_GET
+@tenant_view(roles=ALL_MEMBERS)
+def report_detail(request: HttpRequest, municipality: Municipality, report_pk: int):
+    """The HTML version, rendered from the frozen snapshot (never from live data)."""
+    job = selectors.report_get(
+        municipality=municipality, membership=request.membership, pk=report_pk, with_snapshot=True
+    )
+    if job.status != ReportJob.Status.DONE or not job.snapshot:
+        return redirect("reports:progress", municipality_slug=municipality.slug, report_pk=job.pk)
+    context = {
+        "municipality": municipality,
+        "job": job,
+        "can_edit": request.membership.can_edit,
+        "body_template": body_template(job.snapshot),
+        **document_context(job.snapshot),
+    }
+    return render(request, "reports/report_detail.html", context)
+
+
+@require_GET
+@tenant_view(roles=ALL_MEMBERS)
+def report_pdf(request: HttpRequest, municipality: Municipality, report_pk: int):
+    """The stored PDF, only after the access check (the file itself is outside the web root)."""
+    job = selectors.report_get(
+        municipality=municipality, membership=request.membership, pk=report_pk
+    )
+    if job.status != ReportJob.Status.DONE or not job.pdf:
+        raise Http404
+    response = FileResponse(
+        job.pdf.open("rb"),
+        as_attachment=True,
+        filename=job.filename,
+        content_type="application/pdf",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+@tenant_view(roles=READER_ROLES, write_roles=EDITOR_ROLES)
+def report_publish(request: HttpRequest, municipality: Municipality, report_pk: int):
+    job = selectors.report_get(
+        municipality=municipality, membership=request.membership, pk=report_pk
+    )
+    if job.kind != ReportJob.Kind.PLAN or job.status != ReportJob.Status.DONE:
+        raise Http404
+    publish = request.POST.get("publish") == "1"
+    services.report_publish(job=job, published=publish)
+    if publish:
+        messages.success(request, _("Het plan is gepubliceerd; scholen kunnen het nu openen."))
+    else:
+        messages.success(request, _("Het plan is niet meer zichtbaar voor scholen."))
+    return redirect("reports:list", municipality_slug=municipality.slug)
+
+
+# --- Bulk (advisors) --------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
+@login_required
+def bulk_request(request: HttpRequest) -> HttpResponse:
+    """Advisors: request the gemeentefoto for several of their municipalities and follow them."""
+    municipalities = selectors.advisor_municipalities(user=request.user)
+    if request.method == "POST":
+        form = BulkRequestForm(request.POST, municipalities=municipalities)
+        if form.is_valid():
+            pks = []
+            for municipality in form.cleaned_data["municipalities"]:
+                job = services.report_request(
+                    municipality=municipality,
+                    kind=ReportJob.Kind.GEMEENTEFOTO,
+                    user=request.user,
+                    cycle=services.current_cycle(municipality=municipality),
+                )
+                pks.append(job.pk)
+            return redirect(f"{reverse('reports_bulk:bulk')}?jobs={','.join(map(str, pks))}")
+    else:
+        form = BulkRequestForm(municipalities=municipalities)
+    jobs = selectors.bulk_jobs(user=request.user, pks=_pks(request.GET.get("jobs", "")))
+    context = {"form": form, "has_municipalities": municipalities.exists(), **_bulk_context(jobs)}
+    template = "reports/bulk.html"
+    if request.htmx and not request.htmx.boosted and request.method == "GET":
+        template += "#bulk-progress"
+    return render(request, template, context, status=400 if form.errors else 200)
+
+
+def _pks(raw: str) -> list[int]:
+    return [int(p) for p in raw.split(",") if p.strip().isdigit()][:400]
+
+
+def _bulk_context(jobs: list[ReportJob]) -> dict:
+    total = len(jobs)
+    return {
+        "jobs": jobs,
+        "jobs_param": ",".join(str(j.pk) for j in jobs),
+        "overall": round(sum(100 if j.is_finished else j.progress for j in jobs) / total)
+        if total
+        else 0,
+        "finished": sum(1 for j in jobs if j.is_finished),
+        "failed": sum(1 for j in jobs if j.status == ReportJob.Status.FAILED),
+        "all_finished": bool(jobs) and all(j.is_finished for j in jobs),
+    }
