@@ -1,0 +1,104 @@
+"""The role matrix of issue 3 over the tenancy pages, and generically over every tenant page."""
+
+import pytest
+from django.urls import reverse
+
+from municipalities.models import Role
+from tests.factories import MembershipFactory, SchoolFactory, UserFactory
+from tests.test_isolation_sweep import TENANT_URLS, _kwargs_for, _path
+
+pytestmark = pytest.mark.django_db
+
+ADVISOR, OFFICER, VIEWER, SCHOOL = Role.ADVISOR, Role.POLICY_OFFICER, Role.VIEWER, Role.SCHOOL
+NON_MEMBER = "non-member"
+ROLES = [ADVISOR, OFFICER, VIEWER, SCHOOL, NON_MEMBER]
+
+# page, method -> expected status per role (advisor, officer, viewer, school, non-member)
+MATRIX = {
+    ("dashboard", "GET"): (200, 200, 200, 200, 404),
+    ("team", "GET"): (200, 200, 200, 403, 404),
+    ("team_invite", "POST"): (302, 302, 403, 403, 404),
+    ("team_invitation_revoke", "POST"): (302, 302, 403, 403, 404),
+    ("team_membership_end", "POST"): (302, 302, 403, 403, 404),
+    ("activity_log", "GET"): (200, 200, 403, 403, 404),
+}
+
+
+def login_as(client, role, municipality, other_municipality):
+    if role == NON_MEMBER:
+        user = MembershipFactory(municipality=other_municipality, role=ADVISOR).user
+    else:
+        user = MembershipFactory(municipality=municipality, role=role).user
+    client.force_login(user)
+    return user
+
+
+@pytest.mark.parametrize("role", ROLES, ids=str)
+@pytest.mark.parametrize("page,method", list(MATRIX), ids=lambda v: str(v))
+def test_role_matrix(
+    client, municipality, other_municipality, role, page, method, django_capture_on_commit_callbacks
+):
+    login_as(client, role, municipality, other_municipality)
+    kwargs = {}
+    data = {}
+    if page == "team_invitation_revoke":
+        from tests.municipalities.isolation import KWARG_FACTORIES
+
+        kwargs["invitation_pk"] = KWARG_FACTORIES["invitation_pk"](municipality)
+    elif page == "team_membership_end":
+        kwargs["membership_pk"] = MembershipFactory(municipality=municipality, role=VIEWER).pk
+    elif page == "team_invite":
+        data = {"email": "nieuw@example.nl", "role": VIEWER}
+    url = reverse(f"municipalities:{page}", args=[municipality.slug, *kwargs.values()])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get(url) if method == "GET" else client.post(url, data)
+    expected = MATRIX[(page, method)][ROLES.index(role)]
+    assert response.status_code == expected
+
+
+def test_school_role_sees_only_its_own_school_on_the_dashboard(client, municipality):
+    membership = MembershipFactory(municipality=municipality, role=SCHOOL)
+    MembershipFactory(
+        municipality=municipality, role=OFFICER, user=UserFactory(email="geheim@x.nl")
+    )
+    client.force_login(membership.user)
+    body = client.get(f"/g/{municipality.slug}/").content.decode()
+    assert membership.school.name in body
+    assert "geheim@x.nl" not in body  # no member list
+    assert "/team/" not in body and "/activiteiten/" not in body  # no nav to them
+
+
+def test_advisor_invites_and_may_invite_advisors(
+    client, municipality, other_municipality, django_capture_on_commit_callbacks
+):
+    login_as(client, ADVISOR, municipality, other_municipality)
+    school = SchoolFactory(municipality=municipality)
+    for data in (
+        {"email": "a@x.nl", "role": ADVISOR},
+        {"email": "s@x.nl", "role": SCHOOL, "school": school.pk},
+    ):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(f"/g/{municipality.slug}/team/uitnodigen/", data)
+        assert response.status_code == 302
+
+
+@pytest.mark.parametrize("role", [ADVISOR, OFFICER, VIEWER, SCHOOL], ids=str)
+@pytest.mark.parametrize("url", TENANT_URLS, ids=str)
+def test_every_page_answers_each_role_as_declared(client, municipality, url, role):
+    """GET as each role: roles the page declares may read it (no 403), other roles get 403.
+
+    Only the refusal is checked here: an object page may still answer 404 (a school member
+    asking for another school's object, a download that has no file yet).
+    """
+    kwargs = _kwargs_for(url, municipality)
+    client.force_login(MembershipFactory(municipality=municipality, role=role).user)
+    status = client.get(_path(url, municipality.slug, kwargs)).status_code
+    if role in url.callback.tenant_read_roles:
+        assert status != 403 and status < 500, f"{url.name} as {role}: {status}"
+    else:
+        assert status in (403, 405), f"{url.name} as {role}: {status}"
+
+
+@pytest.mark.parametrize("url", TENANT_URLS, ids=str)
+def test_viewers_and_schools_are_never_editors_by_default(url):
+    assert Role.VIEWER not in url.callback.tenant_write_roles, url.name
