@@ -124,7 +124,7 @@ def decode(raw: bytes, label: str) -> str:
                     "%(file)s, regel %(line)s: verkeerde tekencodering — '%(text)s' wijst op "
                     "UTF-8-tekst die als Windows-1252 is opgeslagen (dubbel gecodeerd)."
                 )
-                % {"file": label, "line": line, "text": text[position : position + 12].strip()}
+                % {"file": label, "line": line, "text": text[max(0, position - 8) : position + 8].strip()}
             )
     return text
 
