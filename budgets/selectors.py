@@ -266,7 +266,8 @@ def budget_overview(
             .filter(goal_filter)
             .values("stream_id")
             .annotate(
-                to_date=Sum("amount", filter=Q(date__lte=as_of)),
+                # Spending within the window up to the reference date sets the rate.
+                to_date=Sum("amount", filter=Q(date__lte=as_of) & ~outside_q),
                 outside_total=Sum("amount", filter=outside_q),
                 outside_count=Count("pk", filter=outside_q),
             )

@@ -210,9 +210,14 @@ def test_after_the_window_the_unspent_money_is_reported(municipality):
     SpendingFactory(
         spending_goal__municipality=municipality, date=datetime.date(2024, 1, 1), amount=D("250.00")
     )
+    # Paid after the window closed: flagged, and not counted as spent within the window.
+    SpendingFactory(
+        spending_goal__municipality=municipality, date=datetime.date(2025, 9, 1), amount=D("100.00")
+    )
     o = budget_overview(municipality=municipality, as_of=datetime.date(2026, 1, 1))
-    assert codes(o) == ["projected_unspent"]
+    assert codes(o) == ["projected_unspent", "outside_window_spending"]
     assert "verlopen" in o.warnings[0].text and "€ 750,00 is niet besteed" in o.warnings[0].text
+    assert o.blocks[0].total.spent == D("350.00")
 
 
 def test_cycle_filter_limits_planning_and_spending(municipality):
