@@ -8,6 +8,7 @@ from django.utils.module_loading import import_string
 
 SEEDERS = [
     "municipalities.demo.seed",
+    "schools.demo.seed",
     "budgets.demo.seed",  # after cycles' seeder: it plans money for Utrecht's cycle in Doen
 ]
 
