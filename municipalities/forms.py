@@ -31,11 +31,12 @@ class InvitationForm(forms.Form):
         label=_("E-mailadres"),
         widget=forms.EmailInput(attrs={"autocomplete": "off"}),
     )
-    role = forms.ChoiceField(label=_("Rol"), choices=[("", "---------"), *Role.choices])
+    role = forms.ChoiceField(label=_("Rol"), choices=[("", _("Kies een rol")), *Role.choices])
     school = forms.ModelChoiceField(
         label=_("School"),
         required=False,
         queryset=None,
+        empty_label=_("Geen school"),
         help_text=_("Alleen bij de rol school: de schoolvestiging waarvoor deze persoon werkt."),
     )
 

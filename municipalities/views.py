@@ -58,7 +58,7 @@ def dashboard(request: HttpRequest, municipality: Municipality) -> HttpResponse:
 # --- Team: members and invitations ---------------------------------------------------------------
 
 
-def _team_render(request, municipality, form=None, status=200) -> HttpResponse:
+def _team_render(request, municipality, form=None) -> HttpResponse:
     can_edit = request.membership.can_edit
     if can_edit and form is None:
         form = InvitationForm(municipality=municipality)
@@ -70,7 +70,7 @@ def _team_render(request, municipality, form=None, status=200) -> HttpResponse:
         "can_edit": can_edit,
         "valid_days": settings.INVITATION_VALID_DAYS,
     }
-    return render(request, "municipalities/team.html", context, status=status)
+    return render(request, "municipalities/team.html", context)
 
 
 @tenant_view()
@@ -103,7 +103,8 @@ def team_invite(request: HttpRequest, municipality: Municipality) -> HttpRespons
                 _("Uitnodiging verstuurd naar %(email)s.") % {"email": form.cleaned_data["email"]},
             )
             return redirect("municipalities:team", municipality_slug=municipality.slug)
-    return _team_render(request, municipality, form=form, status=400)
+    # 200 with the errors, like any Django form: browsers log 4xx documents as errors.
+    return _team_render(request, municipality, form=form)
 
 
 @tenant_view(roles=EDITOR_ROLES)
@@ -215,8 +216,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             password=form.cleaned_data["new_password1"],
             display_name=form.cleaned_data["display_name"],
         )
-    status = 400 if form.errors else 200
-    return render(request, page, {**context, "step": "new_account", "form": form}, status=status)
+    return render(request, page, {**context, "step": "new_account", "form": form})
 
 
 def _accepted(request, invitation, **kwargs) -> HttpResponse:

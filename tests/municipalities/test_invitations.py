@@ -60,7 +60,7 @@ def test_officer_invites_a_new_person_who_sets_a_password_and_lands_in_the_munic
     assert "Uitnodiging voor Utrecht" in page.content.decode()
 
     weak = client.post(accept, {"new_password1": "1234", "new_password2": "1234"})
-    assert weak.status_code == 400
+    assert weak.status_code == 200
     assert "Dit wachtwoord is te algemeen" in weak.content.decode()
     assert not User.objects.filter(email="nieuw@utrecht.nl").exists()
 
@@ -185,13 +185,13 @@ def test_school_role_needs_a_school_of_this_municipality(
 ):
     capture = django_capture_on_commit_callbacks
     missing = invite(officer_client, municipality, capture, email="s@b.nl", role=Role.SCHOOL)
-    assert missing.status_code == 400
+    assert missing.status_code == 200
     assert "Kies de school" in missing.content.decode()
     foreign = SchoolFactory(municipality=other_municipality)
     wrong = invite(
         officer_client, municipality, capture, email="s@b.nl", role=Role.SCHOOL, school=foreign.pk
     )
-    assert wrong.status_code == 400
+    assert wrong.status_code == 200
     assert not Invitation.objects.exists() and not mail.outbox
 
     school = SchoolFactory(municipality=municipality)
@@ -210,7 +210,7 @@ def test_a_member_cannot_be_invited_again(
     response = invite(
         officer_client, municipality, django_capture_on_commit_callbacks, email=viewer.email
     )
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert "heeft al toegang" in response.content.decode()
     assert not mail.outbox
 
