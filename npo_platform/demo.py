@@ -9,6 +9,7 @@ from django.utils.module_loading import import_string
 SEEDERS = [
     "municipalities.demo.seed",
     "schools.demo.seed",
+    "cycles.demo.seed",
     "budgets.demo.seed",  # after cycles' seeder: it plans money for Utrecht's cycle in Doen
 ]
 
