@@ -62,7 +62,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    # auditlog's middleware with an address that X-Forwarded-For cannot forge.
+    "municipalities.middleware.AuditMiddleware",
     # Last, so that a locked-out login answers before any view runs.
     "axes.middleware.AxesMiddleware",
 ]

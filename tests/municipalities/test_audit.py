@@ -253,3 +253,24 @@ def test_staff_see_all_entries_in_the_admin(client, municipality):
     assert client.post(change, {}).status_code == 403
     delete = reverse("admin:municipalities_auditlogentry_delete", args=[entry.pk])
     assert client.post(delete, {"post": "yes"}).status_code == 403
+
+
+def test_a_forged_forwarded_for_header_is_not_the_recorded_address(officer_client, municipality):
+    membership = MembershipFactory(municipality=municipality, role=Role.VIEWER)
+    officer_client.post(
+        reverse("municipalities:team_membership_end", args=[municipality.slug, membership.pk]),
+        REMOTE_ADDR="203.0.113.7",
+        HTTP_X_FORWARDED_FOR="10.6.6.6",
+    )
+    assert entries_for(membership).last().remote_addr == "203.0.113.7"
+
+
+def test_behind_our_proxy_the_address_it_added_is_recorded(officer_client, municipality, settings):
+    settings.AXES_IPWARE_PROXY_COUNT = 1
+    membership = MembershipFactory(municipality=municipality, role=Role.VIEWER)
+    officer_client.post(
+        reverse("municipalities:team_membership_end", args=[municipality.slug, membership.pk]),
+        REMOTE_ADDR="10.0.0.2",
+        HTTP_X_FORWARDED_FOR="10.6.6.6, 198.51.100.20",
+    )
+    assert entries_for(membership).last().remote_addr == "198.51.100.20"
