@@ -81,7 +81,10 @@ DATASETS = [step.dataset for step in STEPS]
 
 
 def resolve_paths(directory: Path | None = None, overrides: dict | None = None) -> dict[str, Path]:
-    directory = Path(directory or DEFAULT_DIRECTORY)
+    # A setting (not an env-only path) so tests and deployments can point elsewhere.
+    directory = Path(
+        directory or getattr(settings, "REFERENCE_DATA_DIR", None) or DEFAULT_DIRECTORY
+    )
     paths = {key: directory / name for key, name in DEFAULT_FILES.items()}
     paths.update({k: Path(v) for k, v in (overrides or {}).items() if v})
     return paths
