@@ -122,10 +122,16 @@ class Membership(models.Model):
     """A user's role in one municipality. Ended memberships are kept for the audit trail."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("gebruiker"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
     )
     municipality = models.ForeignKey(
-        Municipality, on_delete=models.CASCADE, related_name="memberships"
+        Municipality,
+        verbose_name=_("gemeente"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
     )
     role = models.CharField(_("rol"), max_length=20, choices=Role.choices)
     school = models.ForeignKey(

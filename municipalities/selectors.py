@@ -11,6 +11,8 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 
 from municipalities.audit import tenant_models
 from municipalities.models import AuditLogEntry, Invitation, Membership, Municipality
@@ -134,6 +136,8 @@ def _display(value, field, fk_names: dict) -> str:
         return str(dict(field.flatchoices).get(value, value))
     if field is not None and field.many_to_one:
         return fk_names.get((field.related_model, str(value)), str(value))
+    if field is not None and field.get_internal_type() == "BooleanField":
+        return str({"True": _("ja"), "False": _("nee")}.get(str(value), value))
     if field is not None and field.get_internal_type() == "DateTimeField":
         # auditlog stores naive UTC; show local time.
         try:
@@ -180,12 +184,14 @@ def audit_changes(entries: list[AuditLogEntry]) -> dict[int, list[FieldChange]]:
         mapping = {}
         if model is not None and auditlog.contains(model):
             mapping = auditlog.get_model_fields(model)["mapping_fields"]
-        result[entry.pk] = [
-            FieldChange(
-                label=str(mapping.get(name) or (field.verbose_name if field else name)),
-                old=_display(values[0], field, fk_names),
-                new=_display(values[1], field, fk_names),
-            )
-            for name, field, values in rows
-        ]
+        changes = []
+        for name, field, values in rows:
+            if field is not None and field.primary_key:
+                continue
+            old, new = (_display(v, field, fk_names) for v in values)
+            if old == new:
+                continue  # e.g. an empty field on create
+            label = mapping.get(name) or (field.verbose_name if field else name)
+            changes.append(FieldChange(label=capfirst(str(label)), old=old, new=new))
+        result[entry.pk] = changes
     return result

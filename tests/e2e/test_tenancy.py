@@ -111,3 +111,31 @@ def test_officer_invites_and_the_invitee_accepts_via_the_link(page, browser, liv
     assert response.status == 410
     expect(invitee.get_by_role("heading", level=1)).to_have_text("Deze uitnodiging is niet geldig")
     invitee.context.close()
+
+
+def test_officer_reads_and_filters_the_activity_log(page, towns):
+    utrecht, _ = towns
+    officer = MembershipFactory(
+        municipality=utrecht, role=Role.POLICY_OFFICER, user=UserFactory(email="beleid@example.nl")
+    ).user
+    viewer = MembershipFactory(municipality=utrecht, role=Role.VIEWER).user
+
+    login(page, officer.email, TEST_PASSWORD)
+    page.goto("/g/utrecht/team/")
+    page.get_by_role("button", name=f"Toegang beëindigen voor {viewer.email}").click()
+    expect(page.get_by_role("status").first).to_contain_text("heeft geen toegang meer")
+
+    page.get_by_role("navigation", name="Hoofdmenu").get_by_role(
+        "link", name="Activiteitenlog"
+    ).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Activiteitenlog")
+    table = page.get_by_role("table")
+    expect(table).to_contain_text("lidmaatschap beëindigd")
+    expect(table).to_contain_text("Beëindigd op")
+    assert_accessible(page, "tenancy-activity-log")
+
+    page.get_by_label("Actie").select_option(label="Ingelogd")
+    page.get_by_role("button", name="Filteren").click()
+    expect(page).to_have_url(re.compile(r"action=login"))
+    expect(table).to_contain_text("ingelogd")
+    expect(table).not_to_contain_text("lidmaatschap beëindigd")
