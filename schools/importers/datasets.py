@@ -393,6 +393,7 @@ def load_pupil_counts(*, history_path: Path, progress=None) -> Summary:
         ),
         batch_size=5000,
         progress=progress,
+        raw_insert=True,
     )
     summary.added, summary.updated, summary.unchanged = (
         len(plan.to_create),
