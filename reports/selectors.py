@@ -9,7 +9,9 @@ from reports.models import ReportJob
 
 def report_jobs_visible(*, municipality: Municipality, membership: Membership) -> QuerySet:
     """The jobs this member may see. A school sees only finished, published plans."""
-    jobs = ReportJob.objects.for_municipality(municipality).select_related("requested_by", "cycle")
+    jobs = ReportJob.objects.for_municipality(municipality).select_related(
+        "municipality", "requested_by", "cycle"
+    )
     if membership.role == Role.SCHOOL:
         jobs = jobs.filter(
             kind=ReportJob.Kind.PLAN,

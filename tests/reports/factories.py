@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import factory
 
+from budgets.models import Allocation, FundingStream, PlannedAmount, SpendingGoal
 from cycles.models import Activity, Cycle, Finding, Goal
 from municipalities.npo import Domain, SpendingCategory, TargetGroup
 from reports.models import ReportJob
@@ -89,5 +90,27 @@ def fill_municipality(municipality, *, schools: int = 8, with_cycle: bool = True
         executing_partner=jgz,
         start_date=datetime.date(2024, 7, 1),
         end_date=datetime.date(2024, 8, 15),
+    )
+    npo = FundingStream.objects.get(code="npo-gemeenten")
+    Allocation.objects.create(
+        municipality=municipality,
+        stream=npo,
+        period="2023-2024",
+        amount=Decimal("1250000.00"),
+        reference="BS-2023-1",
+    )
+    spending_goal = SpendingGoal.objects.create(
+        municipality=municipality,
+        cycle=cycle,
+        category=SpendingCategory.CATCH_UP,
+        suboption="zomerschool",
+        title="Zomerschool",
+    )
+    PlannedAmount.objects.create(
+        municipality=municipality,
+        spending_goal=spending_goal,
+        stream=npo,
+        period="2023-2024",
+        amount=Decimal("487650.00"),
     )
     return cycle

@@ -1,0 +1,119 @@
+"""What goes into a report: sections, small-number suppression, changes, frozen versions."""
+
+import pytest
+
+from reports.formatting import money_nl, number_nl, share, suppress
+from reports.models import ReportJob
+from schools.models import PartnerOrganisation, PupilCount, School
+from tests.factories import SchoolFactory
+from tests.reports.factories import fill_municipality
+from tests.reports.helpers import build, pdf_text
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"), [(None, None), (0, 0), (1, "<5"), (4, "<5"), (5, 5), (1234, 1234)]
+)
+def test_suppress_hides_one_to_four(value, shown):
+    assert suppress(value) == shown
+
+
+def test_share_is_hidden_for_a_small_group():
+    assert share(3, 100) is None
+    assert share(25, 100) == "25,0"
+
+
+def test_dutch_number_and_money_formatting():
+    assert number_nl(12345) == "12.345"
+    assert number_nl("<5") == "<5"
+    assert money_nl("1250000.00") == "€ 1.250.000"
+    with pytest.raises(TypeError):
+        money_nl(1.5)
+
+
+def test_small_numbers_never_reach_the_snapshot_or_the_pdf(
+    municipality, officer, django_capture_on_commit_callbacks
+):
+    # Two primary schools (one with 3 pupils) and one VO school: every count is under 5.
+    small = SchoolFactory(municipality=municipality, name="Kleine school", sector=School.Sector.BO)
+    PupilCount.objects.create(school=small, year=2024, count=3)
+    SchoolFactory(municipality=municipality, sector=School.Sector.BO)
+    SchoolFactory(municipality=municipality, sector=School.Sector.VO)
+    job = build(municipality, "gemeentefoto", officer, None, django_capture_on_commit_callbacks)
+    profile = job.snapshot["profile"]
+    assert profile["total_schools"] == "<5"
+    assert profile["total_pupils"] == "<5"
+    assert {s["code"]: s["schools"] for s in profile["sectors"]} == {"BO": "<5", "VO": "<5"}
+    assert profile["years"] == [{"year": 2024, "pupils": "<5", "hidden_locations": 0}]
+    assert all(s["pupils_share"] is None for s in profile["sectors"])
+    text = pdf_text(job)
+    assert "<5" in text
+    assert "Leerlingen PO (1 okt. 2024)\n3" not in text
+
+
+def test_every_section_without_data_says_so_instead_of_failing(
+    municipality, officer, django_capture_on_commit_callbacks
+):
+    for kind in ("gemeentefoto", "plan"):
+        job = build(municipality, kind, officer, None, django_capture_on_commit_callbacks)
+        assert job.status == "done", job.error
+        text = pdf_text(job)
+        assert "Geen gegevens." in text
+    snap = job.snapshot
+    for section in ("findings", "goals", "activities", "budget", "partners"):
+        assert snap[section]["available"] is False and snap[section]["missing"]
+
+
+def test_gemeentefoto_sections_with_data(municipality, officer, django_capture_on_commit_callbacks):
+    cycle = fill_municipality(municipality)
+    job = build(municipality, "gemeentefoto", officer, cycle, django_capture_on_commit_callbacks)
+    snap = job.snapshot
+    assert snap["profile"]["total_schools"] == 8
+    assert snap["profile"]["weights"]["available"] and snap["profile"]["weights"]["mean"] == "30,5"
+    assert [k["label"] for k in snap["partners"]["kinds"]] == [
+        "Jeugdgezondheidszorg (JGZ)",
+        "Bibliotheek",
+    ]
+    assert snap["findings"]["items"][0]["priority"] == "Hoog"
+    assert snap["goals"]["items"][0]["target"] == "70%"
+    assert snap["budget"]["total_planned"] == "487650.00"
+    assert snap["analyses"]["available"] is False
+    assert snap["changes"] is None
+    text = pdf_text(job)
+    assert "€ 487.650" in text and "€ 1.250.000" in text
+
+
+def test_changes_since_the_previous_gemeentefoto(
+    municipality, officer, django_capture_on_commit_callbacks
+):
+    fill_municipality(municipality, with_cycle=False)
+    first = build(municipality, "gemeentefoto", officer, None, django_capture_on_commit_callbacks)
+    PartnerOrganisation.objects.create(
+        municipality=municipality, name="Kinderopvang Zon", kind="childcare"
+    )
+    second = build(municipality, "gemeentefoto", officer, None, django_capture_on_commit_callbacks)
+    changes = second.snapshot["changes"]
+    assert changes["previous_version"] == first.version == 1
+    assert {"label": "Partnerorganisaties", "before": "2", "after": "3", "direction": "up"} in (
+        changes["rows"]
+    )
+    assert "Wat is er veranderd" in pdf_text(second)
+
+
+def test_old_versions_show_the_data_as_it_was(
+    municipality, officer, client, django_capture_on_commit_callbacks
+):
+    fill_municipality(municipality, with_cycle=False)
+    v1 = build(municipality, "gemeentefoto", officer, None, django_capture_on_commit_callbacks)
+    PartnerOrganisation.objects.filter(municipality=municipality, name="GGD regio").update(
+        name="Hernoemd"
+    )
+    v2 = build(municipality, "gemeentefoto", officer, None, django_capture_on_commit_callbacks)
+    client.force_login(officer)
+    old = client.get(f"/g/utrecht/rapportages/{v1.pk}/").content.decode()
+    new = client.get(f"/g/utrecht/rapportages/{v2.pk}/").content.decode()
+    assert "GGD regio" in old and "Hernoemd" not in old
+    assert "Hernoemd" in new
+    assert ReportJob.objects.filter(municipality=municipality).count() == 2
+    assert "GGD regio" in pdf_text(v1)
