@@ -105,13 +105,13 @@ UTRECHT_PLAN = [
         SpendingCategory.YOUTH_CARE,
         "schoolmaatschappelijk-werk",
         "Schoolmaatschappelijk werk op scholen met hoge schoolweging",
-        [("npo-gemeenten", "2023-2024", "600000.00"), ("oab", "2024", "150000.00")],
+        [("npo-gemeenten", "2023-2024", "450000.00"), ("npo-gemeenten", "2024-2025", "300000.00")],
     ),
     (
         SpendingCategory.PRESCHOOL,
         "toeleiding",
         "Toeleiding van peuters naar voorschoolse educatie",
-        [("npo-gemeenten", "2024-2025", "300000.00"), ("oab", "2025", "120000.00")],
+        [("npo-gemeenten", "2022-2023", "120000.00"), ("npo-gemeenten", "2024-2025", "300000.00")],
     ),
 ]
 UTRECHT_TRANSACTIONS = [

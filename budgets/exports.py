@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from budgets.models import PlannedAmount
+from budgets.money import to_money
 from budgets.selectors import (
     allocation_list,
     budget_overview,
@@ -79,7 +80,7 @@ def spending_goals_dataset(*, municipality: Municipality) -> DataSet:
             g.get_suboption_display() if g.suboption else "",
             g.title,
             g.description,
-            g.planned_total or Decimal("0.00"),
+            to_money(g.planned_total),
         ]
         for g in goals
     ]

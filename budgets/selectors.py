@@ -204,8 +204,10 @@ def budget_overview(
         .order_by()
     ):
         b = block(row["stream_id"])
-        b.by_period[row["period"]].allocated += row["total"]
-        b.total.allocated += row["total"]
+        # to_money: SQLite sums decimals as floats; quantizing to cents keeps them exact.
+        amount = to_money(row["total"])
+        b.by_period[row["period"]].allocated += amount
+        b.total.allocated += amount
         b.has_estimate |= row["estimates"] > 0
 
     # 2. Planned amounts per stream, category and period.
@@ -218,7 +220,7 @@ def budget_overview(
         .order_by()
     ):
         b = block(row["stream_id"])
-        amount = row["total"]
+        amount = to_money(row["total"])
         b.by_category[row["spending_goal__category"]].planned += amount
         b.by_period[row["period"]].planned += amount
         b.total.planned += amount
@@ -241,7 +243,7 @@ def budget_overview(
             .order_by()
         ):
             b = block(row["stream_id"])
-            amount = row["total"]
+            amount = to_money(row["total"])
             month = row["month"]
             if isinstance(month, datetime.datetime):  # some backends return datetimes
                 month = month.date()
@@ -274,7 +276,7 @@ def budget_overview(
             .order_by()
         ):
             if kind == "spending":
-                spent_to_date[row["stream_id"]] = row["to_date"] or ZERO
+                spent_to_date[row["stream_id"]] = to_money(row["to_date"])
             if row["outside_count"]:
                 outside.append((kind, row["stream_id"], row["outside_total"], row["outside_count"]))
 
@@ -390,7 +392,9 @@ def _stream_warnings(b: StreamBlock) -> list[BudgetWarning]:
                     "planned_over_allocated_period",
                     _(
                         "In %(period)s is voor %(stream)s %(planned)s gepland, maar voor die "
-                        "periode is %(allocated)s toegekend."
+                        "periode is %(allocated)s toegekend. Geld mag binnen de termijn over "
+                        "periodes heen worden ingezet; controleer of de andere periodes dat "
+                        "opvangen."
                     )
                     % {
                         "period": period,

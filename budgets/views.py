@@ -29,7 +29,7 @@ from budgets.forms import (
     SpendingGoalForm,
 )
 from budgets.models import Allocation
-from budgets.money import ZERO
+from budgets.money import to_money
 from cycles.models import Cycle
 from municipalities.access import tenant_view
 from municipalities.models import EDITOR_ROLES, READER_ROLES, Municipality
@@ -314,7 +314,7 @@ def _kind_context(kind: str) -> dict:
 def _transaction_list(request, municipality, kind):
     rows = KINDS[kind]["list"](municipality=municipality)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("pagina"))
-    total = rows.aggregate(total=Sum("amount"))["total"] or ZERO
+    total = to_money(rows.aggregate(total=Sum("amount"))["total"])
     return render(
         request,
         "budgets/transaction_list.html",
