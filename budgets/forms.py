@@ -23,6 +23,10 @@ MAX_LETTER_BYTES = 10 * 1024 * 1024
 
 
 class StreamChoiceField(forms.ModelChoiceField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("empty_label", _("— kies een geldstroom —"))
+        super().__init__(*args, **kwargs)
+
     def label_from_instance(self, obj: FundingStream) -> str:
         return obj.name
 
