@@ -1,0 +1,254 @@
+"""Reads for the school-analysis pages. Every read is scoped to one municipality, and for a
+school user to that user's own school location."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from municipalities.models import Membership, Municipality, Role
+from schools.analysis_models import (
+    RECEIVED_STATUSES,
+    AnalysisAttachment,
+    AnalysisIntake,
+    AnalysisNeed,
+    AnalysisReminder,
+    AnalysisStatus,
+    SchoolAnalysis,
+)
+from schools.models import Intervention, School
+
+MISSING = "ontbreekt"
+NOT_RECEIVED = "niet_ontvangen"
+REMINDER_INTERVAL = timedelta(days=1)
+
+
+def cycle_model():
+    """The Cycle model, reached through our string FK (schools sits below cycles)."""
+    return SchoolAnalysis._meta.get_field("cycle").related_model
+
+
+def open_cycle(*, municipality: Municipality):
+    """The municipality's current open 4D cycle, or None."""
+    return cycle_model().objects.for_municipality(municipality).open().first()
+
+
+def cycle_for_overview(*, municipality: Municipality, cycle_pk: str | None):
+    """The cycle asked for in ``?cyclus=`` (any cycle of this municipality), else the open one."""
+    cycles = cycle_model().objects.for_municipality(municipality)
+    if cycle_pk and str(cycle_pk).isdigit():
+        return get_object_or_404(cycles, pk=int(cycle_pk))
+    return open_cycle(municipality=municipality)
+
+
+def cycles_of(*, municipality: Municipality) -> list:
+    return list(cycle_model().objects.for_municipality(municipality).order_by("-start_date"))
+
+
+def analyses_visible_to(*, membership: Membership) -> QuerySet[SchoolAnalysis]:
+    """Analyses the member may see: all of the municipality's, or a school user's own school's."""
+    analyses = SchoolAnalysis.objects.for_municipality(membership.municipality)
+    if membership.role == Role.SCHOOL:
+        analyses = analyses.filter(school_id=membership.school_id)
+    return analyses
+
+
+def analysis_get(*, membership: Membership, pk: int) -> SchoolAnalysis:
+    """404 for another municipality's analysis and, for a school user, for another school's."""
+    return get_object_or_404(
+        analyses_visible_to(membership=membership).select_related(
+            "school", "cycle", "submitted_by", "reviewed_by"
+        ),
+        pk=pk,
+    )
+
+
+def analysis_detail(*, membership: Membership, pk: int) -> SchoolAnalysis:
+    analyses = (
+        analyses_visible_to(membership=membership)
+        .select_related("school", "cycle", "submitted_by", "reviewed_by")
+        .prefetch_related(
+            Prefetch("interventions", queryset=Intervention.objects.order_by("area", "name")),
+            Prefetch("needs", queryset=AnalysisNeed.objects.order_by("category")),
+            Prefetch(
+                "attachments",
+                queryset=AnalysisAttachment.objects.select_related("uploaded_by").order_by(
+                    "uploaded_at", "pk"
+                ),
+            ),
+        )
+    )
+    return get_object_or_404(analyses, pk=pk)
+
+
+def analysis_for_school(*, school: School, cycle) -> SchoolAnalysis | None:
+    if cycle is None:
+        return None
+    return SchoolAnalysis.objects.filter(school=school, cycle=cycle).first()
+
+
+def attachment_get(*, analysis: SchoolAnalysis, pk: int) -> AnalysisAttachment:
+    return get_object_or_404(
+        AnalysisAttachment.objects.for_municipality(analysis.municipality_id).filter(
+            analysis=analysis
+        ),
+        pk=pk,
+    )
+
+
+def intake_get(*, municipality: Municipality, token: str) -> AnalysisIntake:
+    return get_object_or_404(
+        AnalysisIntake.objects.for_municipality(municipality).select_related(
+            "cycle", "uploaded_by"
+        ),
+        token=token,
+    )
+
+
+def menukaart_interventions() -> QuerySet[Intervention]:
+    """The interventions of the newest menukaart version (older versions stay for old analyses)."""
+    latest = Intervention.objects.order_by("-version").values_list("version", flat=True).first()
+    return Intervention.objects.filter(version=latest).order_by("area", "name")
+
+
+@dataclass
+class SectorCompleteness:
+    sector: str
+    label: str
+    total: int
+    received: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.received / self.total) if self.total else 0
+
+
+@dataclass
+class Overview:
+    schools: list[School]
+    total: int
+    received: int
+    per_sector: list[SectorCompleteness]
+    status_counts: dict[str, int]
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.received / self.total) if self.total else 0
+
+    @property
+    def missing(self) -> int:
+        return self.total - self.received
+
+
+def intake_overview(
+    *, municipality: Municipality, cycle, sector: str = "", status: str = ""
+) -> Overview:
+    """Every active school location with its analysis status for ``cycle``, and completeness.
+
+    One query for the schools (status, analysis id and last reminder as subqueries), whatever the
+    number of schools. Completeness counts all schools; the list is filtered by sector/status.
+    """
+    analyses = SchoolAnalysis.objects.filter(school=OuterRef("pk"), cycle=cycle)
+    reminders = AnalysisReminder.objects.filter(school=OuterRef("pk"), cycle=cycle).order_by(
+        "-sent_at"
+    )
+    school_users = Membership.objects.active().filter(school=OuterRef("pk"), role=Role.SCHOOL)
+    schools = list(
+        School.objects.for_municipality(municipality)
+        .active()
+        .annotate(
+            analysis_status=Subquery(analyses.values("status")[:1]),
+            analysis_pk=Subquery(analyses.values("pk")[:1]),
+            analysis_submitted_at=Subquery(analyses.values("submitted_at")[:1]),
+            last_reminder_at=Subquery(reminders.values("sent_at")[:1]),
+            has_school_user=Exists(school_users),
+        )
+        .order_by("name", "vestigingscode")
+    )
+    labels = dict(School.Sector.choices)
+    per_sector: dict[str, SectorCompleteness] = {}
+    status_counts = {MISSING: 0, **{s.value: 0 for s in AnalysisStatus}}
+    received = 0
+    for school in schools:
+        school.status_key = school.analysis_status or MISSING
+        school.status_label = (
+            AnalysisStatus(school.analysis_status).label if school.analysis_status else None
+        )
+        school.is_received = school.analysis_status in RECEIVED_STATUSES
+        status_counts[school.status_key] += 1
+        entry = per_sector.setdefault(
+            school.sector,
+            SectorCompleteness(school.sector, str(labels.get(school.sector, school.sector)), 0, 0),
+        )
+        entry.total += 1
+        if school.is_received:
+            entry.received += 1
+            received += 1
+    shown = schools
+    if sector:
+        shown = [s for s in shown if s.sector == sector]
+    if status == NOT_RECEIVED:
+        shown = [s for s in shown if not s.is_received]
+    elif status:
+        shown = [s for s in shown if s.status_key == status]
+    order = list(labels)
+    return Overview(
+        schools=shown,
+        total=len(schools),
+        received=received,
+        per_sector=sorted(per_sector.values(), key=lambda e: order.index(e.sector)),
+        status_counts=status_counts,
+    )
+
+
+def schools_to_remind(*, municipality: Municipality, cycle) -> tuple[list[School], list[School]]:
+    """Active schools without a received analysis: (due for a reminder, reminded < 1 day ago)."""
+    since = timezone.now() - REMINDER_INTERVAL
+    received = SchoolAnalysis.objects.filter(
+        school=OuterRef("pk"), cycle=cycle, status__in=RECEIVED_STATUSES
+    )
+    recent = AnalysisReminder.objects.filter(school=OuterRef("pk"), cycle=cycle, sent_at__gte=since)
+    schools = list(
+        School.objects.for_municipality(municipality)
+        .active()
+        .annotate(received=Exists(received), reminded_recently=Exists(recent))
+        .filter(received=False)
+        .order_by("name")
+    )
+    due = [s for s in schools if not s.reminded_recently]
+    skipped = [s for s in schools if s.reminded_recently]
+    return due, skipped
+
+
+def school_users(*, schools: list[School]) -> dict[int, list]:
+    """Active school-role users per school id (one query)."""
+    users: dict[int, list] = {}
+    memberships = (
+        Membership.objects.active()
+        .filter(role=Role.SCHOOL, school__in=schools, user__is_active=True)
+        .select_related("user")
+        .order_by("user__email")
+    )
+    for membership in memberships:
+        users.setdefault(membership.school_id, []).append(membership.user)
+    return users
+
+
+def reviewers(*, municipality: Municipality) -> list:
+    """The municipality's policy officers and advisors (who get the 'submitted' e-mail)."""
+    return [
+        m.user
+        for m in Membership.objects.for_municipality(municipality)
+        .active()
+        .filter(role__in=[Role.POLICY_OFFICER, Role.ADVISOR], user__is_active=True)
+        .select_related("user")
+        .order_by("user__email")
+    ]
+
+
+def received_count(*, cycle) -> int:
+    return SchoolAnalysis.objects.filter(cycle=cycle, status__in=RECEIVED_STATUSES).count()

@@ -1,0 +1,404 @@
+"""Writes for school analyses: edit, submit, review, attachments, reminders and bulk intake.
+
+Keyword-only arguments, named ``<thing>_<verb>``. Every change goes through ``save()`` so the
+audit trail records it (status changes included: ``status: Ingediend → Geaccepteerd``). E-mails
+leave once the transaction has committed, so a rolled-back change never announces itself.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile, File
+from django.core.mail import send_mass_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from municipalities.models import Membership, Municipality, Role
+from schools import analysis_selectors as selectors
+from schools.analysis_models import (
+    DOMAIN_FIELDS,
+    AnalysisAttachment,
+    AnalysisIntake,
+    AnalysisNeed,
+    AnalysisReminder,
+    AnalysisStatus,
+    SchoolAnalysis,
+)
+from schools.intake import intake_parse
+from schools.models import School
+from schools.uploads import clean_display_name, validate_attachment
+
+DOMAIN_FIELD_NAMES = [name for _d, delay, share in DOMAIN_FIELDS for name in (delay, share)]
+
+
+def _link(site_url: str, name: str, municipality: Municipality, **kwargs) -> str:
+    return site_url.rstrip("/") + reverse(
+        name, kwargs={"municipality_slug": municipality.slug, **kwargs}
+    )
+
+
+def _mail(template: str, context: dict, recipients: list[str]) -> None:
+    """One message per recipient (nobody sees the other addresses)."""
+    subject = render_to_string(f"schools/analyses/email/{template}_subject.txt", context).strip()
+    body = render_to_string(f"schools/analyses/email/{template}_body.txt", context)
+    messages = [(subject, body, None, [address]) for address in recipients]
+    if messages:
+        send_mass_mail(messages)
+
+
+# --- Editing --------------------------------------------------------------------------------------
+
+
+def analysis_start(*, membership: Membership, cycle) -> SchoolAnalysis:
+    """The school user's analysis for ``cycle``, created as a draft the first time."""
+    if membership.role != Role.SCHOOL or membership.school_id is None:
+        raise ValidationError(_("Alleen een school kan haar eigen analyse invullen."))
+    if cycle is None or not cycle.is_open:
+        raise ValidationError(_("Er is geen open cyclus om een analyse voor in te vullen."))
+    with transaction.atomic():
+        analysis, _created = SchoolAnalysis.objects.get_or_create(
+            school_id=membership.school_id,
+            cycle=cycle,
+            defaults={"municipality": membership.municipality},
+        )
+    return analysis
+
+
+def _set_needs(*, analysis: SchoolAnalysis, needs: dict[str, str]) -> None:
+    """Make the analysis's needs exactly ``needs`` ({category: explanation}), row by row (audited)."""
+    existing = {n.category: n for n in analysis.needs.all()}
+    for category, need in existing.items():
+        if category not in needs:
+            need.delete()
+    for category, explanation in needs.items():
+        need = existing.get(category)
+        if need is None:
+            AnalysisNeed.objects.create(
+                municipality_id=analysis.municipality_id,
+                analysis=analysis,
+                category=category,
+                explanation=explanation,
+            )
+        elif need.explanation != explanation:
+            need.explanation = explanation
+            need.save(update_fields=["explanation"])
+
+
+def analysis_update(
+    *,
+    analysis: SchoolAnalysis,
+    values: dict,
+    interventions,
+    needs: dict[str, str],
+    own_budget: Decimal | None,
+) -> SchoolAnalysis:
+    """Save the school's answers. Only while the analysis is a draft or returned."""
+    if not analysis.is_editable:
+        raise ValidationError(_("Deze analyse is al ingediend en kan niet meer worden gewijzigd."))
+    with transaction.atomic():
+        locked = SchoolAnalysis.objects.select_for_update().get(pk=analysis.pk)
+        if not locked.is_editable:
+            raise ValidationError(
+                _("Deze analyse is al ingediend en kan niet meer worden gewijzigd.")
+            )
+        for name in DOMAIN_FIELD_NAMES:
+            if name in values:
+                setattr(analysis, name, values[name])
+        analysis.own_budget = own_budget
+        analysis.full_clean(exclude=["municipality", "school", "cycle", "interventions"])
+        analysis.save()
+        analysis.interventions.set(list(interventions))
+        _set_needs(analysis=analysis, needs=needs)
+    return analysis
+
+
+# --- Workflow -------------------------------------------------------------------------------------
+
+
+def analysis_submit(*, analysis: SchoolAnalysis, user, site_url: str) -> SchoolAnalysis:
+    """Draft → submitted, or returned → resubmitted; tells the officers and advisors."""
+    with transaction.atomic():
+        analysis = (
+            SchoolAnalysis.objects.select_for_update()
+            .select_related("school", "cycle", "municipality")
+            .get(pk=analysis.pk)
+        )
+        if not analysis.is_editable:
+            raise ValidationError(_("Deze analyse is al ingediend."))
+        missing = analysis.missing_for_submit()
+        if missing:
+            raise ValidationError(
+                _("Vul eerst alles in voordat je indient. Nog nodig: %(missing)s.")
+                % {"missing": ", ".join(missing)}
+            )
+        resubmission = analysis.status == AnalysisStatus.RETURNED
+        analysis.status = AnalysisStatus.RESUBMITTED if resubmission else AnalysisStatus.SUBMITTED
+        analysis.submitted_at = timezone.now()
+        analysis.submitted_by = user
+        analysis.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
+        context = {
+            "analysis": analysis,
+            "school": analysis.school,
+            "municipality": analysis.municipality,
+            "resubmission": resubmission,
+            "submitter": user,
+            "link": _link(
+                site_url, "analyses:detail", analysis.municipality, analysis_pk=analysis.pk
+            ),
+        }
+        recipients = [u.email for u in selectors.reviewers(municipality=analysis.municipality)]
+        transaction.on_commit(lambda: _mail("submitted", context, recipients))
+    return analysis
+
+
+def _school_recipients(analysis: SchoolAnalysis) -> list[str]:
+    users = selectors.school_users(schools=[analysis.school])
+    return [u.email for u in users.get(analysis.school_id, [])]
+
+
+def analysis_accept(*, analysis: SchoolAnalysis, user, site_url: str) -> SchoolAnalysis:
+    return _review(analysis=analysis, user=user, site_url=site_url, accept=True, comment="")
+
+
+def analysis_return(
+    *, analysis: SchoolAnalysis, user, comment: str, site_url: str
+) -> SchoolAnalysis:
+    comment = (comment or "").strip()
+    if not comment:
+        raise ValidationError(
+            {"comment": _("Schrijf bij het terugsturen wat de school moet aanpassen.")}
+        )
+    return _review(analysis=analysis, user=user, site_url=site_url, accept=False, comment=comment)
+
+
+def _review(*, analysis, user, site_url: str, accept: bool, comment: str) -> SchoolAnalysis:
+    with transaction.atomic():
+        analysis = (
+            SchoolAnalysis.objects.select_for_update()
+            .select_related("school", "cycle", "municipality")
+            .get(pk=analysis.pk)
+        )
+        if not analysis.is_reviewable:
+            raise ValidationError(_("Deze analyse wacht niet op een beoordeling."))
+        analysis.status = AnalysisStatus.ACCEPTED if accept else AnalysisStatus.RETURNED
+        if not accept:
+            analysis.review_comment = comment
+        analysis.reviewed_at = timezone.now()
+        analysis.reviewed_by = user
+        analysis.save(
+            update_fields=["status", "review_comment", "reviewed_at", "reviewed_by", "updated_at"]
+        )
+        context = {
+            "analysis": analysis,
+            "school": analysis.school,
+            "municipality": analysis.municipality,
+            "reviewer": user,
+            "comment": comment,
+            "link": _link(
+                site_url, "analyses:detail", analysis.municipality, analysis_pk=analysis.pk
+            ),
+        }
+        recipients = _school_recipients(analysis)
+        template = "accepted" if accept else "returned"
+        transaction.on_commit(lambda: _mail(template, context, recipients))
+    return analysis
+
+
+# --- Attachments ----------------------------------------------------------------------------------
+
+
+def attachment_add(*, analysis: SchoolAnalysis, upload, user) -> AnalysisAttachment:
+    """Check the file's real type and size, then store it under a random name."""
+    if not analysis.is_editable:
+        raise ValidationError(_("Bij een ingediende analyse kun je geen bijlagen meer toevoegen."))
+    document_type = validate_attachment(upload)
+    name = clean_display_name(upload.name, extension=document_type.extension)
+    upload.seek(0)
+    attachment = AnalysisAttachment(
+        municipality_id=analysis.municipality_id,
+        analysis=analysis,
+        name=name,
+        kind=document_type.kind,
+        content_type=document_type.content_type,
+        size=upload.size,
+        uploaded_by=user,
+    )
+    # The stored name is random (see attachment_path); only the extension is ours.
+    attachment.file.save(f"upload{document_type.extension}", File(upload), save=False)
+    try:
+        attachment.save()
+    except Exception:
+        attachment.file.delete(save=False)
+        raise
+    return attachment
+
+
+def attachment_delete(*, attachment: AnalysisAttachment) -> None:
+    if not attachment.analysis.is_editable:
+        raise ValidationError(_("Bij een ingediende analyse kun je geen bijlagen verwijderen."))
+    storage, path = attachment.file.storage, attachment.file.name
+    attachment.delete()
+    transaction.on_commit(lambda: storage.delete(path))
+
+
+# --- Reminders ------------------------------------------------------------------------------------
+
+
+def reminders_send(*, municipality: Municipality, cycle, user, site_url: str) -> dict:
+    """E-mail every user of every school without a received analysis; once a day per school.
+
+    Returns counts: schools reminded, e-mails sent, schools skipped (reminded in the last day),
+    schools without a user to write to.
+    """
+    if cycle is None:
+        raise ValidationError(_("Er is geen open cyclus."))
+    due, skipped = selectors.schools_to_remind(municipality=municipality, cycle=cycle)
+    users = selectors.school_users(schools=due)
+    messages: list[tuple[School, list]] = [(s, users.get(s.pk, [])) for s in due]
+    with_users = [(s, u) for s, u in messages if u]
+    link = _link(site_url, "analyses:mine", municipality)
+    now = timezone.now()
+    with transaction.atomic():
+        for school, recipients in with_users:
+            AnalysisReminder.objects.create(
+                municipality=municipality,
+                cycle=cycle,
+                school=school,
+                recipients=len(recipients),
+                sent_by=user,
+                sent_at=now,
+            )
+
+        def send() -> None:
+            mails = []
+            for school, recipients in with_users:
+                context = {
+                    "school": school,
+                    "municipality": municipality,
+                    "cycle": cycle,
+                    "link": link,
+                }
+                subject = render_to_string(
+                    "schools/analyses/email/reminder_subject.txt", context
+                ).strip()
+                body = render_to_string("schools/analyses/email/reminder_body.txt", context)
+                mails.extend((subject, body, None, [u.email]) for u in recipients)
+            if mails:
+                send_mass_mail(mails)
+
+        transaction.on_commit(send)
+    return {
+        "schools": len(with_users),
+        "emails": sum(len(u) for _s, u in with_users),
+        "skipped": len(skipped),
+        "without_users": len(messages) - len(with_users),
+    }
+
+
+# --- Bulk intake ----------------------------------------------------------------------------------
+
+
+def intake_upload(*, municipality: Municipality, cycle, upload, user) -> AnalysisIntake:
+    """Parse and validate the file, then keep it and its parsed rows for the preview.
+
+    A file that cannot be used at all (not an XLSX, damaged, a zip bomb, another municipality's
+    template) raises ValidationError and nothing is stored.
+    """
+    if cycle is None or not cycle.is_open:
+        raise ValidationError(_("Er is geen open cyclus om analyses voor in te lezen."))
+    result = intake_parse(municipality=municipality, cycle=cycle, upload=upload)
+    if not result.rows:
+        raise ValidationError(
+            _("Het bestand bevat geen ingevulde rijen. Vul per school minstens één waarde in.")
+        )
+    upload.seek(0)
+    intake = AnalysisIntake(
+        municipality=municipality,
+        cycle=cycle,
+        file_name=clean_display_name(upload.name, extension=".xlsx"),
+        rows=[row.as_json() for row in result.rows],
+        error_count=result.error_count,
+        uploaded_by=user,
+    )
+    intake.file.save("intake.xlsx", ContentFile(upload.read()), save=False)
+    intake.save()
+    return intake
+
+
+def intake_confirm(*, intake: AnalysisIntake, user) -> int:
+    """Import the stored, validated rows: all of them or none. Returns the number imported."""
+    with transaction.atomic():
+        intake = (
+            AnalysisIntake.objects.select_for_update().select_related("cycle").get(pk=intake.pk)
+        )
+        if intake.status != AnalysisIntake.Status.PREVIEW:
+            raise ValidationError(_("Dit bestand is al ingelezen."))
+        if intake.error_count:
+            raise ValidationError(
+                _("Het bestand bevat nog fouten. Verbeter ze en upload het opnieuw.")
+            )
+        if not intake.cycle.is_open:
+            raise ValidationError(_("De cyclus van dit bestand is inmiddels afgesloten."))
+        school_ids = [row["school_id"] for row in intake.rows]
+        schools = School.objects.for_municipality(intake.municipality_id).in_bulk(school_ids)
+        existing = {
+            a.school_id: a
+            for a in SchoolAnalysis.objects.for_municipality(intake.municipality_id)
+            .filter(cycle=intake.cycle, school_id__in=school_ids)
+            .select_for_update()
+        }
+        needs = {
+            (n.analysis_id, n.category): n
+            for n in AnalysisNeed.objects.filter(analysis__in=list(existing.values()))
+        }
+        now = timezone.now()
+        for row in intake.rows:
+            school = schools.get(row["school_id"])
+            if school is None:
+                raise ValidationError(
+                    _("Rij %(row)s: de school hoort niet (meer) bij deze gemeente.")
+                    % {"row": row["row"]}
+                )
+            analysis = existing.get(school.pk) or SchoolAnalysis(
+                municipality_id=intake.municipality_id, school=school, cycle=intake.cycle
+            )
+            if analysis.status == AnalysisStatus.ACCEPTED:
+                raise ValidationError(
+                    _("Rij %(row)s: de analyse van %(school)s is intussen geaccepteerd.")
+                    % {"row": row["row"], "school": school.name}
+                )
+            for name, value in row["values"].items():
+                if name in DOMAIN_FIELD_NAMES:
+                    setattr(analysis, name, value)
+            if row["own_budget"] is not None:
+                analysis.own_budget = Decimal(row["own_budget"])
+            analysis.status = (
+                AnalysisStatus.RESUBMITTED
+                if analysis.status == AnalysisStatus.RETURNED
+                else AnalysisStatus.SUBMITTED
+            )
+            analysis.submitted_at = now
+            analysis.submitted_by = user
+            analysis.imported = True
+            analysis.save()
+            for category, explanation in row["needs"].items():
+                need = needs.get((analysis.pk, category))
+                if need is None:
+                    AnalysisNeed.objects.create(
+                        municipality_id=intake.municipality_id,
+                        analysis=analysis,
+                        category=category,
+                        explanation=explanation,
+                    )
+                elif need.explanation != explanation:
+                    need.explanation = explanation
+                    need.save(update_fields=["explanation"])
+        intake.status = AnalysisIntake.Status.IMPORTED
+        intake.imported_at = now
+        intake.save(update_fields=["status", "imported_at"])
+    return len(intake.rows)

@@ -1,0 +1,411 @@
+"""School-analysis pages: a school fills in its own analysis; the municipality reviews, follows the
+intake and imports analyses in bulk.
+
+Who may do what (``tenant_view`` answers 404 for non-members and 403 for a role that may not):
+
+* school users (``Membership.school``): their own school's analysis for the open cycle only; any
+  other analysis id is a 404, the same answer as for an id that does not exist;
+* advisors and policy officers: everything, including review, reminders and bulk intake;
+* viewers: read.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from municipalities.access import tenant_view
+from municipalities.models import EDITOR_ROLES, READER_ROLES, Municipality, Role
+from schools import analysis_selectors as selectors
+from schools import analysis_services as services
+from schools.analysis_forms import (
+    AnalysisForm,
+    AttachmentForm,
+    IntakeUploadForm,
+    OverviewFilterForm,
+    ReviewForm,
+)
+from schools.analysis_models import AnalysisStatus
+from schools.intake import intake_template as build_template
+
+READERS_AND_SCHOOL = READER_ROLES | {Role.SCHOOL}
+SCHOOL_ONLY = frozenset({Role.SCHOOL})
+
+
+def _site_url(request: HttpRequest) -> str:
+    return request.build_absolute_uri("/")
+
+
+def _is_school(request: HttpRequest) -> bool:
+    return request.membership.role == Role.SCHOOL
+
+
+def _errors(exc: ValidationError) -> list[str]:
+    return [str(m) for m in exc.messages]
+
+
+# --- Overview -------------------------------------------------------------------------------------
+
+
+@tenant_view(roles=READERS_AND_SCHOOL)
+@require_GET
+@vary_on_headers("HX-Request")
+def overview(request: HttpRequest, municipality: Municipality) -> HttpResponse:
+    """The intake overview of a cycle; school users are sent to their own analysis."""
+    if _is_school(request):
+        return redirect("analyses:mine", municipality_slug=municipality.slug)
+    cycle = selectors.cycle_for_overview(
+        municipality=municipality, cycle_pk=request.GET.get("cyclus")
+    )
+    form = OverviewFilterForm(request.GET or None)
+    sector = status = ""
+    if form.is_valid():
+        sector, status = form.cleaned_data["sector"], form.cleaned_data["status"]
+    context = {
+        "municipality": municipality,
+        "cycle": cycle,
+        "cycles": selectors.cycles_of(municipality=municipality),
+        "form": form,
+        "can_edit": request.membership.can_edit,
+        "overview": (
+            selectors.intake_overview(
+                municipality=municipality, cycle=cycle, sector=sector, status=status
+            )
+            if cycle is not None
+            else None
+        ),
+    }
+    template = "schools/analyses/overview.html"
+    if request.htmx and not request.htmx.boosted:
+        template += "#results"
+    return render(request, template, context)
+
+
+@tenant_view(write_roles=EDITOR_ROLES)
+@require_POST
+def remind(request: HttpRequest, municipality: Municipality) -> HttpResponse:
+    cycle = selectors.open_cycle(municipality=municipality)
+    try:
+        result = services.reminders_send(
+            municipality=municipality, cycle=cycle, user=request.user, site_url=_site_url(request)
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(_errors(exc)))
+        return redirect("analyses:overview", municipality_slug=municipality.slug)
+    text = (
+        ngettext(
+            "Herinnering verstuurd aan %(schools)s school (%(emails)s e-mail).",
+            "Herinneringen verstuurd aan %(schools)s scholen (%(emails)s e-mails).",
+            result["schools"],
+        )
+        % result
+    )
+    if result["skipped"]:
+        text += (
+            " "
+            + ngettext(
+                "%(skipped)s school kreeg het afgelopen etmaal al een herinnering en is overgeslagen.",
+                "%(skipped)s scholen kregen het afgelopen etmaal al een herinnering en zijn overgeslagen.",
+                result["skipped"],
+            )
+            % result
+        )
+    if result["without_users"]:
+        text += (
+            " "
+            + ngettext(
+                "%(without_users)s school heeft nog geen gebruiker om te mailen.",
+                "%(without_users)s scholen hebben nog geen gebruiker om te mailen.",
+                result["without_users"],
+            )
+            % result
+        )
+    messages.success(request, text)
+    return redirect("analyses:overview", municipality_slug=municipality.slug)
+
+
+# --- The school's own analysis --------------------------------------------------------------------
+
+
+@tenant_view(roles=SCHOOL_ONLY, write_roles=SCHOOL_ONLY)
+def mine(request: HttpRequest, municipality: Municipality) -> HttpResponse:
+    """A school user's entry point: their analysis for the open cycle (started on first POST)."""
+    cycle = selectors.open_cycle(municipality=municipality)
+    school = request.membership.school
+    analysis = selectors.analysis_for_school(school=school, cycle=cycle)
+    if request.method == "POST":
+        try:
+            analysis = services.analysis_start(membership=request.membership, cycle=cycle)
+        except ValidationError as exc:
+            messages.error(request, " ".join(_errors(exc)))
+            return redirect("analyses:mine", municipality_slug=municipality.slug)
+        return redirect(
+            "analyses:edit", municipality_slug=municipality.slug, analysis_pk=analysis.pk
+        )
+    if analysis is not None:
+        return redirect(
+            "analyses:detail", municipality_slug=municipality.slug, analysis_pk=analysis.pk
+        )
+    previous = (
+        request.membership.school.analyses.select_related("cycle").order_by("-cycle__start_date")
+        if school
+        else []
+    )
+    return render(
+        request,
+        "schools/analyses/mine.html",
+        {"municipality": municipality, "cycle": cycle, "school": school, "previous": previous},
+    )
+
+
+@tenant_view(roles=READERS_AND_SCHOOL)
+@require_GET
+def detail(request: HttpRequest, municipality: Municipality, analysis_pk: int) -> HttpResponse:
+    analysis = selectors.analysis_detail(membership=request.membership, pk=analysis_pk)
+    is_own = _is_school(request)
+    return render(
+        request,
+        "schools/analyses/detail.html",
+        {
+            "municipality": municipality,
+            "analysis": analysis,
+            "is_own": is_own,
+            "can_review": request.membership.can_edit and analysis.is_reviewable,
+            "review_form": ReviewForm(),
+            "attachment_form": AttachmentForm() if is_own and analysis.is_editable else None,
+            "missing": analysis.missing_for_submit() if is_own and analysis.is_editable else [],
+        },
+    )
+
+
+@tenant_view(roles=SCHOOL_ONLY, write_roles=SCHOOL_ONLY)
+def edit(request: HttpRequest, municipality: Municipality, analysis_pk: int) -> HttpResponse:
+    analysis = selectors.analysis_get(membership=request.membership, pk=analysis_pk)
+    if not analysis.is_editable:
+        messages.warning(request, _("Deze analyse is ingediend en kan niet meer worden gewijzigd."))
+        return redirect(
+            "analyses:detail", municipality_slug=municipality.slug, analysis_pk=analysis.pk
+        )
+    form = AnalysisForm(request.POST or None, analysis=analysis)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.analysis_update(
+                analysis=analysis,
+                values=form.values(),
+                interventions=form.cleaned_data["interventions"],
+                needs=form.needs(),
+                own_budget=form.cleaned_data["own_budget"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("De analyse is opgeslagen."))
+            return redirect(
+                "analyses:detail", municipality_slug=municipality.slug, analysis_pk=analysis.pk
+            )
+    return render(
+        request,
+        "schools/analyses/edit.html",
+        {"municipality": municipality, "analysis": analysis, "form": form},
+    )
+
+
+@tenant_view(roles=SCHOOL_ONLY, write_roles=SCHOOL_ONLY)
+@require_POST
+def submit(request: HttpRequest, municipality: Municipality, analysis_pk: int) -> HttpResponse:
+    analysis = selectors.analysis_get(membership=request.membership, pk=analysis_pk)
+    try:
+        services.analysis_submit(analysis=analysis, user=request.user, site_url=_site_url(request))
+    except ValidationError as exc:
+        messages.error(request, " ".join(_errors(exc)))
+    else:
+        messages.success(request, _("De analyse is ingediend. De gemeente krijgt daarvan bericht."))
+    return redirect("analyses:detail", municipality_slug=municipality.slug, analysis_pk=analysis.pk)
+
+
+# --- Attachments ----------------------------------------------------------------------------------
+
+
+@tenant_view(roles=SCHOOL_ONLY, write_roles=SCHOOL_ONLY)
+@require_POST
+def attachment_upload(
+    request: HttpRequest, municipality: Municipality, analysis_pk: int
+) -> HttpResponse:
+    analysis = selectors.analysis_get(membership=request.membership, pk=analysis_pk)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.attachment_add(
+                analysis=analysis, upload=form.cleaned_data["file"], user=request.user
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(_errors(exc)))
+        else:
+            messages.success(request, _("De bijlage is toegevoegd."))
+            return redirect(
+                "analyses:detail", municipality_slug=municipality.slug, analysis_pk=analysis.pk
+            )
+    else:
+        for error in form.errors.get("file", []):
+            messages.error(request, error)
+    return redirect("analyses:detail", municipality_slug=municipality.slug, analysis_pk=analysis.pk)
+
+
+@tenant_view(roles=READERS_AND_SCHOOL)
+@require_GET
+def attachment_download(
+    request: HttpRequest, municipality: Municipality, analysis_pk: int, analysis_attachment_pk: int
+) -> HttpResponse:
+    analysis = selectors.analysis_get(membership=request.membership, pk=analysis_pk)
+    attachment = selectors.attachment_get(analysis=analysis, pk=analysis_attachment_pk)
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+@tenant_view(roles=SCHOOL_ONLY, write_roles=SCHOOL_ONLY)
+@require_POST
+def attachment_delete(
+    request: HttpRequest, municipality: Municipality, analysis_pk: int, analysis_attachment_pk: int
+) -> HttpResponse:
+    analysis = selectors.analysis_get(membership=request.membership, pk=analysis_pk)
+    attachment = selectors.attachment_get(analysis=analysis, pk=analysis_attachment_pk)
+    try:
+        services.attachment_delete(attachment=attachment)
+    except ValidationError as exc:
+        messages.error(request, " ".join(_errors(exc)))
+    else:
+        messages.success(request, _("De bijlage is verwijderd."))
+    return redirect("analyses:detail", municipality_slug=municipality.slug, analysis_pk=analysis.pk)
+
+
+# --- Review ---------------------------------------------------------------------------------------
+
+
+@tenant_view(write_roles=EDITOR_ROLES)
+@require_POST
+def review(request: HttpRequest, municipality: Municipality, analysis_pk: int) -> HttpResponse:
+    analysis = selectors.analysis_get(membership=request.membership, pk=analysis_pk)
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Kies accepteren of terugsturen."))
+        return redirect(
+            "analyses:detail", municipality_slug=municipality.slug, analysis_pk=analysis.pk
+        )
+    try:
+        if form.cleaned_data["decision"] == "accept":
+            services.analysis_accept(
+                analysis=analysis, user=request.user, site_url=_site_url(request)
+            )
+            messages.success(request, _("De analyse is geaccepteerd. De school krijgt bericht."))
+        else:
+            services.analysis_return(
+                analysis=analysis,
+                user=request.user,
+                comment=form.cleaned_data["comment"],
+                site_url=_site_url(request),
+            )
+            messages.success(
+                request, _("De analyse is teruggestuurd naar de school, met je opmerking.")
+            )
+    except ValidationError as exc:
+        messages.error(request, " ".join(_errors(exc)))
+    return redirect("analyses:detail", municipality_slug=municipality.slug, analysis_pk=analysis.pk)
+
+
+# --- Bulk intake ----------------------------------------------------------------------------------
+
+
+@tenant_view(roles=EDITOR_ROLES, write_roles=EDITOR_ROLES)
+def intake(request: HttpRequest, municipality: Municipality) -> HttpResponse:
+    cycle = selectors.open_cycle(municipality=municipality)
+    form = IntakeUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            upload = services.intake_upload(
+                municipality=municipality,
+                cycle=cycle,
+                upload=form.cleaned_data["file"],
+                user=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error("file", exc)
+        else:
+            return redirect(
+                "analyses:intake_preview",
+                municipality_slug=municipality.slug,
+                intake_token=upload.token,
+            )
+    return render(
+        request,
+        "schools/analyses/intake.html",
+        {"municipality": municipality, "cycle": cycle, "form": form},
+    )
+
+
+@tenant_view(roles=EDITOR_ROLES, write_roles=EDITOR_ROLES)
+@require_GET
+def intake_template(request: HttpRequest, municipality: Municipality) -> HttpResponse:
+    cycle = selectors.open_cycle(municipality=municipality)
+    if cycle is None:
+        messages.error(request, _("Er is geen open cyclus om een sjabloon voor te maken."))
+        return redirect("analyses:intake", municipality_slug=municipality.slug)
+    content = build_template(municipality=municipality, cycle=cycle)
+    response = HttpResponse(
+        content,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    filename = f"schoolanalyses-{municipality.slug}-{municipality.cbs_code}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+@tenant_view(roles=EDITOR_ROLES, write_roles=EDITOR_ROLES)
+def intake_preview(
+    request: HttpRequest, municipality: Municipality, intake_token: str
+) -> HttpResponse:
+    upload = selectors.intake_get(municipality=municipality, token=intake_token)
+    if request.method == "POST":
+        try:
+            count = services.intake_confirm(intake=upload, user=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(_errors(exc)))
+            return redirect(
+                "analyses:intake_preview",
+                municipality_slug=municipality.slug,
+                intake_token=upload.token,
+            )
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s schoolanalyse ingelezen.", "%(count)s schoolanalyses ingelezen.", count
+            )
+            % {"count": count},
+        )
+        return redirect("analyses:overview", municipality_slug=municipality.slug)
+    return render(
+        request,
+        "schools/analyses/intake_preview.html",
+        {
+            "municipality": municipality,
+            "intake": upload,
+            "rows": upload.rows,
+            "valid_rows": sum(1 for r in upload.rows if not r["errors"]),
+            "statuses": AnalysisStatus,
+        },
+    )
