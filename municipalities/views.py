@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import resolve, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -37,8 +38,13 @@ AUDIT_PAGE_SIZE = 50
 @require_GET
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """One membership: straight to that municipality. Several: "Mijn gemeenten". None: a note."""
+    """One membership: straight to that municipality. Several: the portfolio for advisors,
+    "Mijn gemeenten" for everyone else. None: a note."""
     memberships = memberships_of_user(user=request.user)
+    if len(memberships) > 1 and any(m.role == Role.ADVISOR for m in memberships):
+        # Advisors get their portfolio here. It lives in a higher app, so it is looked up by
+        # URL name rather than imported (this app imports none of the others).
+        return resolve(reverse("portfolio:index")).func(request)
     if len(memberships) == 1:
         return redirect(
             "municipalities:dashboard", municipality_slug=memberships[0].municipality.slug

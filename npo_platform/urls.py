@@ -31,5 +31,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("beheer/", admin.site.urls),
     path("rapportages/", include("reports.urls_bulk")),
+    path("portfolio/", include("portfolio.urls")),
     path("g/<slug:municipality_slug>/", include(tenant_patterns)),
 ]

@@ -1,0 +1,161 @@
+"""Comparisons across an advisor's portfolio: each municipality against the portfolio average.
+
+Only the municipalities from ``advisor_municipalities(user)`` enter any query here, so the
+average is over the advisor's own municipalities and never includes anyone else's data. The
+average is the plain mean of the municipalities' own figures (each municipality counts once,
+whatever its size), which is what an advisor compares against.
+"""
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Max, Sum
+
+from budgets.models import Spending
+from cycles.models import Goal, Phase
+from municipalities.models import Municipality
+from municipalities.npo import SpendingCategory
+from schools.models import Intervention, PupilCount
+
+CENT = Decimal("0.01")
+
+
+@dataclass
+class Cell:
+    value: Decimal | None
+    average: Decimal | None
+
+    @property
+    def difference_percent(self) -> int | None:
+        """How far above (+) or below (-) the portfolio average, in whole percent."""
+        if self.value is None or not self.average:
+            return None
+        return int(((self.value - self.average) / self.average * 100).to_integral_value())
+
+
+@dataclass
+class MatrixRow:
+    municipality: Municipality
+    cells: list[Cell]
+
+
+@dataclass
+class Matrix:
+    columns: list[tuple[str, str]]  # (code, label)
+    rows: list[MatrixRow]
+    averages: list[Decimal | None]
+    note: str = ""
+
+
+def _mean(values: list[Decimal]) -> Decimal | None:
+    if not values:
+        return None
+    return (sum(values, Decimal(0)) / len(values)).quantize(CENT, ROUND_HALF_UP)
+
+
+def _matrix(
+    municipalities: list[Municipality],
+    columns: list[tuple[str, str]],
+    values: dict[tuple[int, str], Decimal | None],
+) -> Matrix:
+    averages = []
+    for code, _label in columns:
+        present = [
+            values[(m.pk, code)] for m in municipalities if values.get((m.pk, code)) is not None
+        ]
+        averages.append(_mean(present))
+    rows = [
+        MatrixRow(
+            municipality=m,
+            cells=[
+                Cell(values.get((m.pk, code)), averages[index])
+                for index, (code, _label) in enumerate(columns)
+            ],
+        )
+        for m in municipalities
+    ]
+    return Matrix(columns=columns, rows=rows, averages=averages)
+
+
+def pupil_totals(*, municipalities: list[Municipality]) -> tuple[int | None, dict[int, int]]:
+    """PO pupils per municipality on 1 October of the latest year loaded (two queries)."""
+    counts = PupilCount.objects.filter(school__municipality__in=municipalities)
+    year = counts.aggregate(year=Max("year"))["year"]
+    if year is None:
+        return None, {}
+    totals = {
+        row["school__municipality_id"]: row["pupils"] or 0
+        for row in counts.filter(year=year)
+        .values("school__municipality_id")
+        .annotate(pupils=Sum("count"))
+        .order_by()
+    }
+    return year, totals
+
+
+def spending_per_pupil(*, municipalities: list[Municipality]) -> tuple[Matrix, int | None]:
+    """Money spent per pupil per spending-goal category (and in total)."""
+    year, pupils = pupil_totals(municipalities=municipalities)
+    spent: dict[tuple[int, str], Decimal] = {}
+    for row in (
+        Spending.objects.filter(municipality__in=municipalities)
+        .values("municipality_id", "spending_goal__category")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    ):
+        spent[(row["municipality_id"], row["spending_goal__category"])] = row["total"]
+    columns = [(c.value, c.label) for c in SpendingCategory] + [("total", "Totaal")]
+    values: dict[tuple[int, str], Decimal | None] = {}
+    for m in municipalities:
+        n = pupils.get(m.pk)
+        if not n:
+            continue  # no pupil count: per pupil is undefined, not zero
+        total = Decimal(0)
+        for category in SpendingCategory:
+            amount = spent.get((m.pk, category.value), Decimal(0))
+            total += amount
+            values[(m.pk, category.value)] = (amount / n).quantize(CENT, ROUND_HALF_UP)
+        values[(m.pk, "total")] = (total / n).quantize(CENT, ROUND_HALF_UP)
+    return _matrix(municipalities, columns, values), year
+
+
+@dataclass
+class InterventionRow:
+    intervention: Intervention
+    total: int
+    counts: list[Cell]
+
+
+def chosen_interventions(
+    *, municipalities: list[Municipality], limit: int = 10
+) -> list[InterventionRow]:
+    """The menukaart interventions chosen most often in the goals of the open cycles.
+
+    Per municipality: how many of its goals use the intervention, against the portfolio mean.
+    """
+    through = Goal.interventions.through
+    rows = list(
+        through.objects.filter(goal__municipality__in=municipalities)
+        .exclude(goal__cycle__phase=Phase.AFGEROND)
+        .values("intervention_id", "goal__municipality_id")
+        .annotate(n=Count("goal_id", distinct=True))
+        .order_by()
+    )
+    totals: dict[int, int] = {}
+    per: dict[tuple[int, int], int] = {}
+    for row in rows:
+        totals[row["intervention_id"]] = totals.get(row["intervention_id"], 0) + row["n"]
+        per[(row["intervention_id"], row["goal__municipality_id"])] = row["n"]
+    top = sorted(totals, key=lambda pk: (-totals[pk], pk))[:limit]
+    interventions = Intervention.objects.in_bulk(top)
+    result = []
+    for pk in top:
+        average = (Decimal(totals[pk]) / len(municipalities)).quantize(CENT, ROUND_HALF_UP)
+        result.append(
+            InterventionRow(
+                intervention=interventions[pk],
+                total=totals[pk],
+                counts=[Cell(Decimal(per.get((pk, m.pk), 0)), average) for m in municipalities],
+            )
+        )
+    return result

@@ -1,0 +1,58 @@
+"""The portfolio as an XLSX file, through the budget app's writer (which neutralises formulas)."""
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from budgets.exports import DataSet, to_xlsx
+from portfolio.selectors import PortfolioRow
+
+
+def portfolio_dataset(rows: list[PortfolioRow]) -> DataSet:
+    headers = [
+        _("Gemeente"),
+        _("CBS-code"),
+        _("Cyclus"),
+        _("Fase"),
+        _("Dagen in fase"),
+        _("Scholen"),
+        _("Analyses ontvangen"),
+        _("Toegekend"),
+        _("Gepland"),
+        _("Gepland (%)"),
+        _("Besteed"),
+        _("Besteed (%)"),
+        _("Laatste gemeentefoto"),
+        _("Signalen"),
+    ]
+    data = []
+    for row in rows:
+        foto = row.last_gemeentefoto
+        data.append(
+            [
+                row.municipality.name,
+                row.municipality.cbs_code,
+                row.cycle_title,
+                row.phase_label,
+                row.days_in_phase,
+                row.schools,
+                row.analyses_received,
+                row.allocated,
+                row.planned,
+                row.planned_percent,
+                row.spent,
+                row.spent_percent,
+                timezone.localtime(foto).date() if foto else None,
+                " | ".join(alert.text for alert in row.alerts),
+            ]
+        )
+    return DataSet(
+        slug="portfolio",
+        title=_("Portfolio"),
+        headers=headers,
+        rows=data,
+        money_columns=frozenset({7, 8, 10}),
+    )
+
+
+def portfolio_xlsx(rows: list[PortfolioRow]) -> bytes:
+    return to_xlsx([portfolio_dataset(rows)])

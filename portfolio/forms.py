@@ -1,0 +1,52 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cycles.models import Phase
+from portfolio.selectors import ALERT_ANY, ALERT_CHOICES, SORT_KEYS
+
+SORT_CHOICES = [(key, key) for key in SORT_KEYS] + [(f"-{key}", f"-{key}") for key in SORT_KEYS]
+
+
+class PortfolioFilterForm(forms.Form):
+    """GET form: works as a plain form without JavaScript, and drives the htmx table."""
+
+    alert = forms.ChoiceField(
+        label=_("Signaal"),
+        required=False,
+        choices=[("", _("Alle gemeenten")), (ALERT_ANY, _("Met een signaal")), *ALERT_CHOICES],
+    )
+    phase = forms.ChoiceField(
+        label=_("Fase"),
+        required=False,
+        choices=[
+            ("", _("Alle fasen")),
+            *[(p.value, p.label) for p in Phase if p != Phase.AFGEROND],
+        ],
+    )
+    sort = forms.ChoiceField(required=False, choices=SORT_CHOICES, widget=forms.HiddenInput)
+
+    def filters(self) -> dict:
+        """The cleaned filters; invalid values fall back to "no filter" rather than an error."""
+        if not self.is_valid():
+            return {"alert": "", "phase": "", "sort": "name"}
+        data = self.cleaned_data
+        return {"alert": data["alert"], "phase": data["phase"], "sort": data["sort"] or "name"}
+
+
+class MunicipalitySelectionForm(forms.Form):
+    """The municipalities a bulk action applies to: only ones where the user is advisor."""
+
+    municipalities = forms.ModelMultipleChoiceField(
+        label=_("Gemeenten"),
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": _("Kies minstens één gemeente."),
+            "invalid_choice": _("U bent geen adviseur van een van de gekozen gemeenten."),
+            "invalid_pk_value": _("Kies gemeenten uit de lijst."),
+        },
+    )
+
+    def __init__(self, *args, municipalities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["municipalities"].queryset = municipalities

@@ -1,0 +1,375 @@
+"""Reads for the advisor portfolio: one row per municipality, built in a fixed number of queries.
+
+Everything starts from ``advisor_municipalities(user)``: the municipalities where the user holds an
+active ADVISOR membership. Every other query is filtered on those ids, so nothing of a
+municipality the user does not advise can appear in a row, an alert, a comparison or an export.
+
+The per-municipality figures come from one annotated municipality query (open cycle, phase, last
+transition, school count, last gemeentefoto, failed report) plus a few ``values().annotate()``
+queries grouped by municipality (budgets, analyses). The query count does not depend on how many
+municipalities the advisor supports.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from budgets.models import Allocation, FundingStream, PlannedAmount, Spending
+from budgets.money import ZERO, format_money
+from budgets.selectors import Figures, StreamBlock
+from budgets.selectors import _projection as budget_projection
+from cycles.models import Cycle, Phase, PhaseTransition
+from municipalities.models import Membership, Municipality, Role
+from reports.models import ReportJob
+from schools.models import School
+
+
+class AlertCode:
+    UNSPENT = "unspent"
+    STALE = "stale"
+    RETURNED = "returned"
+    REPORT_FAILED = "report_failed"
+
+
+ALERT_CHOICES = [
+    (AlertCode.UNSPENT, gettext_lazy("Geld blijft over")),
+    (AlertCode.STALE, gettext_lazy("Fase staat stil")),
+    (AlertCode.RETURNED, gettext_lazy("Analyses teruggestuurd")),
+    (AlertCode.REPORT_FAILED, gettext_lazy("Rapportage mislukt")),
+]
+ALERT_ANY = "any"
+
+SORT_KEYS = ("name", "phase", "days", "analyses", "planned", "spent", "gemeentefoto", "alerts")
+
+
+def is_advisor(*, user) -> bool:
+    if not user.is_authenticated:
+        return False
+    return (
+        Membership.objects.active()
+        .filter(user=user, role=Role.ADVISOR, municipality__is_active=True)
+        .exists()
+    )
+
+
+def advisor_municipalities(*, user) -> QuerySet[Municipality]:
+    """The active municipalities where ``user`` is an active advisor: the portfolio's boundary."""
+    if not user.is_authenticated:
+        return Municipality.objects.none()
+    return Municipality.objects.filter(
+        Exists(
+            Membership.objects.active().filter(
+                municipality=OuterRef("pk"), user=user, role=Role.ADVISOR
+            )
+        ),
+        is_active=True,
+    ).order_by("name")
+
+
+def other_memberships(*, user) -> list[Membership]:
+    """The user's non-advisor memberships, so the portfolio page still links to them."""
+    return list(
+        Membership.objects.active()
+        .filter(user=user, municipality__is_active=True)
+        .exclude(role=Role.ADVISOR)
+        .select_related("municipality", "school")
+        .order_by("municipality__name")
+    )
+
+
+@dataclass(frozen=True)
+class Alert:
+    code: str
+    text: str
+
+
+@dataclass
+class PortfolioRow:
+    municipality: Municipality
+    cycle_pk: int | None
+    cycle_title: str
+    phase: str
+    phase_since: datetime.date | None
+    days_in_phase: int | None
+    schools: int
+    analyses_received: int | None  # None: the cycle asks no analyses (or no cycle)
+    allocated: Decimal = ZERO
+    planned: Decimal = ZERO
+    spent: Decimal = ZERO
+    last_gemeentefoto: datetime.datetime | None = None
+    alerts: list[Alert] = field(default_factory=list)
+
+    @property
+    def phase_label(self) -> str:
+        return Phase(self.phase).label if self.phase else ""
+
+    @property
+    def phase_index(self) -> int:
+        return list(Phase.values).index(self.phase) if self.phase else -1
+
+    @property
+    def planned_percent(self) -> int | None:
+        return _percent(self.planned, self.allocated)
+
+    @property
+    def spent_percent(self) -> int | None:
+        return _percent(self.spent, self.allocated)
+
+    @property
+    def analyses_percent(self) -> int | None:
+        if self.analyses_received is None or not self.schools:
+            return None
+        return round(100 * self.analyses_received / self.schools)
+
+    @property
+    def alert_codes(self) -> set[str]:
+        return {a.code for a in self.alerts}
+
+
+def _percent(part: Decimal, whole: Decimal) -> int | None:
+    if not whole:
+        return None
+    return int((100 * part / whole).to_integral_value())
+
+
+def _municipalities_annotated(*, user) -> list[Municipality]:
+    open_cycles = Cycle.objects.filter(municipality=OuterRef("pk")).exclude(phase=Phase.AFGEROND)
+    last_transition = (
+        PhaseTransition.objects.filter(municipality=OuterRef("pk"))
+        .exclude(cycle__phase=Phase.AFGEROND)
+        .order_by("-created_at", "-pk")
+        .values("created_at")[:1]
+    )
+    schools = (
+        School.objects.filter(municipality=OuterRef("pk"), is_active=True)
+        .order_by()
+        .values("municipality")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    gemeentefoto = (
+        ReportJob.objects.filter(
+            municipality=OuterRef("pk"),
+            kind=ReportJob.Kind.GEMEENTEFOTO,
+            status=ReportJob.Status.DONE,
+        )
+        .order_by("-finished_at", "-pk")
+        .values("finished_at")[:1]
+    )
+    # A failed job that no later job of the same kind has replaced (retrying clears the alert).
+    later_attempt = ReportJob.objects.filter(
+        municipality=OuterRef("municipality"),
+        kind=OuterRef("kind"),
+        queued_at__gt=OuterRef("queued_at"),
+    ).exclude(status=ReportJob.Status.FAILED)
+    failed = ReportJob.objects.filter(
+        municipality=OuterRef("pk"), status=ReportJob.Status.FAILED
+    ).exclude(Exists(later_attempt))
+    return list(
+        advisor_municipalities(user=user).annotate(
+            cycle_pk=Subquery(open_cycles.values("pk")[:1]),
+            cycle_title=Subquery(open_cycles.values("title")[:1]),
+            cycle_phase=Subquery(open_cycles.values("phase")[:1]),
+            cycle_start=Subquery(open_cycles.values("start_date")[:1]),
+            cycle_waived=Subquery(open_cycles.values("analyses_waived")[:1]),
+            last_transition=Subquery(last_transition),
+            school_count=Subquery(schools, output_field=IntegerField()),
+            last_gemeentefoto=Subquery(gemeentefoto),
+            report_failed=Exists(failed),
+        )
+    )
+
+
+@dataclass
+class BudgetFigures:
+    by_municipality: dict[int, Figures]
+    unspent_alerts: dict[int, list[Alert]]
+
+
+def _budget_figures(*, ids: list[int], as_of: datetime.date) -> BudgetFigures:
+    """Allocated, planned and spent per municipality, and the projected-unspent alerts.
+
+    Four grouped queries whatever the number of municipalities. The projection is the budget
+    app's own (spending rate inside the window, extrapolated to the window's end), so the
+    portfolio and the budget overview never disagree.
+    """
+    streams = {s.pk: s for s in FundingStream.objects.all()}
+    figures: dict[int, Figures] = {pk: Figures() for pk in ids}
+    allocated: dict[tuple[int, int], Decimal] = {}
+    for row in (
+        Allocation.objects.filter(municipality__in=ids)
+        .values("municipality_id", "stream_id")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    ):
+        figures[row["municipality_id"]].allocated += row["total"]
+        allocated[(row["municipality_id"], row["stream_id"])] = row["total"]
+    for row in (
+        PlannedAmount.objects.filter(municipality__in=ids)
+        .values("municipality_id")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    ):
+        figures[row["municipality_id"]].planned += row["total"]
+    outside = Q(stream__window_start__isnull=False, date__lt=F("stream__window_start")) | Q(
+        stream__window_end__isnull=False, date__gt=F("stream__window_end")
+    )
+    spent_to_date: dict[tuple[int, int], Decimal] = {}
+    for row in (
+        Spending.objects.filter(municipality__in=ids)
+        .values("municipality_id", "stream_id")
+        .annotate(total=Sum("amount"), to_date=Sum("amount", filter=Q(date__lte=as_of) & ~outside))
+        .order_by()
+    ):
+        figures[row["municipality_id"]].spent += row["total"]
+        spent_to_date[(row["municipality_id"], row["stream_id"])] = row["to_date"] or ZERO
+
+    alerts: dict[int, list[Alert]] = {pk: [] for pk in ids}
+    for (municipality_id, stream_id), amount in sorted(
+        allocated.items(), key=lambda item: (streams[item[0][1]].sort_order, item[0][1])
+    ):
+        stream = streams[stream_id]
+        block = StreamBlock(stream=stream, total=Figures(allocated=amount))
+        projection = budget_projection(
+            block, spent_to_date.get((municipality_id, stream_id), ZERO), as_of
+        )
+        if projection is None or projection.projected_unspent <= 0:
+            continue
+        values = {
+            "stream": stream.name,
+            "left": format_money(projection.projected_unspent),
+            "end": formats.date_format(projection.window_end, "j F Y"),
+        }
+        if projection.window_closed:
+            text = _("%(stream)s: %(left)s niet besteed vóór %(end)s.") % values
+        else:
+            text = _("%(stream)s: naar verwachting blijft %(left)s over op %(end)s.") % values
+        alerts[municipality_id].append(Alert(AlertCode.UNSPENT, text))
+    return BudgetFigures(by_municipality=figures, unspent_alerts=alerts)
+
+
+@dataclass
+class AnalysisFigures:
+    received: dict[int, int]
+    returned: dict[int, int]
+
+
+def _analysis_figures(*, cycle_ids: list[int]) -> AnalysisFigures | None:
+    """Analyses received and returned-not-resubmitted per municipality for their open cycle.
+
+    Returns None while the school-analysis models do not exist yet.
+    """
+    return None
+
+
+def portfolio_rows(*, user, today: datetime.date | None = None) -> list[PortfolioRow]:
+    """One row per municipality the user advises, sorted by name (a fixed number of queries)."""
+    today = today or timezone.localdate()
+    stale_days = settings.PORTFOLIO_STALE_WEEKS * 7
+    municipalities = _municipalities_annotated(user=user)
+    ids = [m.pk for m in municipalities]
+    budget = _budget_figures(ids=ids, as_of=today)
+    analyses = _analysis_figures(cycle_ids=[m.cycle_pk for m in municipalities if m.cycle_pk])
+    rows = []
+    for m in municipalities:
+        since = None
+        if m.cycle_pk:
+            since = (
+                timezone.localtime(m.last_transition).date() if m.last_transition else m.cycle_start
+            )
+        days = max(0, (today - since).days) if since else None
+        received = None
+        if analyses is not None and m.cycle_pk and not m.cycle_waived:
+            received = analyses.received.get(m.pk, 0)
+        figures = budget.by_municipality[m.pk]
+        row = PortfolioRow(
+            municipality=m,
+            cycle_pk=m.cycle_pk,
+            cycle_title=m.cycle_title or "",
+            phase=m.cycle_phase or "",
+            phase_since=since,
+            days_in_phase=days,
+            schools=m.school_count or 0,
+            analyses_received=received,
+            allocated=figures.allocated,
+            planned=figures.planned,
+            spent=figures.spent,
+            last_gemeentefoto=m.last_gemeentefoto,
+        )
+        row.alerts.extend(budget.unspent_alerts[m.pk])
+        if days is not None and days >= stale_days:
+            row.alerts.append(
+                Alert(
+                    AlertCode.STALE,
+                    _("Fase %(phase)s staat al %(weeks)s weken stil.")
+                    % {"phase": row.phase_label, "weeks": days // 7},
+                )
+            )
+        if analyses is not None and (returned := analyses.returned.get(m.pk)):
+            row.alerts.append(
+                Alert(
+                    AlertCode.RETURNED,
+                    _("%(n)s analyse(s) teruggestuurd en nog niet opnieuw ingediend.")
+                    % {"n": returned},
+                )
+            )
+        if m.report_failed:
+            row.alerts.append(
+                Alert(
+                    AlertCode.REPORT_FAILED, _("Een rapportage is mislukt; vraag hem opnieuw aan.")
+                )
+            )
+        rows.append(row)
+    return rows
+
+
+def _sort_value(row: PortfolioRow, key: str):
+    # None sorts last in both directions via the (is-missing, value) tuple.
+    values = {
+        "name": row.municipality.name.lower(),
+        "phase": row.phase_index if row.phase else None,
+        "days": row.days_in_phase,
+        "analyses": row.analyses_percent,
+        "planned": row.planned_percent,
+        "spent": row.spent_percent,
+        "gemeentefoto": row.last_gemeentefoto,
+        "alerts": len(row.alerts),
+    }
+    return values[key]
+
+
+def portfolio_filter_sort(
+    rows: list[PortfolioRow], *, alert: str = "", phase: str = "", sort: str = "name"
+) -> list[PortfolioRow]:
+    """Filter on an alert (or any alert) and a phase, then sort; ``-key`` sorts descending."""
+    if alert == ALERT_ANY:
+        rows = [r for r in rows if r.alerts]
+    elif alert:
+        rows = [r for r in rows if alert in r.alert_codes]
+    if phase:
+        rows = [r for r in rows if r.phase == phase]
+    descending = sort.startswith("-")
+    key = sort.lstrip("-")
+    if key not in SORT_KEYS:
+        key, descending = "name", False
+    present = [r for r in rows if _sort_value(r, key) is not None]
+    missing = [r for r in rows if _sort_value(r, key) is None]
+    present.sort(key=lambda r: (_sort_value(r, key), r.municipality.name), reverse=descending)
+    missing.sort(key=lambda r: r.municipality.name)
+    return present + missing

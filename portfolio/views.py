@@ -1,0 +1,105 @@
+"""The advisor portfolio: overview, comparisons, export and bulk actions.
+
+These pages live outside ``/g/<slug>/``: they span municipalities. Their boundary is
+``advisor_municipalities(user)`` — every read starts from it and every bulk action validates the
+posted ids against it, so a tampered id of another municipality is refused, never acted on.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from portfolio import comparisons, selectors
+from portfolio.exports import portfolio_xlsx
+from portfolio.forms import MunicipalitySelectionForm, PortfolioFilterForm
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _rows(request: HttpRequest) -> tuple[PortfolioFilterForm, list, list]:
+    form = PortfolioFilterForm(request.GET or None)
+    filters = form.filters()
+    rows = selectors.portfolio_rows(user=request.user)
+    return form, rows, selectors.portfolio_filter_sort(rows, **filters)
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+@login_required
+def portfolio(request: HttpRequest) -> HttpResponse:
+    """One row per municipality the user advises; filters and sorting re-render the table."""
+    form, all_rows, rows = _rows(request)
+    filters = form.filters()
+    query = request.GET.copy()
+    query.pop("sort", None)
+    context = {
+        "form": form,
+        "rows": rows,
+        "total": len(all_rows),
+        "sort": filters["sort"],
+        "query": query.urlencode(),
+        "export_query": request.GET.urlencode(),
+        "stale_weeks": selectors.settings.PORTFOLIO_STALE_WEEKS,
+    }
+    template = "portfolio/portfolio.html"
+    if request.htmx and not request.htmx.boosted:
+        template += "#portfolio-table"
+    else:
+        context["other_memberships"] = selectors.other_memberships(user=request.user)
+    return render(request, template, context)
+
+
+@require_GET
+@login_required
+def portfolio_export(request: HttpRequest) -> HttpResponse:
+    """The rows as shown (same filters and order) as an XLSX file."""
+    _form, _all_rows, rows = _rows(request)
+    response = HttpResponse(portfolio_xlsx(rows), content_type=XLSX)
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="portfolio-{stamp}.xlsx"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+@login_required
+def portfolio_comparisons(request: HttpRequest) -> HttpResponse:
+    municipalities = list(selectors.advisor_municipalities(user=request.user))
+    context = {"municipalities": municipalities}
+    if municipalities:
+        spending, year = comparisons.spending_per_pupil(municipalities=municipalities)
+        context.update(
+            spending=spending,
+            pupil_year=year,
+            interventions=comparisons.chosen_interventions(municipalities=municipalities),
+            interventions_note=_(
+                "Hoe vaak elke interventie gekozen is in de doelen van de open cycli, per gemeente."
+            ),
+        )
+    return render(request, "portfolio/comparisons.html", context)
+
+
+@require_POST
+@login_required
+def portfolio_reminders(request: HttpRequest) -> HttpResponse:
+    """Send analysis reminders for the selected municipalities (advisor's own only)."""
+    form = MunicipalitySelectionForm(
+        request.POST, municipalities=selectors.advisor_municipalities(user=request.user)
+    )
+    if not form.is_valid():
+        for error in form.errors.get("municipalities", []):
+            messages.error(request, error)
+        return redirect(reverse("portfolio:index"))
+    from portfolio.services import portfolio_send_reminders
+
+    result = portfolio_send_reminders(
+        municipalities=list(form.cleaned_data["municipalities"]), user=request.user
+    )
+    messages.success(request, result.message())
+    return redirect(reverse("portfolio:index"))
