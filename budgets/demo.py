@@ -21,6 +21,7 @@ from budgets.models import (
     SpendingGoal,
 )
 from budgets.money import format_money, to_money
+from budgets.streams import funding_streams_ensure
 from cycles.models import Activity, Cycle, Goal, Phase
 from municipalities.models import Municipality
 from municipalities.npo import (
@@ -217,6 +218,7 @@ def _seed_utrecht_plan(municipality: Municipality, stdout) -> None:
 
 @transaction.atomic
 def seed(stdout=None) -> None:
+    funding_streams_ensure()
     npo = FundingStream.objects.get(code="npo-gemeenten")
     _say(stdout, "Budgetten:\n")
     for municipality in Municipality.objects.filter(cbs_code__in=DEMO_CODES).order_by("name"):

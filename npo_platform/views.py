@@ -18,7 +18,8 @@ def _broker_ok() -> bool:
     from npo_platform.celery import app
 
     try:
-        with app.connection_for_write() as conn:
+        # The URL from settings, not the app's cached configuration: what is configured now counts.
+        with app.connection_for_write(url=settings.CELERY_BROKER_URL) as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
         return True
     except Exception:  # noqa: BLE001
