@@ -275,11 +275,6 @@ PORTFOLIO_STALE_WEEKS = env_int("PORTFOLIO_STALE_WEEKS", 8)
 # auditlog's log entry with a municipality column so each tenant's log can be filtered;
 # every model with a `municipality` foreign key is registered in municipalities/audit.py.
 AUDITLOG_LOGENTRY_MODEL = "municipalities.AuditLogEntry"
-# auditlog's own LogEntry is swapped out for ours, but its migrations would still create the
-# unused table auditlog_logentry with a foreign key to the user table, which makes PostgreSQL
-# refuse to TRUNCATE users (test flushes). Treating auditlog as unmigrated skips that table;
-# auditlog has no other models.
-MIGRATION_MODULES = {"auditlog": None}
 # With the log entry swapped, auditlog's own migrations would still create its unused
 # auditlog_logentry table, whose foreign key to django_content_type makes PostgreSQL refuse the
 # TRUNCATE that test flushes run. auditlog has no other models, so it needs no migrations.
