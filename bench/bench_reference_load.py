@@ -47,10 +47,11 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
 
+    created = None
     if connection.vendor == "postgresql":
-        from django.test.utils import setup_databases
+        from django.test.utils import setup_databases, teardown_databases
 
-        setup_databases(verbosity=0, interactive=False, keepdb=False)  # creates test_<name>
+        created = setup_databases(verbosity=0, interactive=False)  # a fresh test_<name>
     call_command("migrate", verbosity=0)
     from municipalities.models import Municipality
     from schools.models import Intervention, PupilCount, School, SchoolBoard, SchoolWeight
@@ -88,6 +89,8 @@ def main() -> None:
     print(f"peak memory (RSS)      {peak_mb():7.0f} MB   (after Django setup: {setup_mb:.0f} MB)")
     if tmp is not None:
         os.unlink(tmp)
+    if created is not None:
+        teardown_databases(created, verbosity=0)
 
 
 if __name__ == "__main__":
