@@ -25,6 +25,13 @@ def _wait_until_finished(pks: list[int], timeout: float = 90) -> list[ReportJob]
     raise AssertionError(f"jobs not finished in {timeout}s: {[(j.pk, j.status) for j in jobs]}")
 
 
+def _reset_connections() -> None:
+    """Drop connection and producer pools an earlier test made for another broker URL."""
+    app.close()
+    if "amqp" in app.__dict__:
+        app.amqp._producer_pool = None
+
+
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 def test_real_worker_builds_gemeentefoto_and_plan():
@@ -36,6 +43,7 @@ def test_real_worker_builds_gemeentefoto_and_plan():
     officer = MembershipFactory(municipality=municipality).user
     cycle = fill_municipality(municipality)
     app.conf.update(broker_url=broker, result_backend=backend, task_always_eager=False)
+    _reset_connections()
     try:
         with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
             foto = services.report_request(
@@ -48,6 +56,7 @@ def test_real_worker_builds_gemeentefoto_and_plan():
             plan = _wait_until_finished([plan.pk])[0]
     finally:
         app.conf.update(task_always_eager=True)
+        _reset_connections()
     for job in (foto, plan):
         assert job.status == "done", job.error
         assert job.task_id and job.attempts == 1
