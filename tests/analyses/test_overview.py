@@ -1,0 +1,142 @@
+"""The intake overview: every school with its status, filters, completeness and reminders."""
+
+import datetime
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from schools.analysis_models import AnalysisReminder, AnalysisStatus
+from schools.models import School
+from tests.analyses.factories import SchoolAnalysisFactory, school_user
+from tests.factories import SchoolBoardFactory, SchoolFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def url(name, municipality, **kwargs):
+    return reverse(f"analyses:{name}", kwargs={"municipality_slug": municipality.slug, **kwargs})
+
+
+def make_schools(municipality, cycle, n):
+    board = SchoolBoardFactory()
+    statuses = [None, *AnalysisStatus.values]
+    for i in range(n):
+        school = SchoolFactory(
+            municipality=municipality, board=board,
+            sector=School.Sector.VO if i % 4 == 0 else School.Sector.BO,
+        )  # fmt: skip
+        status = statuses[i % len(statuses)]
+        if status:
+            SchoolAnalysisFactory(school=school, cycle=cycle, status=status)
+        if i % 3 == 0:
+            school_user(municipality, school)
+
+
+def test_overview_query_count_does_not_grow_with_schools(
+    officer_client, municipality, cycle, django_assert_num_queries
+):
+    make_schools(municipality, cycle, 5)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as small:
+        assert officer_client.get(url("overview", municipality)).status_code == 200
+    make_schools(municipality, cycle, 195)
+    with django_assert_num_queries(len(small.captured_queries)):
+        response = officer_client.get(url("overview", municipality))
+    assert response.content.decode().count("<tr>") >= 200
+
+
+def test_completeness_per_sector_and_filters(officer_client, municipality, cycle):
+    bo = [SchoolFactory(municipality=municipality, sector="BO", name=f"BO {i}") for i in range(4)]
+    vo = [SchoolFactory(municipality=municipality, sector="VO", name=f"VO {i}") for i in range(2)]
+    SchoolFactory(municipality=municipality, sector="BO", is_active=False, name="Dicht")
+    SchoolAnalysisFactory(school=bo[0], cycle=cycle, status=AnalysisStatus.SUBMITTED)
+    SchoolAnalysisFactory(school=bo[1], cycle=cycle, status=AnalysisStatus.ACCEPTED)
+    SchoolAnalysisFactory(school=bo[2], cycle=cycle, status=AnalysisStatus.DRAFT)
+    SchoolAnalysisFactory(school=vo[0], cycle=cycle, status=AnalysisStatus.RETURNED)
+
+    response = officer_client.get(url("overview", municipality))
+    overview = response.context["overview"]
+    assert (overview.total, overview.received, overview.percent) == (6, 2, 33)
+    per_sector = {s.sector: (s.total, s.received, s.percent) for s in overview.per_sector}
+    assert per_sector == {"BO": (4, 2, 50), "VO": (2, 0, 0)}
+    body = response.content.decode()
+    assert "2 van 6 schoolvestigingen ingediend (33%)" in body
+    assert "Dicht" not in body
+
+    names = lambda r: [s.name for s in r.context["overview"].schools]  # noqa: E731
+    assert names(officer_client.get(url("overview", municipality), {"sector": "VO"})) == [
+        "VO 0",
+        "VO 1",
+    ]
+    assert names(officer_client.get(url("overview", municipality), {"status": "ontbreekt"})) == [
+        "BO 3",
+        "VO 1",
+    ]
+    assert names(
+        officer_client.get(url("overview", municipality), {"status": "teruggestuurd"})
+    ) == ["VO 0"]
+    assert names(
+        officer_client.get(
+            url("overview", municipality), {"status": "niet_ontvangen", "sector": "BO"}
+        )
+    ) == ["BO 2", "BO 3"]
+    # htmx gets only the results partial.
+    partial = officer_client.get(
+        url("overview", municipality), {"sector": "VO"}, HTTP_HX_REQUEST="true"
+    )
+    assert "<h1>" not in partial.content.decode() and "VO 0" in partial.content.decode()
+
+
+def test_overview_without_open_cycle(officer_client, municipality):
+    response = officer_client.get(url("overview", municipality))
+    assert "Er is geen open 4D-cyclus." in response.content.decode()
+
+
+def test_reminder_one_mail_per_school_user_and_not_twice_a_day(
+    officer_client, officer, municipality, cycle, django_capture_on_commit_callbacks
+):
+    missing = SchoolFactory(municipality=municipality, name="Zonder analyse")
+    draft = SchoolFactory(municipality=municipality, name="Met concept")
+    done = SchoolFactory(municipality=municipality, name="Ingediend")
+    lonely = SchoolFactory(municipality=municipality, name="Zonder gebruiker")
+    SchoolAnalysisFactory(school=draft, cycle=cycle, status=AnalysisStatus.DRAFT)
+    SchoolAnalysisFactory(school=done, cycle=cycle, status=AnalysisStatus.SUBMITTED)
+    a1, a2 = school_user(municipality, missing), school_user(municipality, missing)
+    b1 = school_user(municipality, draft)
+    school_user(municipality, done)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = officer_client.post(url("remind", municipality), follow=True)
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([a1.email, a2.email, b1.email])
+    assert all(len(m.to) == 1 for m in mail.outbox)
+    assert "Herinnering: NPO-schoolanalyse voor gemeente Utrecht" in mail.outbox[0].subject
+    assert "/g/utrecht/schoolanalyses/mijn/" in mail.outbox[0].body
+    body = response.content.decode()
+    assert "Herinneringen verstuurd aan 2 scholen (3 e-mails)." in body
+    assert "1 school heeft nog geen gebruiker om te mailen." in body
+    reminders = AnalysisReminder.objects.for_municipality(municipality)
+    assert sorted(r.school.name for r in reminders) == ["Met concept", "Zonder analyse"]
+    assert lonely not in [r.school for r in reminders]
+
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = officer_client.post(url("remind", municipality), follow=True)
+    assert mail.outbox == []
+    assert "2 scholen kregen het afgelopen etmaal al een herinnering" in response.content.decode()
+
+    # A day later they may be reminded again.
+    reminders.update(sent_at=timezone.now() - datetime.timedelta(hours=25))
+    with django_capture_on_commit_callbacks(execute=True):
+        officer_client.post(url("remind", municipality))
+    assert len(mail.outbox) == 3
+
+
+def test_reminder_by_viewer_is_refused(client, municipality, viewer, cycle):
+    school_user(municipality, SchoolFactory(municipality=municipality))
+    client.force_login(viewer)
+    assert client.post(url("remind", municipality)).status_code == 403
+    assert mail.outbox == [] and not AnalysisReminder.objects.exists()
