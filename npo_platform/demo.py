@@ -10,6 +10,7 @@ SEEDERS = [
     "municipalities.demo.seed",
     "schools.demo.seed",
     "cycles.demo.seed",
+    "schools.analysis_demo.seed",  # after cycles: analyses for Utrecht's open cycle
     "budgets.demo.seed",  # after cycles' seeder: it plans money for Utrecht's cycle in Doen
 ]
 

@@ -1,0 +1,208 @@
+"""Demo school analyses for `make run`: most of Utrecht's schools, for its open 4D cycle.
+
+Runs after the cycles seeder (it needs Utrecht's open cycle) and after the reference data (it
+needs Utrecht's real DUO school locations; without them it says so and does nothing). Values are
+drawn from a random generator seeded per vestigingscode, so every run gives the same picture.
+Idempotent: schools that already have an analysis for the cycle are left alone.
+
+Two school users are added so the school side can be tried: one whose analysis is still a draft,
+one whose analysis was returned with a comment.
+"""
+
+import random
+from datetime import timedelta
+from decimal import Decimal
+
+from auditlog.context import disable_auditlog
+from django.db import transaction
+from django.utils import timezone
+
+from municipalities.demo import DEMO_PASSWORD
+from municipalities.models import Membership, Municipality, Role, User
+from municipalities.npo import SpendingCategory
+from schools.analysis_models import (
+    DOMAIN_FIELDS,
+    AnalysisNeed,
+    AnalysisStatus,
+    Delay,
+    SchoolAnalysis,
+)
+from schools.analysis_selectors import menukaart_interventions, open_cycle
+from schools.models import School
+
+DEMO_MUNICIPALITY = "GM0344"
+SHARE_WITHOUT_ANALYSIS = 0.15  # so the intake overview has schools to remind
+# (e-mail, name, description); the school is the n-th active BO school by vestigingscode.
+DEMO_SCHOOL_USERS = [
+    (
+        "directie@school-utrecht.demo",
+        "Marieke Jansen",
+        "directeur (rol school), analyse in concept",
+    ),
+    (
+        "ib@school-utrecht.demo",
+        "Yusuf Demir",
+        "intern begeleider (rol school), analyse teruggestuurd",
+    ),
+]
+
+# How likely each delay is per domain (taal and rekenen were hit hardest).
+DELAY_WEIGHTS = {
+    "taal": (2, 5, 3),
+    "rekenen": (2, 4, 4),
+    "sociaal_emotioneel": (3, 5, 2),
+    "welbevinden": (4, 4, 2),
+    "executief": (4, 4, 2),
+}
+SHARE_RANGES = {Delay.NONE: (0, 5), Delay.SMALL: (10, 35), Delay.LARGE: (30, 65)}
+NEED_TEXTS = {
+    SpendingCategory.CATCH_UP: "Zomerschool en bijles in kleine groepen voor groep 6 tot en met 8.",
+    SpendingCategory.PRESCHOOL: "Extra begeleiding in de peutergroep en betere toeleiding naar VVE.",
+    SpendingCategory.YOUTH_CARE: "Schoolmaatschappelijk werk twee dagdelen per week op school.",
+    SpendingCategory.COOPERATION: "Vaste contactpersoon bij JGZ en wijkteam voor snelle afstemming.",
+    SpendingCategory.THUISZITTERS: "Maatwerktraject voor twee leerlingen die langdurig thuiszitten.",
+    SpendingCategory.SUPPORTING: "Tijdelijk extra lokaal voor de bijlesgroepen.",
+}
+STATUS_WEIGHTS = [
+    (AnalysisStatus.ACCEPTED, 5),
+    (AnalysisStatus.SUBMITTED, 3),
+    (AnalysisStatus.RESUBMITTED, 1),
+    (AnalysisStatus.RETURNED, 1),
+    (AnalysisStatus.DRAFT, 1),
+]
+
+
+def _say(stdout, text: str) -> None:
+    if stdout is not None:
+        stdout.write(text)
+
+
+def _values(rng: random.Random) -> dict:
+    values = {}
+    for domain, delay_name, share_name in DOMAIN_FIELDS:
+        delay = rng.choices(list(Delay), weights=DELAY_WEIGHTS[domain.value])[0]
+        low, high = SHARE_RANGES[delay]
+        values[delay_name] = delay.value
+        values[share_name] = rng.randint(low, high)
+    return values
+
+
+def _demo_users(municipality, schools) -> list[tuple[str, str, str, School]]:
+    basis = [s for s in schools if s.sector == School.Sector.BO][: len(DEMO_SCHOOL_USERS)]
+    logins = []
+    for (email, name, description), school in zip(DEMO_SCHOOL_USERS, basis, strict=False):
+        user = User.objects.filter(email=email).first()
+        if user is None:
+            user = User.objects.create_user(email, DEMO_PASSWORD, display_name=name)
+        Membership.objects.get_or_create(
+            user=user,
+            municipality=municipality,
+            ended_at=None,
+            defaults={"role": Role.SCHOOL, "school": school},
+        )
+        logins.append((email, name, description, school))
+    return logins
+
+
+@transaction.atomic
+def seed(stdout=None) -> None:
+    municipality = Municipality.objects.filter(cbs_code=DEMO_MUNICIPALITY).first()
+    cycle = open_cycle(municipality=municipality) if municipality else None
+    if cycle is None:
+        _say(stdout, "Schoolanalyses (demo): geen open cyclus voor Utrecht, overgeslagen.\n")
+        return
+    schools = list(
+        School.objects.for_municipality(municipality).active().order_by("vestigingscode")
+    )
+    if not schools:
+        _say(
+            stdout,
+            "Schoolanalyses (demo): Utrecht heeft nog geen scholen (laad eerst de referentiedata).\n",
+        )
+        return
+    logins = _demo_users(municipality, schools)
+    special = {school.pk: i for i, (*_rest, school) in enumerate(logins)}
+    done = set(SchoolAnalysis.objects.filter(cycle=cycle).values_list("school_id", flat=True))
+    interventions = list(menukaart_interventions())
+    officer = (
+        Membership.objects.for_municipality(municipality)
+        .active()
+        .filter(role=Role.POLICY_OFFICER)
+        .select_related("user")
+        .first()
+    )
+    reviewer = officer.user if officer else None
+    now = timezone.now()
+    created = []
+    chosen: dict[str, list] = {}
+    needs: dict[str, list[str]] = {}
+    for school in schools:
+        if school.pk in done:
+            continue
+        rng = random.Random(f"npo-demo-{school.vestigingscode}")
+        if school.pk in special:
+            status = AnalysisStatus.DRAFT if special[school.pk] == 0 else AnalysisStatus.RETURNED
+        elif rng.random() < SHARE_WITHOUT_ANALYSIS:
+            continue
+        else:
+            status = rng.choices(*zip(*STATUS_WEIGHTS, strict=True))[0]
+        submitted = status != AnalysisStatus.DRAFT
+        reviewed = status in (AnalysisStatus.ACCEPTED, AnalysisStatus.RETURNED)
+        days_ago = rng.randint(3, 60)
+        analysis = SchoolAnalysis(
+            municipality=municipality,
+            school=school,
+            cycle=cycle,
+            status=status,
+            own_budget=Decimal(rng.randrange(20, 400) * 500) if rng.random() < 0.7 else None,
+            submitted_at=now - timedelta(days=days_ago) if submitted else None,
+            reviewed_at=now - timedelta(days=days_ago - 2) if reviewed else None,
+            reviewed_by=reviewer if reviewed else None,
+            review_comment=(
+                "Kunt u het aandeel leerlingen met een vertraging bij rekenen onderbouwen met de "
+                "toetsgegevens van het voorjaar?"
+                if status in (AnalysisStatus.RETURNED, AnalysisStatus.RESUBMITTED)
+                else ""
+            ),
+            **_values(rng),
+        )
+        if status == AnalysisStatus.DRAFT:
+            # A draft half filled in: the school user can finish it in the demo.
+            for _domain, delay_name, share_name in DOMAIN_FIELDS[2:]:
+                setattr(analysis, delay_name, "")
+                setattr(analysis, share_name, None)
+        created.append(analysis)
+        if interventions:
+            chosen[school.vestigingscode] = rng.sample(interventions, k=min(3, len(interventions)))
+        needs[school.vestigingscode] = rng.sample(list(SpendingCategory), k=rng.randint(1, 3))
+
+    # Demo content, not user actions: kept out of the audit trail like other bulk loads.
+    with disable_auditlog():
+        SchoolAnalysis.objects.bulk_create(created)
+        by_code = {a.school.vestigingscode: a for a in created}
+        through = SchoolAnalysis.interventions.through
+        through.objects.bulk_create(
+            through(schoolanalysis_id=by_code[code].pk, intervention_id=i.pk)
+            for code, items in chosen.items()
+            for i in items
+        )
+        AnalysisNeed.objects.bulk_create(
+            AnalysisNeed(
+                municipality=municipality,
+                analysis=by_code[code],
+                category=category,
+                explanation=NEED_TEXTS[category],
+            )
+            for code, categories in needs.items()
+            for category in categories
+        )
+    total = SchoolAnalysis.objects.filter(cycle=cycle).count()
+    _say(
+        stdout,
+        f"Schoolanalyses (demo): {len(created)} toegevoegd, {total} voor {cycle} "
+        f"({len(schools)} scholen in Utrecht).\n",
+    )
+    if logins:
+        _say(stdout, f"Demologins scholen (wachtwoord: {DEMO_PASSWORD}):\n")
+        for email, name, description, school in logins:
+            _say(stdout, f"  {email:<28} {name} – {description}, {school.name}\n")

@@ -1,0 +1,52 @@
+import io
+
+import pytest
+
+from cycles import demo as cycles_demo
+from municipalities import demo as municipalities_demo
+from municipalities.models import Municipality, Role, User
+from schools import analysis_demo
+from schools.analysis_models import AnalysisStatus, SchoolAnalysis
+from schools.models import School
+from tests.factories import SchoolFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_analyses_for_most_utrecht_schools_with_varied_delays_and_is_idempotent():
+    municipalities_demo.seed(io.StringIO())
+    utrecht = Municipality.objects.get(cbs_code="GM0344")
+    for i in range(40):
+        SchoolFactory(
+            municipality=utrecht, sector=School.Sector.VO if i % 5 == 0 else School.Sector.BO
+        )
+    cycles_demo.seed(io.StringIO())
+    out = io.StringIO()
+    analysis_demo.seed(out)
+    analyses = SchoolAnalysis.objects.filter(municipality=utrecht)
+    count = analyses.count()
+    assert 0.7 * 40 <= count < 40  # most, not all: the overview has schools to remind
+    assert {a.delay_taal for a in analyses} >= {"geen", "klein", "groot"}
+    assert analyses.filter(status=AnalysisStatus.ACCEPTED).exists()
+    assert analyses.exclude(status=AnalysisStatus.DRAFT).count() > count / 2
+    assert all(a.cycle.is_open for a in analyses)
+    text = out.getvalue()
+    assert "directie@school-utrecht.demo" in text and "ib@school-utrecht.demo" in text
+    user = User.objects.get(email="directie@school-utrecht.demo")
+    membership = user.memberships.get()
+    assert membership.role == Role.SCHOOL and membership.school.municipality == utrecht
+    returned = SchoolAnalysis.objects.get(
+        school=User.objects.get(email="ib@school-utrecht.demo").memberships.get().school
+    )
+    assert returned.status == AnalysisStatus.RETURNED and returned.review_comment
+
+    analysis_demo.seed(io.StringIO())
+    assert SchoolAnalysis.objects.filter(municipality=utrecht).count() == count
+    assert User.objects.filter(email__endswith="@school-utrecht.demo").count() == 2
+
+
+def test_demo_without_schools_or_cycle_does_nothing():
+    out = io.StringIO()
+    analysis_demo.seed(out)
+    assert "overgeslagen" in out.getvalue()
+    assert not SchoolAnalysis.objects.exists()
