@@ -9,12 +9,13 @@ whatever its size), which is what an advisor compares against.
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Max, Sum
+from django.db.models import Count, Max, Q, Sum
 
 from budgets.models import Spending
-from cycles.models import Goal, Phase
+from cycles.models import Phase
 from municipalities.models import Municipality
 from municipalities.npo import SpendingCategory
+from schools.analysis_models import DOMAIN_FIELDS, RECEIVED_STATUSES, Delay, SchoolAnalysis
 from schools.models import Intervention, PupilCount
 
 CENT = Decimal("0.01")
@@ -119,43 +120,82 @@ def spending_per_pupil(*, municipalities: list[Municipality]) -> tuple[Matrix, i
     return _matrix(municipalities, columns, values), year
 
 
+def _open_received(municipalities: list[Municipality]):
+    """Received analyses of the municipalities' open cycles."""
+    return SchoolAnalysis.objects.filter(
+        municipality__in=municipalities, status__in=RECEIVED_STATUSES
+    ).exclude(cycle__phase=Phase.AFGEROND)
+
+
+def large_delays(*, municipalities: list[Municipality]) -> Matrix:
+    """Per domain: the share (%) of received analyses that report a large delay (one query)."""
+    aggregates = {"n": Count("pk")}
+    for domain, delay_field, _share in DOMAIN_FIELDS:
+        aggregates[domain.value] = Count("pk", filter=Q(**{delay_field: Delay.LARGE}))
+    values: dict[tuple[int, str], Decimal | None] = {}
+    for row in (
+        _open_received(municipalities).values("municipality_id").annotate(**aggregates).order_by()
+    ):
+        if not row["n"]:
+            continue
+        for domain, _delay, _share in DOMAIN_FIELDS:
+            share = Decimal(100 * row[domain.value]) / row["n"]
+            values[(row["municipality_id"], domain.value)] = share.quantize(CENT, ROUND_HALF_UP)
+    columns = [(domain.value, domain.label) for domain, _d, _s in DOMAIN_FIELDS]
+    return _matrix(municipalities, columns, values)
+
+
 @dataclass
 class InterventionRow:
     intervention: Intervention
-    total: int
-    counts: list[Cell]
+    schools: int  # across the portfolio
+    cells: list[Cell]  # per municipality: % of its received analyses choosing it
 
 
 def chosen_interventions(
     *, municipalities: list[Municipality], limit: int = 10
 ) -> list[InterventionRow]:
-    """The menukaart interventions chosen most often in the goals of the open cycles.
+    """The menukaart interventions the schools chose most often in their received analyses.
 
-    Per municipality: how many of its goals use the intervention, against the portfolio mean.
+    Per municipality: the share (%) of its received analyses that chose the intervention,
+    against the portfolio mean of those shares (three queries).
     """
-    through = Goal.interventions.through
-    rows = list(
-        through.objects.filter(goal__municipality__in=municipalities)
-        .exclude(goal__cycle__phase=Phase.AFGEROND)
-        .values("intervention_id", "goal__municipality_id")
-        .annotate(n=Count("goal_id", distinct=True))
+    received = {
+        row["municipality_id"]: row["n"]
+        for row in _open_received(municipalities)
+        .values("municipality_id")
+        .annotate(n=Count("pk"))
         .order_by()
-    )
-    totals: dict[int, int] = {}
+    }
+    through = SchoolAnalysis.interventions.through
     per: dict[tuple[int, int], int] = {}
-    for row in rows:
+    totals: dict[int, int] = {}
+    for row in (
+        through.objects.filter(schoolanalysis__in=_open_received(municipalities))
+        .values("intervention_id", "schoolanalysis__municipality_id")
+        .annotate(n=Count("schoolanalysis_id", distinct=True))
+        .order_by()
+    ):
+        key = (row["intervention_id"], row["schoolanalysis__municipality_id"])
+        per[key] = row["n"]
         totals[row["intervention_id"]] = totals.get(row["intervention_id"], 0) + row["n"]
-        per[(row["intervention_id"], row["goal__municipality_id"])] = row["n"]
     top = sorted(totals, key=lambda pk: (-totals[pk], pk))[:limit]
     interventions = Intervention.objects.in_bulk(top)
     result = []
     for pk in top:
-        average = (Decimal(totals[pk]) / len(municipalities)).quantize(CENT, ROUND_HALF_UP)
+        values = {
+            (m.pk, "share"): (Decimal(100 * per.get((pk, m.pk), 0)) / received[m.pk]).quantize(
+                CENT, ROUND_HALF_UP
+            )
+            for m in municipalities
+            if received.get(m.pk)
+        }
+        matrix = _matrix(municipalities, [("share", "")], values)
         result.append(
             InterventionRow(
                 intervention=interventions[pk],
-                total=totals[pk],
-                counts=[Cell(Decimal(per.get((pk, m.pk), 0)), average) for m in municipalities],
+                schools=totals[pk],
+                cells=[row.cells[0] for row in matrix.rows],
             )
         )
     return result

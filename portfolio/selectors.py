@@ -37,6 +37,7 @@ from budgets.selectors import _projection as budget_projection
 from cycles.models import Cycle, Phase, PhaseTransition
 from municipalities.models import Membership, Municipality, Role
 from reports.models import ReportJob
+from schools.analysis_models import RECEIVED_STATUSES, AnalysisStatus, SchoolAnalysis
 from schools.models import School
 
 
@@ -113,11 +114,12 @@ class PortfolioRow:
     planned: Decimal = ZERO
     spent: Decimal = ZERO
     last_gemeentefoto: datetime.datetime | None = None
+    analyses_waived: bool = False
     alerts: list[Alert] = field(default_factory=list)
 
     @property
     def phase_label(self) -> str:
-        return Phase(self.phase).label if self.phase else ""
+        return str(Phase(self.phase).label) if self.phase else ""
 
     @property
     def phase_index(self) -> int:
@@ -270,12 +272,23 @@ class AnalysisFigures:
     returned: dict[int, int]
 
 
-def _analysis_figures(*, cycle_ids: list[int]) -> AnalysisFigures | None:
-    """Analyses received and returned-not-resubmitted per municipality for their open cycle.
-
-    Returns None while the school-analysis models do not exist yet.
-    """
-    return None
+def _analysis_figures(*, cycle_ids: list[int]) -> AnalysisFigures:
+    """Analyses received and returned-not-resubmitted per municipality, for the open cycles
+    (one grouped query)."""
+    received: dict[int, int] = {}
+    returned: dict[int, int] = {}
+    for row in (
+        SchoolAnalysis.objects.filter(cycle__in=cycle_ids)
+        .values("municipality_id")
+        .annotate(
+            received=Count("pk", filter=Q(status__in=RECEIVED_STATUSES)),
+            returned=Count("pk", filter=Q(status=AnalysisStatus.RETURNED)),
+        )
+        .order_by()
+    ):
+        received[row["municipality_id"]] = row["received"]
+        returned[row["municipality_id"]] = row["returned"]
+    return AnalysisFigures(received=received, returned=returned)
 
 
 def portfolio_rows(*, user, today: datetime.date | None = None) -> list[PortfolioRow]:
@@ -295,7 +308,7 @@ def portfolio_rows(*, user, today: datetime.date | None = None) -> list[Portfoli
             )
         days = max(0, (today - since).days) if since else None
         received = None
-        if analyses is not None and m.cycle_pk and not m.cycle_waived:
+        if m.cycle_pk and not m.cycle_waived:
             received = analyses.received.get(m.pk, 0)
         figures = budget.by_municipality[m.pk]
         row = PortfolioRow(
@@ -311,6 +324,7 @@ def portfolio_rows(*, user, today: datetime.date | None = None) -> list[Portfoli
             planned=figures.planned,
             spent=figures.spent,
             last_gemeentefoto=m.last_gemeentefoto,
+            analyses_waived=bool(m.cycle_waived),
         )
         row.alerts.extend(budget.unspent_alerts[m.pk])
         if days is not None and days >= stale_days:
@@ -321,7 +335,7 @@ def portfolio_rows(*, user, today: datetime.date | None = None) -> list[Portfoli
                     % {"phase": row.phase_label, "weeks": days // 7},
                 )
             )
-        if analyses is not None and (returned := analyses.returned.get(m.pk)):
+        if returned := analyses.returned.get(m.pk):
             row.alerts.append(
                 Alert(
                     AlertCode.RETURNED,

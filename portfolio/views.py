@@ -11,13 +11,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from portfolio import comparisons, selectors
 from portfolio.exports import portfolio_xlsx
 from portfolio.forms import MunicipalitySelectionForm, PortfolioFilterForm
+from portfolio.services import portfolio_send_reminders
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -77,10 +77,8 @@ def portfolio_comparisons(request: HttpRequest) -> HttpResponse:
         context.update(
             spending=spending,
             pupil_year=year,
+            delays=comparisons.large_delays(municipalities=municipalities),
             interventions=comparisons.chosen_interventions(municipalities=municipalities),
-            interventions_note=_(
-                "Hoe vaak elke interventie gekozen is in de doelen van de open cycli, per gemeente."
-            ),
         )
     return render(request, "portfolio/comparisons.html", context)
 
@@ -96,10 +94,10 @@ def portfolio_reminders(request: HttpRequest) -> HttpResponse:
         for error in form.errors.get("municipalities", []):
             messages.error(request, error)
         return redirect(reverse("portfolio:index"))
-    from portfolio.services import portfolio_send_reminders
-
     result = portfolio_send_reminders(
-        municipalities=list(form.cleaned_data["municipalities"]), user=request.user
+        municipalities=list(form.cleaned_data["municipalities"]),
+        user=request.user,
+        site_url=request.build_absolute_uri("/"),
     )
     messages.success(request, result.message())
     return redirect(reverse("portfolio:index"))

@@ -67,3 +67,12 @@ def advisor_with(n: int, *, filled: bool = True):
             fill(municipality)
         municipalities.append(municipality)
     return user, municipalities
+
+
+def analysis(school, cycle, status, **fields):
+    """A school analysis in ``status`` (built directly: the workflow has its own tests)."""
+    from schools.analysis_models import SchoolAnalysis
+
+    return SchoolAnalysis.objects.create(
+        municipality=school.municipality, school=school, cycle=cycle, status=status, **fields
+    )

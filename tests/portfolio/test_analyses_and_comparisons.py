@@ -1,0 +1,135 @@
+"""Analyses in the portfolio rows, and the comparisons page (each municipality vs the average)."""
+
+from decimal import Decimal
+
+import pytest
+
+from cycles.models import Cycle
+from municipalities.models import Role
+from schools.analysis_models import AnalysisStatus, Delay
+from schools.models import Intervention, School
+from tests.factories import MembershipFactory, MunicipalityFactory
+from tests.portfolio.factories import advisor_with, analysis, fill
+
+URL = "/portfolio/"
+COMPARE = "/portfolio/vergelijking/"
+
+
+def _intervention(name: str) -> Intervention:
+    return Intervention.objects.create(
+        version="test", area="A", area_description="Uitbreiding onderwijstijd", name=name
+    )
+
+
+@pytest.mark.django_db
+def test_analyses_received_and_returned_alert(client):
+    user, (m,) = advisor_with(1, filled=False)
+    cycle = fill(m, schools=4)
+    a, b, c, d = School.objects.filter(municipality=m).order_by("pk")
+    analysis(a, cycle, AnalysisStatus.SUBMITTED)
+    analysis(b, cycle, AnalysisStatus.ACCEPTED)
+    analysis(c, cycle, AnalysisStatus.RETURNED)
+    analysis(d, cycle, AnalysisStatus.DRAFT)
+    client.force_login(user)
+    response = client.get(URL)
+    (row,) = response.context["rows"]
+    assert (row.analyses_received, row.schools, row.analyses_percent) == (2, 4, 50)
+    returned = [alert for alert in row.alerts if alert.code == "returned"]
+    assert returned and returned[0].text.startswith("1 analyse")
+    assert "2 van 4" in response.content.decode()
+    assert [r.municipality for r in client.get(URL, {"alert": "returned"}).context["rows"]] == [m]
+
+
+@pytest.mark.django_db
+def test_waived_analyses_show_as_not_needed(client):
+    user, (m,) = advisor_with(1)
+    Cycle.objects.filter(municipality=m).update(analyses_waived=True, analyses_waiver_reason="x")
+    client.force_login(user)
+    (row,) = client.get(URL).context["rows"]
+    assert row.analyses_received is None
+    assert "niet nodig" in client.get(URL).content.decode()
+
+
+@pytest.fixture
+def portfolio_pair(client):
+    """Two advised municipalities with analyses, and a third (foreign) one with extreme data."""
+    user, (a, b) = advisor_with(2, filled=False)
+    summer = _intervention("Zomerschool")
+    tutoring = _intervention("Bijles in kleine groepen")
+    secret = _intervention("Geheime interventie van Vreemdegem")
+    for municipality, spent, large in ((a, Decimal("2000"), 2), (b, Decimal("6000"), 0)):
+        cycle = fill(municipality, schools=2, spent=spent)  # 2 schools x 100 pupils
+        for index, school in enumerate(School.objects.filter(municipality=municipality)):
+            an = analysis(
+                school,
+                cycle,
+                AnalysisStatus.SUBMITTED,
+                delay_taal=Delay.LARGE if index < large else Delay.SMALL,
+            )
+            an.interventions.add(summer)
+            if municipality == a:
+                an.interventions.add(tutoring)
+    foreign = MunicipalityFactory(name="Vreemdegem")
+    cycle = fill(foreign, schools=1, spent=Decimal("999999"))
+    an = analysis(School.objects.get(municipality=foreign), cycle, AnalysisStatus.SUBMITTED,
+                  delay_taal=Delay.LARGE)  # fmt: skip
+    an.interventions.add(secret)
+    # Even a non-advisor membership there does not bring it into the portfolio.
+    MembershipFactory(user=user, municipality=foreign, role=Role.VIEWER)
+    client.force_login(user)
+    return a, b, foreign
+
+
+@pytest.mark.django_db
+def test_spending_per_pupil_against_the_portfolio_average(client, portfolio_pair):
+    a, b, _foreign = portfolio_pair
+    response = client.get(COMPARE)
+    assert response.status_code == 200
+    spending = response.context["spending"]
+    assert [row.municipality for row in spending.rows] == [a, b]
+    total = [code for code, _label in spending.columns].index("total")
+    # € 2.000 / 200 pupils = € 10; € 6.000 / 200 = € 30; the mean of the two is € 20.
+    assert spending.rows[0].cells[total].value == Decimal("10.00")
+    assert spending.rows[1].cells[total].value == Decimal("30.00")
+    assert spending.averages[total] == Decimal("20.00")
+    assert spending.rows[0].cells[total].difference_percent == -50
+
+
+@pytest.mark.django_db
+def test_large_delays_and_interventions_against_the_average(client, portfolio_pair):
+    a, b, _foreign = portfolio_pair
+    response = client.get(COMPARE)
+    delays = response.context["delays"]
+    taal = [code for code, _label in delays.columns].index("taal")
+    assert delays.rows[0].cells[taal].value == Decimal("100.00")
+    assert delays.rows[1].cells[taal].value == Decimal("0.00")
+    assert delays.averages[taal] == Decimal("50.00")
+    top = response.context["interventions"]
+    assert [row.intervention.name for row in top] == ["Zomerschool", "Bijles in kleine groepen"]
+    assert top[0].schools == 4
+    assert [cell.value for cell in top[1].cells] == [Decimal("100.00"), Decimal("0.00")]
+
+
+@pytest.mark.django_db
+def test_comparisons_never_show_another_municipality(client, portfolio_pair):
+    page = client.get(COMPARE).content.decode()
+    # The header switcher may list it (the user is a viewer there); the comparison must not.
+    content = page[page.index("<main") : page.index("</main>")]
+    assert "Vreemdegem" not in content
+    assert "Geheime interventie" not in content
+
+
+@pytest.mark.django_db
+def test_comparisons_query_count_does_not_grow(client, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for n in (2, 8):
+        user, _ = advisor_with(n)
+        client.force_login(user)
+        client.get(COMPARE)
+        with CaptureQueriesContext(connection) as captured:
+            client.get(COMPARE)
+        counts.append(len(captured))
+    assert counts[0] == counts[1], counts
