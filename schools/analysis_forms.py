@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from municipalities.npo import SpendingCategory
@@ -50,15 +51,17 @@ class AnalysisForm(forms.Form):
                 initial.setdefault(f"need_{need.category}_text", need.explanation)
         super().__init__(*args, initial=initial, **kwargs)
         self.domain_rows = []
-        for _domain, delay, share in DOMAIN_FIELDS:
+        for domain, delay, share in DOMAIN_FIELDS:
             self.fields[delay] = forms.ChoiceField(
-                label=_("Vertraging"),
+                label=format_lazy(_("{domain}: vertraging"), domain=domain.label),
                 choices=Delay.choices,
                 required=False,
                 widget=forms.RadioSelect,
             )
             self.fields[share] = forms.IntegerField(
-                label=_("Aandeel getroffen leerlingen (%)"),
+                label=format_lazy(
+                    _("{domain}: aandeel getroffen leerlingen (%)"), domain=domain.label
+                ),
                 required=False,
                 min_value=0,
                 max_value=100,
