@@ -140,3 +140,40 @@ def test_reminder_by_viewer_is_refused(client, municipality, viewer, cycle):
     client.force_login(viewer)
     assert client.post(url("remind", municipality)).status_code == 403
     assert mail.outbox == [] and not AnalysisReminder.objects.exists()
+
+
+def test_summary_for_the_gemeentefoto_counts_only_received_analyses(
+    municipality, cycle, django_assert_max_num_queries
+):
+    from schools.analysis_models import AnalysisNeed
+    from schools.analysis_selectors import analysis_summary
+    from schools.models import Intervention
+
+    tutoring = Intervention.objects.create(
+        version="2023", area="A", area_description="x", name="Bijles in kleine groepen"
+    )
+    a = SchoolAnalysisFactory(school__municipality=municipality, cycle=cycle, complete=True,
+                              status=AnalysisStatus.ACCEPTED, delay_taal="groot", share_taal=60)  # fmt: skip
+    b = SchoolAnalysisFactory(school__municipality=municipality, cycle=cycle, complete=True,
+                              status=AnalysisStatus.SUBMITTED, delay_taal="klein", share_taal=20)  # fmt: skip
+    draft = SchoolAnalysisFactory(school__municipality=municipality, cycle=cycle, complete=True,
+                                  delay_taal="groot", share_taal=90)  # fmt: skip
+    for analysis in (a, b, draft):
+        analysis.interventions.add(tutoring)
+        AnalysisNeed.objects.create(
+            municipality=municipality, analysis=analysis, category="inhalen", explanation="x"
+        )
+    with django_assert_max_num_queries(4):
+        summary = analysis_summary(municipality=municipality, cycle=cycle)
+    assert summary["received"] == 2 and summary["schools_total"] == 3
+    taal = summary["domains"][0]
+    assert taal["domain"] == "taal"
+    assert taal["counts"] == {"geen": 0, "klein": 1, "groot": 1} and taal["mean_share"] == 40
+    assert summary["interventions"] == [
+        {"area": "A", "name": "Bijles in kleine groepen", "schools": 2}
+    ]
+    assert summary["needs"][0] == {
+        "category": "inhalen",
+        "label": "Bovenschoolse maatregelen om vertragingen in te halen",
+        "schools": 2,
+    }
