@@ -13,6 +13,7 @@ from budgets.models import (
     Spending,
     SpendingGoal,
 )
+from budgets.streams import funding_streams_ensure
 from cycles.models import Activity, Cycle, Goal, Phase
 from municipalities.npo import SpendingCategory
 from schools.models import PartnerOrganisation
@@ -20,7 +21,9 @@ from tests.factories import MunicipalityFactory
 
 
 def stream(code: str = "npo-gemeenten") -> FundingStream:
-    """A stream seeded by the data migration."""
+    """A standard stream: seeded by the data migration, re-ensured after a transactional test
+    flushed the database."""
+    funding_streams_ensure()
     return FundingStream.objects.get(code=code)
 
 

@@ -5,11 +5,12 @@ from decimal import Decimal
 
 import factory
 
-from budgets.models import Allocation, FundingStream, PlannedAmount, SpendingGoal
+from budgets.models import Allocation, PlannedAmount, SpendingGoal
 from cycles.models import Activity, Cycle, Finding, Goal
 from municipalities.npo import Domain, SpendingCategory, TargetGroup
 from reports.models import ReportJob
 from schools.models import PartnerOrganisation, PupilCount, School, SchoolWeight
+from tests.budgets.factories import stream
 from tests.factories import MunicipalityFactory, SchoolFactory
 
 
@@ -91,7 +92,7 @@ def fill_municipality(municipality, *, schools: int = 8, with_cycle: bool = True
         start_date=datetime.date(2024, 7, 1),
         end_date=datetime.date(2024, 8, 15),
     )
-    npo = FundingStream.objects.get(code="npo-gemeenten")
+    npo = stream("npo-gemeenten")
     Allocation.objects.create(
         municipality=municipality,
         stream=npo,
