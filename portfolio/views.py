@@ -43,7 +43,7 @@ def portfolio(request: HttpRequest) -> HttpResponse:
         "rows": rows,
         "total": len(all_rows),
         "sort": filters["sort"],
-        "query": query.urlencode(),
+        "sort_base": reverse("portfolio:index") + "?" + (f"{query.urlencode()}&" if query else ""),
         "export_query": request.GET.urlencode(),
         "stale_weeks": selectors.settings.PORTFOLIO_STALE_WEEKS,
     }

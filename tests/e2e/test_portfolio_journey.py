@@ -1,0 +1,97 @@
+"""An advisor with three municipalities sorts the portfolio, filters on an alert, starts a bulk
+gemeentefoto from the selection and watches it finish — accessible (axe) on every page."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from cycles.models import Cycle
+from municipalities.models import Role
+from reports.models import ReportJob
+from tests.e2e.conftest import assert_accessible, login
+from tests.factories import TEST_PASSWORD, MembershipFactory, MunicipalityFactory, UserFactory
+from tests.portfolio.factories import fill
+
+
+@pytest.fixture
+def advisor(transactional_db):
+    user = UserFactory(email="adviseur@portfolio.test")
+    for name in ("Almere", "Deventer", "Zaanstad"):
+        municipality = MunicipalityFactory(name=name)
+        MembershipFactory(user=user, municipality=municipality, role=Role.ADVISOR)
+        fill(municipality)
+    deventer = Cycle.objects.get(municipality__name="Deventer")
+    ReportJob.objects.create(
+        municipality=deventer.municipality,
+        cycle=deventer,
+        kind=ReportJob.Kind.PLAN,
+        version=1,
+        status=ReportJob.Status.FAILED,
+        error="Mislukt in de test",
+    )
+    # Someone else's municipality must never show up.
+    fill(MunicipalityFactory(name="Vreemdegem"))
+    return user
+
+
+def accessible(page, name: str) -> None:
+    """axe, then remove the empty ``style=""`` attributes axe-core leaves on hidden inputs: htmx's
+    history snapshot (hx-push-url) would re-parse them and trip the CSP (a test artefact only)."""
+    assert_accessible(page, name)
+    page.evaluate(
+        "() => document.querySelectorAll('[style=\"\"]').forEach(e => e.removeAttribute('style'))"
+    )
+
+
+def row_names(page) -> list[str]:
+    return page.locator(".portfolio-table tbody th[scope=row]").all_inner_texts()
+
+
+def test_advisor_portfolio_journey(page, advisor):
+    login(page, advisor.email, TEST_PASSWORD)
+    # Home is the portfolio for an advisor with several municipalities.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mijn gemeenten")
+    assert row_names(page) == ["Almere", "Deventer", "Zaanstad"]
+    expect(page.get_by_text("Vreemdegem")).to_have_count(0)
+    accessible(page, "portfolio")
+
+    # Sort: a click on "Gemeente" sorts descending (htmx swaps only the table).
+    page.get_by_role("link", name=re.compile(r"^Gemeente")).click()
+    expect(page.locator(".portfolio-table tbody th[scope=row]").first).to_have_text("Zaanstad")
+    assert row_names(page) == ["Zaanstad", "Deventer", "Almere"]
+    assert "sort=-name" in page.url
+    expect(page.locator("th[aria-sort=descending]")).to_have_count(1)
+
+    # Filter on an alert: only Deventer has a failed report.
+    page.get_by_label("Signaal").select_option(label="Rapportage mislukt")
+    expect(page.locator(".portfolio-table tbody tr")).to_have_count(1)
+    assert row_names(page) == ["Deventer"]
+    expect(page.get_by_text("Een rapportage is mislukt")).to_be_visible()
+    assert "alert=report_failed" in page.url and "sort=-name" in page.url
+    accessible(page, "portfolio-filtered")
+
+    # Back to all, select every municipality and start the gemeentefoto's.
+    page.get_by_label("Signaal").select_option(label="Alle gemeenten")
+    expect(page.locator(".portfolio-table tbody tr")).to_have_count(3)
+    for name in ("Almere", "Deventer", "Zaanstad"):
+        page.get_by_label(f"Selecteer {name}").check()
+    page.set_default_timeout(60_000)  # the PDFs are built in-process in tests
+    page.get_by_role("button", name="Maak gemeentefoto's").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Gemeentefoto's voor meerdere gemeenten"
+    )
+    expect(page.get_by_text("3 van 3 gemeentefoto's klaar")).to_be_visible()
+    expect(page.locator("progress#bulk-progress")).to_have_attribute("value", "100")
+    assert (
+        ReportJob.objects.filter(
+            kind=ReportJob.Kind.GEMEENTEFOTO, status=ReportJob.Status.DONE, requested_by=advisor
+        ).count()
+        == 3
+    )
+    assert_accessible(page, "portfolio-bulk-done")
+
+    # The portfolio now shows today's gemeentefoto for each municipality.
+    page.get_by_role("link", name="Portfolio").click()
+    expect(page.locator(".portfolio-table tbody tr")).to_have_count(3)
