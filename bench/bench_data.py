@@ -1,0 +1,220 @@
+"""Demo content for the load benchmark in many municipalities, built with the apps' own seeders
+and services (run inside Django: ``bench_load.py`` calls ``build()``).
+
+On top of ``seed_demo`` (Utrecht, Zwolle, Amersfoort) it fills the municipalities with the most
+school locations: a 4D cycle with its phase history, school analyses for most schools, NPO
+allocations estimated from DUO pupil counts (the budget seeder's own estimate), spending goals
+with planned money, spending, and report jobs. Then it makes ``users`` advisor logins that each
+support ``per_user`` of those municipalities, and writes what the simulated users need
+(e-mail, slugs, cycle ids) to a JSON file. Idempotent: filled municipalities are skipped.
+"""
+
+import datetime
+import json
+import random
+from decimal import Decimal
+from pathlib import Path
+
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+
+BENCH_PASSWORD = "npo-bench-2026"  # noqa: S105 - a throw-away login in a throw-away database
+BENCH_TITLE = "4D-cyclus 2023–2025 (benchmark)"
+PHASES = ["data", "duiden", "doelen", "doen", "evaluatie"]
+
+
+def _at(days_ago: int) -> datetime.datetime:
+    return timezone.now() - datetime.timedelta(days=days_ago)
+
+
+@transaction.atomic
+def _fill(municipality, rng: random.Random, interventions: list) -> None:
+    from budgets.demo import _seed_allocations
+    from budgets.models import FundingStream
+    from budgets.services import spending_goal_save, spending_save
+    from cycles.models import PhaseTransition
+    from cycles.services import cycle_create
+    from municipalities.npo import SpendingCategory
+    from reports.models import ReportJob
+    from schools.analysis_demo import _values
+    from schools.analysis_models import AnalysisStatus, SchoolAnalysis
+    from schools.models import School
+
+    npo = FundingStream.objects.get(code="npo-gemeenten")
+    cycle = cycle_create(
+        municipality=municipality,
+        title=BENCH_TITLE,
+        start_date=datetime.date(2023, 8, 1),
+        end_date=datetime.date(2025, 7, 31),
+    )
+    # Phase history in the past, as the cycle demo does: a varied portfolio of phases and ages.
+    target = rng.randint(1, 4)
+    days = sorted((rng.randint(5, 400) for _ in range(target)), reverse=True)
+    PhaseTransition.objects.bulk_create(
+        PhaseTransition(
+            municipality=municipality,
+            cycle=cycle,
+            from_phase=PHASES[i],
+            to_phase=PHASES[i + 1],
+            direction=PhaseTransition.Direction.FORWARD,
+            created_at=_at(days[i]),
+        )
+        for i in range(target)
+    )
+    cycle.phase = PHASES[target]
+    cycle.phase_changed_at = _at(days[-1])
+    cycle.save(update_fields=["phase", "phase_changed_at"])
+
+    schools = list(School.objects.for_municipality(municipality).active().order_by("pk"))
+    analyses = []
+    for school in schools:
+        if rng.random() < 0.2:
+            continue
+        status = rng.choice(
+            [
+                AnalysisStatus.SUBMITTED,
+                AnalysisStatus.ACCEPTED,
+                AnalysisStatus.ACCEPTED,
+                AnalysisStatus.RETURNED,
+                AnalysisStatus.DRAFT,
+            ]
+        )
+        analyses.append(
+            SchoolAnalysis(
+                municipality=municipality,
+                school=school,
+                cycle=cycle,
+                status=status,
+                submitted_at=None if status == AnalysisStatus.DRAFT else _at(30),
+                **_values(rng),
+            )
+        )
+    SchoolAnalysis.objects.bulk_create(analyses)
+    through = SchoolAnalysis.interventions.through
+    through.objects.bulk_create(
+        through(schoolanalysis_id=a.pk, intervention_id=i.pk)
+        for a in analyses
+        for i in rng.sample(interventions, k=min(3, len(interventions)))
+    )
+
+    if not _seed_allocations(municipality, npo, None):
+        return
+    for index, category in enumerate(rng.sample(list(SpendingCategory), k=3)):
+        goal = spending_goal_save(
+            municipality=municipality,
+            cycle=cycle,
+            category=category,
+            title=f"Bestedingsdoel {index + 1} ({category.label})",
+            planned=[
+                (npo, "2023-2024", Decimal(rng.randrange(20, 200) * 1000)),
+                (npo, "2024-2025", Decimal(rng.randrange(20, 200) * 1000)),
+            ],
+        )
+        for month in range(rng.randint(2, 8)):
+            spending_save(
+                municipality=municipality,
+                date=datetime.date(2023 + (9 + month) // 12, (9 + month) % 12 + 1, 15),
+                amount=Decimal(rng.randrange(5, 60) * 1000),
+                stream=npo,
+                spending_goal=goal,
+                description=f"Factuur {month + 1}",
+                reference=f"BENCH-{municipality.cbs_code}-{index}-{month}",
+            )
+    ReportJob.objects.create(
+        municipality=municipality,
+        cycle=cycle,
+        kind=ReportJob.Kind.GEMEENTEFOTO,
+        version=1,
+        status=ReportJob.Status.DONE,
+        progress=100,
+        finished_at=_at(rng.randint(1, 120)),
+    )
+    if rng.random() < 0.2:
+        ReportJob.objects.create(
+            municipality=municipality,
+            cycle=cycle,
+            kind=ReportJob.Kind.PLAN,
+            version=1,
+            status=ReportJob.Status.FAILED,
+            error="Benchmark: mislukt",
+            finished_at=_at(2),
+        )
+
+
+def build(*, municipalities: int, users: int, per_user: int, out: Path, stdout=None) -> dict:
+    from cycles.models import Cycle
+    from municipalities.models import Membership, Municipality, Role, User
+    from schools.models import Intervention
+
+    def say(text: str) -> None:
+        if stdout is not None:
+            stdout.write(text + "\n")
+
+    rng = random.Random(20260101)
+    interventions = list(Intervention.objects.order_by("pk"))
+    candidates = list(
+        Municipality.objects.filter(is_active=True)
+        .annotate(n=Count("schools", filter=Q(schools__is_active=True)))
+        .order_by("-n", "name")[: municipalities + 3]
+    )
+    filled = 0
+    for municipality in candidates:
+        if Cycle.objects.for_municipality(municipality).exists():
+            continue  # demo municipalities, or filled by an earlier run
+        _fill(municipality, rng, interventions)
+        filled += 1
+    with_cycle = list(Municipality.objects.filter(cycles__isnull=False).distinct().order_by("name"))
+    say(f"Benchmarkdata: {filled} gemeenten gevuld; {len(with_cycle)} gemeenten met een cyclus.")
+
+    cycles = {
+        c.municipality_id: c.pk
+        for c in Cycle.objects.filter(municipality__in=with_cycle).exclude(phase="afgerond")
+    }
+    logins = []
+    for n in range(users):
+        email = f"adviseur{n:02d}@bench.demo"
+        user = User.objects.filter(email=email).first() or User.objects.create_user(
+            email, BENCH_PASSWORD, display_name=f"Benchmarkadviseur {n}"
+        )
+        mine = [with_cycle[(n * 3 + k) % len(with_cycle)] for k in range(per_user)]
+        for municipality in mine:
+            Membership.objects.get_or_create(
+                user=user,
+                municipality=municipality,
+                ended_at=None,
+                defaults={"role": Role.ADVISOR},
+            )
+        logins.append(
+            {
+                "email": email,
+                "password": BENCH_PASSWORD,
+                "municipalities": [
+                    {"slug": m.slug, "cycle": cycles.get(m.pk)} for m in mine if cycles.get(m.pk)
+                ],
+            }
+        )
+    out.write_text(json.dumps(logins, indent=1))
+    return {"filled": filled, "with_cycle": len(with_cycle), "users": len(logins)}
+
+
+def sessions(*, logins: Path, out: Path) -> int:
+    """A fresh logged-in session per benchmark user, made the way ``django.contrib.auth.login``
+    makes one, so the throughput phases measure pages rather than Argon2 password hashing."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from municipalities.models import User
+
+    entries = json.loads(logins.read_text())
+    users = {u.email: u for u in User.objects.filter(email__in=[e["email"] for e in entries])}
+    for entry in entries:
+        user = users[entry["email"]]
+        store = SessionStore()
+        store[SESSION_KEY] = str(user.pk)
+        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        store.create()
+        entry["session"] = store.session_key
+    out.write_text(json.dumps(entries, indent=1))
+    return len(entries)

@@ -1,0 +1,100 @@
+"""Simulated users for bench_load.py (locust). Each user logs in as one benchmark advisor and
+browses; ``BENCH_PAGE`` picks one page to hammer without think time (throughput phase), or
+``mixed`` browses all pages with think time like a person would.
+
+Request names are the page names, so locust's statistics come out per page.
+"""
+
+import json
+import os
+import random
+import re
+
+from locust import FastHttpUser, between, constant, task
+
+LOGINS = json.loads(open(os.environ["BENCH_LOGINS"]).read())  # noqa: SIM115
+PAGE = os.environ.get("BENCH_PAGE", "mixed")
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+_next_login = iter(range(10**6))
+
+
+def _expect(response, marker: bytes) -> None:
+    """A 200 with the wrong content (a login page, an error page) is an error too."""
+    if response.status_code != 200:
+        response.failure(f"HTTP {response.status_code}")
+    elif marker not in response.content:
+        response.failure(f"missing {marker!r}")
+    else:
+        response.success()
+
+
+class Advisor(FastHttpUser):
+    wait_time = between(0.5, 1.5) if PAGE == "mixed" else constant(0)
+
+    def on_start(self) -> None:
+        self.headers = {}
+        if PAGE in ("minimal", "minimal_session"):
+            self.places = []
+            if PAGE == "minimal_session":
+                self.headers = {"Cookie": f"sessionid={self._login()['session']}"}
+            return  # the references: no login request
+        login = self._login()
+        self.places = login["municipalities"]
+        if PAGE != "mixed":
+            # Throughput phases start from a ready session: they measure pages, not Argon2.
+            self.headers = {"Cookie": f"sessionid={login['session']}"}
+            return
+        page = self.client.get("/accounts/login/", name="login (form)")
+        token = CSRF.search(page.text).group(1)
+        with self.client.post(
+            "/accounts/login/",
+            data={
+                "username": login["email"],
+                "password": login["password"],
+                "csrfmiddlewaretoken": token,
+            },
+            name="login (post)",
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            if response.status_code != 302:
+                response.failure(f"login failed: HTTP {response.status_code}")
+
+    def _login(self) -> dict:
+        return LOGINS[next(_next_login) % len(LOGINS)]
+
+    def _get(self, url: str, name: str, marker: bytes) -> None:
+        with self.client.get(url, name=name, headers=self.headers, catch_response=True) as r:
+            _expect(r, marker)
+
+    def _place(self) -> dict:
+        return random.choice(self.places)
+
+    def dashboard(self) -> None:
+        self._get(f"/g/{self._place()['slug']}/", "dashboard", b'id="inhoud"')
+
+    def schools(self) -> None:
+        self._get(f"/g/{self._place()['slug']}/scholen/", "school list", b"school-results")
+
+    def cycle(self) -> None:
+        place = self._place()
+        self._get(f"/g/{place['slug']}/cycli/{place['cycle']}/", "cycle page", b"4D")
+
+    def budget(self) -> None:
+        self._get(f"/g/{self._place()['slug']}/budget/", "budget overview", b"Budget")
+
+    def portfolio(self) -> None:
+        self._get("/portfolio/", "portfolio", b"portfolio-table")
+
+    def minimal(self) -> None:
+        self._get("/bench/minimal", "minimal view", b"ok")
+
+    def minimal_session(self) -> None:
+        self._get("/bench/minimal", "minimal view (session)", b"ok")
+
+    @task
+    def browse(self) -> None:
+        if PAGE == "mixed":
+            random.choice([self.dashboard, self.schools, self.cycle, self.budget, self.portfolio])()
+        else:
+            getattr(self, PAGE)()
