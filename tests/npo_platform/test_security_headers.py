@@ -31,8 +31,18 @@ def test_pages_are_dutch_with_a_skip_link(client):
 
 
 @pytest.mark.django_db
-def test_english_translation_is_available(client):
-    response = client.get("/accounts/login/", headers={"accept-language": "en"})
-    body = response.content.decode()
+def test_dutch_even_for_an_english_browser(client):
+    body = client.get("/accounts/login/", headers={"accept-language": "en-US,en"}).content.decode()
+    assert '<html lang="nl">' in body
+    assert "Inloggen" in body
+
+
+@pytest.mark.django_db
+def test_english_translation_is_available_via_the_switcher(client):
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
+    assert response.status_code == 302
+    body = client.get("/accounts/login/").content.decode()
     assert '<html lang="en">' in body
     assert "Log in" in body
+    client.post("/i18n/setlang/", {"language": "nl", "next": "/accounts/login/"})
+    assert '<html lang="nl">' in client.get("/accounts/login/").content.decode()
