@@ -6,6 +6,9 @@ from portfolio.selectors import is_advisor
 
 
 def _is_advisor(request: HttpRequest) -> bool:
+    known = getattr(request, "portfolio_is_advisor", None)
+    if known is not None:
+        return known  # the portfolio page has just found out
     membership = getattr(request, "membership", None)
     if membership is not None and membership.role == Role.ADVISOR:
         return True  # on a tenant page as advisor: known without a query

@@ -35,6 +35,7 @@ def _rows(request: HttpRequest) -> tuple[PortfolioFilterForm, list, list]:
 def portfolio(request: HttpRequest) -> HttpResponse:
     """One row per municipality the user advises; filters and sorting re-render the table."""
     form, all_rows, rows = _rows(request)
+    request.portfolio_is_advisor = bool(all_rows)  # spares the header its own query
     filters = form.filters()
     query = request.GET.copy()
     query.pop("sort", None)
