@@ -55,7 +55,7 @@ class WaiverForm(forms.Form):
 
 class AdvanceForm(forms.Form):
     note = forms.CharField(
-        label=_("Toelichting (optioneel)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Toelichting"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
