@@ -10,6 +10,6 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         # Contribute the Data-phase checklist item to the cycles gate registry (if it exists).
-        from reports import gates
+        from reports import gates, tasks  # noqa: F401 - registers the Celery tasks in every process
 
         gates.register()

@@ -78,7 +78,7 @@ def pupils_over_years(years: list[dict]) -> Chart | None:
         return None
     title = "Leerlingen in het primair onderwijs per jaar (1 oktober)"
     chart = pygal.Line(
-        **_config(title=title, dots_size=4, show_y_guides=True, fill=True, include_x_axis=True)
+        **_config(title=title, dots_size=4, show_y_guides=True, fill=False, include_x_axis=True)
     )
     chart.x_labels = [str(y) for y, _v in points]
     chart.add("Leerlingen", [v for _y, v in points])

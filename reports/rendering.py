@@ -5,6 +5,7 @@ WeasyPrint is imported inside ``render_pdf`` only: it is heavy, and only workers
 Resources are read from disk through ``LocalFetcher``; the PDF build never touches the network.
 """
 
+import logging
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -15,6 +16,9 @@ from django.template.loader import render_to_string
 from django.utils.translation import override
 
 from reports.charts import charts_for
+
+# WeasyPrint logs every layout step at INFO; only its warnings are worth a log line.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 # Relative URLs in the document template resolve against this base; LocalFetcher maps the
 # STATIC_URL part of the path to files on disk.

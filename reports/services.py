@@ -64,8 +64,13 @@ def report_enqueue(*, job_pk: int) -> None:
     )
 
 
-def report_request(*, municipality: Municipality, kind: str, user, cycle=None) -> ReportJob:
-    """Create a queued job with the next version number; the task starts after commit."""
+def report_request(
+    *, municipality: Municipality, kind: str, user, cycle=None, enqueue: bool = True
+) -> ReportJob:
+    """Create a queued job with the next version number; the task starts after commit.
+
+    ``enqueue=False`` only creates the job (the demo seeder and the benchmark run it themselves).
+    """
     if kind not in ReportJob.Kind.values:
         raise ValueError(f"Unknown report kind {kind!r}")
     with transaction.atomic():
@@ -79,7 +84,8 @@ def report_request(*, municipality: Municipality, kind: str, user, cycle=None) -
             requested_by=user,
             progress_label=_("In de wachtrij"),
         )
-        transaction.on_commit(partial(report_enqueue, job_pk=job.pk))
+        if enqueue:
+            transaction.on_commit(partial(report_enqueue, job_pk=job.pk))
     return job
 
 
@@ -184,6 +190,22 @@ def report_build(*, job_pk: int, task_id: str) -> bool:
         logger.warning("Report job %s was taken away from task %s; result dropped", job_pk, task_id)
         return False
     return True
+
+
+def report_run_now(*, job_pk: int) -> None:
+    """Build a queued job in this process without Celery (demo seeding): claim, build, record."""
+    task_id = f"inline-{job_pk}"
+    if not report_claim(job_pk=job_pk, task_id=task_id, is_retry=False):
+        return
+    try:
+        report_build(job_pk=job_pk, task_id=task_id)
+    except Exception as exc:
+        logger.exception("Report job %s failed", job_pk)
+        report_fail(
+            job_pk=job_pk,
+            message=_("Er ging iets mis bij het maken van de rapportage (%(error)s).")
+            % {"error": type(exc).__name__},
+        )
 
 
 def report_fail(*, job_pk: int, message: str) -> None:

@@ -1,0 +1,263 @@
+"""Benchmark the report builds.
+
+1. Amsterdam (GM0363, the largest municipality in the shipped data) with full demo content
+   (partners, a cycle with findings, goals, activities and a budget): gemeentefoto and plan,
+   built through the real task code in this process. Target: gemeentefoto PDF < 5 s.
+2. The request that starts a job (POST /g/amsterdam/rapportages/), with the enqueue replaced by a
+   no-op so only the web side is timed. Target: < 100 ms.
+3. A gemeentefoto for every municipality (342) with two worker processes (the Celery task's code,
+   ``report_build_task.apply``, recycled after 50 tasks like CELERY_WORKER_MAX_TASKS_PER_CHILD).
+
+Needs the reference data: ``DEBUG=true python manage.py load_reference_data`` first.
+Run: ``DEBUG=true .venv/bin/python bench/bench_reports.py [--skip-all]``. Everything the bench
+creates (its users, content and report jobs) is removed again at the end; PDFs go to a temporary
+folder.
+"""
+
+import argparse
+import os
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from multiprocessing import get_context
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "npo_platform.settings")
+os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="bench-reports-"))
+
+BENCH_TAG = "[bench]"
+
+
+def _setup() -> None:
+    import django
+
+    django.setup()
+    from npo_platform.celery import app
+
+    app.conf.task_always_eager = True
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def amsterdam_content():
+    """Partners, a cycle with findings, goals, activities and a budget for Amsterdam."""
+    import datetime
+    from decimal import Decimal
+
+    from budgets.models import Allocation, FundingStream, PlannedAmount, SpendingGoal
+    from cycles.models import Activity, Cycle, Finding, Goal
+    from municipalities.models import Municipality
+    from municipalities.npo import Domain, SpendingCategory, TargetGroup
+    from schools.models import PartnerOrganisation
+
+    amsterdam = Municipality.objects.get(cbs_code="GM0363")
+    Cycle.objects.filter(municipality=amsterdam).exclude(phase="afgerond").update(phase="afgerond")
+    cycle = Cycle.objects.create(
+        municipality=amsterdam,
+        title=f"NPO 2023–2025 {BENCH_TAG}",
+        start_date=datetime.date(2023, 8, 1),
+        end_date=datetime.date(2025, 7, 31),
+    )
+    partners = [
+        PartnerOrganisation.objects.create(
+            municipality=amsterdam, name=f"{label} Amsterdam {i} {BENCH_TAG}", kind=kind
+        )
+        for i, (kind, label) in enumerate(PartnerOrganisation.Kind.choices)
+    ]
+    domains, groups = list(Domain), list(TargetGroup)
+    for i in range(8):
+        Finding.objects.create(
+            municipality=amsterdam,
+            cycle=cycle,
+            theme=f"Bevinding {i + 1}: vertraging {domains[i % len(domains)].label.lower()}",
+            domain=domains[i % len(domains)],
+            target_group=groups[i % len(groups)],
+            priority=1 + i % 3,
+            evidence="Uit de schoolanalyses en de gesprekken met partners blijkt een vertraging.",
+        )
+    categories = list(SpendingCategory)
+    npo = FundingStream.objects.get(code="npo-gemeenten")
+    Allocation.objects.create(
+        municipality=amsterdam,
+        stream=npo,
+        period="2023-2024",
+        amount=Decimal("9800000.00"),
+        reference=f"BS-AMS {BENCH_TAG}",
+    )
+    for i in range(10):
+        goal = Goal.objects.create(
+            municipality=amsterdam,
+            cycle=cycle,
+            title=f"Doel {i + 1}: meer leerlingen op streefniveau",
+            indicator="Aandeel leerlingen groep 8 op streefniveau 1F",
+            baseline=Decimal(55 + i),
+            target_value=Decimal(65 + i),
+            unit="%",
+            deadline=datetime.date(2025, 7, 1),
+            spending_category=categories[i % len(categories)],
+        )
+        goal.responsible_partners.add(partners[i % len(partners)])
+        for j in range(3):
+            Activity.objects.create(
+                municipality=amsterdam,
+                goal=goal,
+                title=f"Activiteit {i + 1}.{j + 1}",
+                executing_partner=partners[(i + j) % len(partners)],
+                start_date=datetime.date(2023, 9 + j, 1),
+                end_date=datetime.date(2024 + j % 2, 7, 15),
+            )
+        spending_goal = SpendingGoal.objects.create(
+            municipality=amsterdam,
+            cycle=cycle,
+            category=categories[i % len(categories)],
+            title=f"Bestedingsdoel {i + 1} {BENCH_TAG}",
+        )
+        PlannedAmount.objects.create(
+            municipality=amsterdam,
+            spending_goal=spending_goal,
+            stream=npo,
+            period="2023-2024",
+            amount=Decimal("450000.00") + i * 1000,
+        )
+    return amsterdam, cycle
+
+
+def cleanup(amsterdam) -> None:
+    from budgets.models import Allocation, SpendingGoal
+    from cycles.models import Cycle
+    from municipalities.models import User
+    from reports.models import ReportJob
+    from schools.models import PartnerOrganisation
+
+    ReportJob.objects.filter(requested_by__email__endswith="@bench.invalid").delete()
+    SpendingGoal.objects.filter(title__endswith=BENCH_TAG).delete()
+    Allocation.objects.filter(reference__endswith=BENCH_TAG).delete()
+    Cycle.objects.filter(title__endswith=BENCH_TAG).delete()
+    PartnerOrganisation.objects.filter(name__endswith=BENCH_TAG).delete()
+    User.objects.filter(email__endswith="@bench.invalid").delete()
+
+
+def timed_build(municipality, cycle, kind, user):
+    from reports import services
+    from reports.tasks import report_build_task
+
+    job = services.report_request(
+        municipality=municipality, kind=kind, user=user, cycle=cycle, enqueue=False
+    )
+    start = time.perf_counter()
+    report_build_task.apply(args=[job.pk])
+    seconds = time.perf_counter() - start
+    job.refresh_from_db()
+    assert job.status == "done", job.error
+    return seconds, job
+
+
+def request_latency(municipality, user, n: int = 30) -> list[float]:
+    from django.test import Client
+
+    from reports import services
+
+    original = services.report_enqueue
+    services.report_enqueue = lambda *, job_pk: None  # time the web side only
+    try:
+        client = Client(HTTP_HOST="localhost", secure=True)
+        client.force_login(user)
+        url = f"/g/{municipality.slug}/rapportages/"
+        client.post(url, {"kind": "gemeentefoto"})  # warm-up
+        times = []
+        for _ in range(n):
+            start = time.perf_counter()
+            response = client.post(url, {"kind": "gemeentefoto"})
+            times.append(time.perf_counter() - start)
+            assert response.status_code == 302, response.status_code
+        return times
+    finally:
+        services.report_enqueue = original
+
+
+# --- The run over all municipalities (worker processes) ---------------------------------------
+
+
+def _worker_init() -> None:
+    _setup()
+
+
+def _worker_build(args) -> tuple[str, float, int, float]:
+    from municipalities.models import Municipality, User
+
+    municipality_pk, user_pk = args
+    municipality = Municipality.objects.get(pk=municipality_pk)
+    seconds, job = timed_build(municipality, None, "gemeentefoto", User.objects.get(pk=user_pk))
+    return municipality.name, seconds, job.pdf_size, _rss_mb()
+
+
+def run_all(user, workers: int = 2) -> None:
+    from django.db import connections
+
+    from municipalities.models import Municipality
+
+    pks = list(Municipality.objects.filter(is_active=True).values_list("pk", flat=True))
+    connections.close_all()
+    start = time.perf_counter()
+    ctx = get_context("fork")
+    with ctx.Pool(workers, initializer=_worker_init, maxtasksperchild=50) as pool:
+        results = pool.map(_worker_build, [(pk, user.pk) for pk in pks], chunksize=4)
+    wall = time.perf_counter() - start
+    seconds = [r[1] for r in results]
+    sizes = [r[2] for r in results]
+    print(f"\nAll {len(results)} municipalities, gemeentefoto, {workers} worker processes:")
+    print(f"  wall clock           {wall:7.1f} s ({len(results) / wall:.1f} reports/s)")
+    print(
+        f"  seconds per report   median {statistics.median(seconds):.2f}, "
+        f"p95 {sorted(seconds)[int(len(seconds) * 0.95)]:.2f}, max {max(seconds):.2f}"
+    )
+    print(
+        f"  PDF size             median {statistics.median(sizes) / 1024:.0f} KiB, "
+        f"max {max(sizes) / 1024:.0f} KiB"
+    )
+    print(f"  peak worker memory   {max(r[3] for r in results):.0f} MiB (max RSS of a worker)")
+    slowest = max(results, key=lambda r: r[1])
+    print(f"  slowest              {slowest[0]} ({slowest[1]:.2f} s)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--skip-all", action="store_true", help="only Amsterdam and the request")
+    options = parser.parse_args()
+    _setup()
+    from municipalities.models import Membership, Role, User
+    from schools.models import School
+
+    if not School.objects.filter(municipality__cbs_code="GM0363").exists():
+        sys.exit("No reference data: run `DEBUG=true python manage.py load_reference_data` first.")
+    amsterdam, cycle = amsterdam_content()
+    user = User.objects.create_user("bench@bench.invalid", None, display_name="Benchmark")
+    Membership.objects.create(user=user, municipality=amsterdam, role=Role.POLICY_OFFICER)
+    try:
+        print(
+            f"Amsterdam: {School.objects.filter(municipality=amsterdam).count()} school locations"
+        )
+        for kind in ("gemeentefoto", "plan", "gemeentefoto"):
+            seconds, job = timed_build(amsterdam, cycle, kind, user)
+            print(
+                f"  {kind:<13} v{job.version}  {seconds:5.2f} s  PDF {job.pdf_size / 1024:6.0f} KiB"
+                f"  peak memory {_rss_mb():.0f} MiB"
+            )
+        times = request_latency(amsterdam, user)
+        print(
+            f"  request that starts a job: median {statistics.median(times) * 1000:.1f} ms, "
+            f"max {max(times) * 1000:.1f} ms (n={len(times)})"
+        )
+        if not options.skip_all:
+            run_all(user)
+    finally:
+        cleanup(amsterdam)
+
+
+if __name__ == "__main__":
+    main()
