@@ -96,7 +96,13 @@ def pupils_per_sector(sectors: list[dict]) -> Chart | None:
         return None
     title = "Leerlingen per sector"
     chart = pygal.HorizontalBar(
-        **_config(title=title, print_values=True, height=120 + 50 * len(rows))
+        **_config(
+            title=title,
+            print_values=True,
+            show_y_labels=True,
+            show_x_labels=False,
+            height=120 + 50 * len(rows),
+        )
     )
     chart.x_labels = [label for label, _v in rows]
     chart.add("Leerlingen", [v for _l, v in rows])
@@ -132,6 +138,8 @@ def budget_per_category(categories: list[dict]) -> Chart | None:
         **_config(
             title=title,
             print_values=True,
+            show_y_labels=True,
+            show_x_labels=False,
             height=120 + 55 * len(rows),
             value_formatter=lambda v: "€ " + number_nl(int(v)),
         )

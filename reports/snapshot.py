@@ -179,24 +179,42 @@ def weights_section(municipality: Municipality) -> dict:
 
 
 def analyses_section(municipality: Municipality, cycle) -> dict:
-    """School analyses (issue 6). Until that model exists the section says there is no data."""
-    model = _model("schools.SchoolAnalysis")
-    if model is None:
-        return _missing(_("Er zijn nog geen schoolanalyses ingediend voor deze cyclus."))
-    queryset = model.objects.filter(municipality=municipality)
-    if cycle is not None and any(f.name == "cycle" for f in model._meta.get_fields()):
-        queryset = queryset.filter(cycle=cycle)
-    submitted = queryset.count()
-    if not submitted:
-        return _missing(_("Er zijn nog geen schoolanalyses ingediend voor deze cyclus."))
-    schools_total = School.objects.for_municipality(municipality).active().count()
+    """The received school analyses of the cycle, via the schools app's summary selector."""
+    missing = _missing(_("Er zijn nog geen schoolanalyses ontvangen voor deze cyclus."))
+    try:
+        from schools.analysis_selectors import analysis_summary
+    except ImportError:
+        return missing
+    if cycle is None:
+        return missing
+    summary = analysis_summary(municipality=municipality, cycle=cycle)
+    if not summary["received"]:
+        return missing
     return {
         "available": True,
-        "submitted": suppress(submitted),
-        "schools_total": suppress(schools_total),
-        "domains": [],
-        "interventions": [],
-        "needs": [],
+        "submitted": suppress(summary["received"]),
+        "schools_total": suppress(summary["schools_total"]),
+        "domains": [
+            {
+                "label": d["label"],
+                "small": suppress(d["counts"].get("klein", 0)),
+                "large": suppress(d["counts"].get("groot", 0)),
+                # a mean share over fewer than 5 schools could describe one school
+                "share": str(d["mean_share"])
+                if d["mean_share"] is not None and summary["received"] >= 5
+                else None,
+            }
+            for d in summary["domains"]
+        ],
+        "interventions": [
+            {"name": f"{i['area']}. {i['name']}", "schools": suppress(i["schools"])}
+            for i in summary["interventions"][:10]
+        ],
+        "needs": [
+            f"{n['label']}: {number_nl(suppress(n['schools']))} scholen"
+            for n in summary["needs"]
+            if n["schools"]
+        ],
     }
 
 

@@ -117,3 +117,45 @@ def test_old_versions_show_the_data_as_it_was(
     assert "Hernoemd" in new
     assert ReportJob.objects.filter(municipality=municipality).count() == 2
     assert "GGD regio" in pdf_text(v1)
+
+
+def test_school_analyses_section_from_received_analyses(
+    municipality, officer, django_capture_on_commit_callbacks
+):
+    from schools.analysis_models import AnalysisStatus
+    from tests.analyses.factories import SchoolAnalysisFactory
+
+    cycle = fill_municipality(municipality)
+    for _n in range(6):
+        SchoolAnalysisFactory(
+            school__municipality=municipality,
+            cycle=cycle,
+            status=AnalysisStatus.SUBMITTED,
+            complete=True,
+        )
+    SchoolAnalysisFactory(school__municipality=municipality, cycle=cycle)  # a draft: not counted
+    job = build(municipality, "gemeentefoto", officer, cycle, django_capture_on_commit_callbacks)
+    analyses = job.snapshot["analyses"]
+    assert analyses["available"] and analyses["submitted"] == 6
+    assert analyses["domains"][0]["small"] == 6 and analyses["domains"][0]["share"] == "30"
+    assert "Vertragingen per domein" in pdf_text(job)
+
+
+def test_few_school_analyses_are_suppressed(
+    municipality, officer, django_capture_on_commit_callbacks
+):
+    from schools.analysis_models import AnalysisStatus
+    from tests.analyses.factories import SchoolAnalysisFactory
+
+    cycle = fill_municipality(municipality)
+    for _n in range(3):
+        SchoolAnalysisFactory(
+            school__municipality=municipality,
+            cycle=cycle,
+            status=AnalysisStatus.ACCEPTED,
+            complete=True,
+        )
+    job = build(municipality, "gemeentefoto", officer, cycle, django_capture_on_commit_callbacks)
+    analyses = job.snapshot["analyses"]
+    assert analyses["submitted"] == "<5"
+    assert all(d["small"] == "<5" and d["share"] is None for d in analyses["domains"])
