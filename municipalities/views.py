@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from municipalities.access import tenant_view
+from municipalities.dashboard import panels_for
 from municipalities.forms import ActivityFilterForm, InvitationAcceptForm, InvitationForm
 from municipalities.models import EDITOR_ROLES, READER_ROLES, Municipality, Role
 from municipalities.selectors import (
@@ -55,9 +56,11 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 @tenant_view(roles=READER_ROLES | {Role.SCHOOL})
 def dashboard(request: HttpRequest, municipality: Municipality) -> HttpResponse:
-    context = {"municipality": municipality, "membership": request.membership}
-    if request.membership.can_read_all:
-        context["members"] = municipality_members(municipality=municipality)
+    context = {
+        "municipality": municipality,
+        "membership": request.membership,
+        "panels": panels_for(municipality=municipality, membership=request.membership),
+    }
     return render(request, "municipalities/dashboard.html", context)
 
 

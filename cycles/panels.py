@@ -1,0 +1,32 @@
+"""Dashboard panel of the cycles app: the current 4D cycle, its phase, checklist and progress."""
+
+from cycles.gates import checklist
+from cycles.models import PHASE_ORDER, Phase
+from cycles.selectors import cycle_goals, cycle_progress, open_cycle
+from municipalities.dashboard import register_panel
+
+
+def cycle_panel(*, municipality, membership) -> dict:
+    cycle = open_cycle(municipality=municipality)
+    if cycle is None:
+        return {"cycle": None, "can_edit": membership.can_edit}
+    items = checklist(cycle)
+    current = PHASE_ORDER.index(cycle.phase)
+    steps = [
+        {
+            "label": Phase(code).label,
+            "state": "done" if i < current else "current" if i == current else "todo",
+        }
+        for i, code in enumerate(PHASE_ORDER[:-1])
+    ]
+    return {
+        "cycle": cycle,
+        "steps": steps,
+        "open_items": [item for item in items if not item.ok],
+        "items": len(items),
+        "progress": cycle_progress(cycle_goals(cycle=cycle)),
+        "can_edit": membership.can_edit,
+    }
+
+
+register_panel("cycle", template="cycles/_dashboard_panel.html", context=cycle_panel, order=10)
