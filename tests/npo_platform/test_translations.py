@@ -1,0 +1,156 @@
+"""Translations: the English catalogue is complete and compiled, the language switcher really
+switches, and Django's own texts that its Dutch catalogue lacks are Dutch via locale/nl."""
+
+import re
+from gettext import GNUTranslations
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
+
+from municipalities.models import Role
+from tests.factories import TEST_PASSWORD
+
+LOCALE = Path(settings.BASE_DIR) / "locale"
+EN_PO = LOCALE / "en" / "LC_MESSAGES" / "django.po"
+CATALOGUES = [EN_PO, LOCALE / "nl" / "LC_MESSAGES" / "django.po"]
+PLACEHOLDER = re.compile(r"%\([^)]+\)[-+ #0-9.]*[a-zA-Z]|%[-+ #0-9.]*[sdfi]|\{[a-z_]+\}")
+
+
+def _unquote(line: str) -> str:
+    body = line[line.index('"') + 1 : line.rindex('"')]
+    return re.sub(r"\\(.)", lambda m: {"n": "\n", "t": "\t"}.get(m.group(1), m.group(1)), body)
+
+
+def parse_po(path: Path) -> list[dict]:
+    """Entries as {"flags": set, "msgctxt"?, "msgid", "msgid_plural"?, "msgstr" | "msgstr[n]"}."""
+    entries, current, field = [], None, None
+    for line in path.read_text(encoding="utf-8").splitlines() + [""]:
+        if not line.strip():
+            if current and current.get("msgid"):
+                entries.append(current)
+            current, field = None, None
+            continue
+        current = current or {"flags": set()}
+        if line.startswith("#,"):
+            current["flags"] |= {flag.strip() for flag in line[2:].split(",")}
+        elif line.startswith("#"):
+            continue
+        elif line.startswith('"'):
+            current[field] += _unquote(line)
+        else:
+            field, _, rest = line.partition(" ")
+            current[field] = _unquote(rest)
+    return entries
+
+
+def translations_of(entry: dict) -> list[str]:
+    return [value for key, value in entry.items() if key.startswith("msgstr")]
+
+
+def test_every_english_msgid_is_translated_and_not_fuzzy():
+    entries = parse_po(EN_PO)
+    assert len(entries) > 1000, "the English catalogue looks truncated"
+    untranslated = [e["msgid"] for e in entries if not all(translations_of(e))]
+    fuzzy = [e["msgid"] for e in entries if "fuzzy" in e["flags"]]
+    assert not untranslated, f"{len(untranslated)} untranslated: {untranslated[:10]}"
+    assert not fuzzy, f"{len(fuzzy)} fuzzy: {fuzzy[:10]}"
+    plurals = [e for e in entries if "msgid_plural" in e]
+    assert plurals and all("msgstr[1]" in e for e in plurals)
+
+
+@pytest.mark.parametrize("po", CATALOGUES, ids=lambda p: p.parts[-3])
+def test_placeholders_survive_translation(po):
+    wrong = []
+    for entry in parse_po(po):
+        sources = [entry["msgid"], entry.get("msgid_plural", entry["msgid"])]
+        for index, text in enumerate(translations_of(entry)):
+            source = sources[min(index, 1)]
+            expected, found = set(PLACEHOLDER.findall(source)), set(PLACEHOLDER.findall(text))
+            # A singular may spell out "one" instead of using the count; nothing may be invented.
+            if not found <= set(PLACEHOLDER.findall(" ".join(sources))) or (
+                "msgid_plural" not in entry and found != expected
+            ):
+                wrong.append((source, text))
+    assert not wrong, wrong[:5]
+
+
+@pytest.mark.parametrize("po", CATALOGUES, ids=lambda p: p.parts[-3])
+def test_compiled_mo_is_up_to_date_with_the_po(po):
+    with open(po.with_suffix(".mo"), "rb") as handle:
+        catalog = GNUTranslations(handle)._catalog
+    stale = []
+    for entry in parse_po(po):
+        msgid = (entry["msgctxt"] + "\x04" if "msgctxt" in entry else "") + entry["msgid"]
+        if "msgid_plural" in entry:
+            pairs = [((msgid, n), entry[f"msgstr[{n}]"]) for n in (0, 1)]
+        else:
+            pairs = [(msgid, entry["msgstr"])]
+        stale += [key for key, text in pairs if catalog.get(key) != text]
+    assert not stale, (
+        f"{len(stale)} entries differ from the .mo; run manage.py compilemessages: {stale[:5]}"
+    )
+
+
+def _english(client):
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_login_page_in_english_after_switching(client):
+    _english(client)
+    body = client.get(reverse("login")).content.decode()
+    assert '<html lang="en">' in body
+    for text in ("Log in with your email address and password.", "Forgot your password?"):
+        assert text in body
+    for dutch in ("Inloggen", "Wachtwoord vergeten", "E-mailadres"):
+        assert dutch not in body
+
+
+@pytest.mark.django_db
+def test_dashboard_in_english_after_switching(client, municipality, member_factory):
+    client.force_login(member_factory(municipality, Role.POLICY_OFFICER))
+    _english(client)
+    body = client.get(reverse("municipalities:dashboard", args=[municipality.slug])).content
+    body = body.decode()
+    assert '<html lang="en">' in body
+    for text in ("Overview", "Log out", "4D cycle", "School analyses", "Reports"):
+        assert text in body, text
+    for dutch in ("Overzicht", "Uitloggen", "4D-cyclus", "Schoolanalyses", "Rapportages"):
+        assert dutch not in body, dutch
+
+
+@pytest.mark.django_db
+def test_too_short_password_gets_a_dutch_message_by_default(officer_client):
+    response = officer_client.post(
+        reverse("password_change"),
+        {"old_password": TEST_PASSWORD, "new_password1": "Kx9#q", "new_password2": "Kx9#q"},
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Dit wachtwoord is te kort. Het moet minstens 8 tekens bevatten." in body
+    assert "too short" not in body
+
+
+@pytest.mark.django_db
+def test_too_short_password_in_english_after_switching(officer_client):
+    _english(officer_client)
+    response = officer_client.post(
+        reverse("password_change"),
+        {"old_password": TEST_PASSWORD, "new_password1": "Kx9#q", "new_password2": "Kx9#q"},
+    )
+    assert "This password is too short. It must contain at least 8 characters." in (
+        response.content.decode()
+    )
+
+
+def test_blank_choice_label_is_dutch():
+    from django.db.models.fields import BLANK_CHOICE_LABEL
+
+    with translation.override("nl"):
+        assert str(BLANK_CHOICE_LABEL) == "- Kies een optie -"
+    with translation.override("en"):
+        assert str(BLANK_CHOICE_LABEL) == "- Select an option -"
