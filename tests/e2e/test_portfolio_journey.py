@@ -10,15 +10,15 @@ from cycles.models import Cycle
 from municipalities.models import Role
 from reports.models import ReportJob
 from tests.e2e.conftest import assert_accessible, login
-from tests.factories import TEST_PASSWORD, MembershipFactory, MunicipalityFactory, UserFactory
-from tests.portfolio.factories import fill
+from tests.factories import TEST_PASSWORD, MembershipFactory, UserFactory
+from tests.portfolio.factories import fill, new_municipality
 
 
 @pytest.fixture
 def advisor(transactional_db):
     user = UserFactory(email="adviseur@portfolio.test")
     for name in ("Almere", "Deventer", "Zaanstad"):
-        municipality = MunicipalityFactory(name=name)
+        municipality = new_municipality(name=name)
         MembershipFactory(user=user, municipality=municipality, role=Role.ADVISOR)
         fill(municipality)
     deventer = Cycle.objects.get(municipality__name="Deventer")
@@ -31,7 +31,7 @@ def advisor(transactional_db):
         error="Mislukt in de test",
     )
     # Someone else's municipality must never show up.
-    fill(MunicipalityFactory(name="Vreemdegem"))
+    fill(new_municipality(name="Vreemdegem"))
     return user
 
 

@@ -1,6 +1,7 @@
 """Builders for portfolio tests: an advisor with a portfolio of filled municipalities."""
 
 import datetime
+import itertools
 from decimal import Decimal
 
 from django.utils import timezone
@@ -17,6 +18,14 @@ from tests.budgets.factories import (
     SpendingGoalFactory,
 )
 from tests.factories import MembershipFactory, MunicipalityFactory, SchoolFactory, UserFactory
+
+# Own CBS codes (GM8000–GM8999, unused by CBS): the shared factory's GM9000+n sequence runs out
+# of four digits in a long run, and these tests make dozens of municipalities each.
+_codes = itertools.count()
+
+
+def new_municipality(**kwargs):
+    return MunicipalityFactory(cbs_code=f"GM{8000 + next(_codes) % 1000:04d}", **kwargs)
 
 
 def at(date: datetime.date) -> datetime.datetime:
@@ -61,7 +70,7 @@ def advisor_with(n: int, *, filled: bool = True):
     user = UserFactory()
     municipalities = []
     for _ in range(n):
-        municipality = MunicipalityFactory()
+        municipality = new_municipality()
         MembershipFactory(user=user, municipality=municipality, role=Role.ADVISOR)
         if filled:
             fill(municipality)

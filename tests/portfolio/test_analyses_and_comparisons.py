@@ -8,8 +8,8 @@ from cycles.models import Cycle
 from municipalities.models import Role
 from schools.analysis_models import AnalysisStatus, Delay
 from schools.models import Intervention, School
-from tests.factories import MembershipFactory, MunicipalityFactory
-from tests.portfolio.factories import advisor_with, analysis, fill
+from tests.factories import MembershipFactory
+from tests.portfolio.factories import advisor_with, analysis, fill, new_municipality
 
 URL = "/portfolio/"
 COMPARE = "/portfolio/vergelijking/"
@@ -69,7 +69,7 @@ def portfolio_pair(client):
             an.interventions.add(summer)
             if municipality == a:
                 an.interventions.add(tutoring)
-    foreign = MunicipalityFactory(name="Vreemdegem")
+    foreign = new_municipality(name="Vreemdegem")
     cycle = fill(foreign, schools=1, spent=Decimal("999999"))
     an = analysis(School.objects.get(municipality=foreign), cycle, AnalysisStatus.SUBMITTED,
                   delay_taal=Delay.LARGE)  # fmt: skip

@@ -11,8 +11,8 @@ from municipalities.models import Role
 from reports.models import ReportJob
 from schools.analysis_models import AnalysisReminder, AnalysisStatus
 from schools.models import School
-from tests.factories import MembershipFactory, MunicipalityFactory, UserFactory
-from tests.portfolio.factories import advisor_with, analysis, fill
+from tests.factories import MembershipFactory, UserFactory
+from tests.portfolio.factories import advisor_with, analysis, fill, new_municipality
 
 EXPORT = "/portfolio/export.xlsx"
 REMINDERS = "/portfolio/herinneringen/"
@@ -50,7 +50,7 @@ def test_export_neutralises_formula_text(client):
 @pytest.mark.django_db
 def test_export_never_contains_another_municipality(client):
     user, (mine,) = advisor_with(1)
-    foreign = MunicipalityFactory(name="Vreemdegem")
+    foreign = new_municipality(name="Vreemdegem")
     fill(foreign)
     MembershipFactory(user=user, municipality=foreign, role=Role.POLICY_OFFICER)
     client.force_login(user)
@@ -61,7 +61,7 @@ def test_export_never_contains_another_municipality(client):
 @pytest.mark.django_db
 def test_export_for_a_non_advisor_is_empty(client):
     user = UserFactory()
-    m = MunicipalityFactory()
+    m = new_municipality()
     fill(m)
     MembershipFactory(user=user, municipality=m, role=Role.POLICY_OFFICER)
     client.force_login(user)
@@ -84,7 +84,7 @@ def test_portfolio_form_posts_the_selection_to_the_bulk_report_page(client):
 @pytest.mark.django_db
 def test_bulk_gemeentefoto_with_a_foreign_id_creates_nothing(client):
     user, (mine,) = advisor_with(1)
-    foreign = MunicipalityFactory(name="Vreemdegem")
+    foreign = new_municipality(name="Vreemdegem")
     MembershipFactory(user=user, municipality=foreign, role=Role.POLICY_OFFICER)
     client.force_login(user)
     before = ReportJob.objects.count()
@@ -126,7 +126,7 @@ def reminder_setup(db):
         _school_user(first)
         _school_user(second)
         analysis(first, cycles[m.pk], AnalysisStatus.SUBMITTED)  # received: no reminder
-    foreign = MunicipalityFactory(name="Vreemdegem")
+    foreign = new_municipality(name="Vreemdegem")
     fill(foreign, schools=1)
     _school_user(School.objects.get(municipality=foreign))
     return user, a, b, foreign

@@ -10,8 +10,8 @@ from django.utils import timezone
 from cycles.models import Cycle, Phase, PhaseTransition
 from municipalities.models import Role
 from reports.models import ReportJob
-from tests.factories import MembershipFactory, MunicipalityFactory, UserFactory
-from tests.portfolio.factories import advisor_with, at, fill
+from tests.factories import MembershipFactory, UserFactory
+from tests.portfolio.factories import advisor_with, at, fill, new_municipality
 
 URL = "/portfolio/"
 
@@ -58,12 +58,12 @@ def test_days_in_phase_count_from_cycle_start_without_transitions(client):
 def test_no_other_municipality_in_portfolio(client):
     """Not a member, or a member in another role, or an ended advisorship: never a row."""
     user, (mine,) = advisor_with(1)
-    foreign = MunicipalityFactory(name="Vreemdegem")
+    foreign = new_municipality(name="Vreemdegem")
     fill(foreign)
-    officer_there = MunicipalityFactory(name="Beleidsgem")
+    officer_there = new_municipality(name="Beleidsgem")
     fill(officer_there)
     MembershipFactory(user=user, municipality=officer_there, role=Role.POLICY_OFFICER)
-    ended = MunicipalityFactory(name="Vroegergem")
+    ended = new_municipality(name="Vroegergem")
     fill(ended)
     MembershipFactory(user=user, municipality=ended, role=Role.ADVISOR, ended_at=timezone.now())
     client.force_login(user)
@@ -78,7 +78,7 @@ def test_no_other_municipality_in_portfolio(client):
 @pytest.mark.django_db
 def test_non_advisor_gets_a_note_and_no_rows(client):
     user = UserFactory()
-    m = MunicipalityFactory()
+    m = new_municipality()
     fill(m)
     MembershipFactory(user=user, municipality=m, role=Role.POLICY_OFFICER)
     client.force_login(user)
@@ -167,7 +167,7 @@ def three(client):
         ("Bebgem", Phase.DATA, Decimal("100000")),
         ("Cecgem", Phase.DUIDEN, Decimal("5000")),
     ):
-        m = MunicipalityFactory(name=name)
+        m = new_municipality(name=name)
         MembershipFactory(user=user, municipality=m, role=Role.ADVISOR)
         fill(m, phase=phase, spent=spent)
         made[name] = m
@@ -254,7 +254,7 @@ def test_home_shows_the_portfolio_to_an_advisor_with_several_municipalities(clie
 def test_home_keeps_the_plain_list_for_non_advisors(client):
     user = UserFactory()
     for _ in range(2):
-        MembershipFactory(user=user, municipality=MunicipalityFactory(), role=Role.POLICY_OFFICER)
+        MembershipFactory(user=user, municipality=new_municipality(), role=Role.POLICY_OFFICER)
     client.force_login(user)
     response = client.get("/")
     assert response.templates[0].name == "municipalities/home.html"
