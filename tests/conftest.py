@@ -46,27 +46,9 @@ def officer_client(client, officer):
 
 
 @pytest.fixture
-def celery_worker(transactional_db, settings):
-    """A real Celery worker (solo pool, in a thread) consuming from the configured broker.
+def celery_worker(transactional_db):
+    """A real Celery worker consuming from the configured broker (see tests/celery_helpers.py)."""
+    from tests.celery_helpers import running_celery_worker
 
-    In CI that broker is the real Redis; without REDIS_URL it is Celery's in-memory transport, so
-    the same test runs locally. Yields the Celery app with eager mode switched off.
-    """
-    import os
-
-    from celery.contrib.testing.worker import start_worker
-
-    broker = settings.CELERY_BROKER_URL or "memory://"
-    if os.environ.get("CI") == "true":
-        assert broker.startswith("redis://"), "CI must exercise the real Redis broker"
-    backend = settings.CELERY_RESULT_BACKEND or "cache+memory://"
-    celery_app.conf.update(broker_url=broker, result_backend=backend, task_always_eager=False)
-    # Celery caches the result backend on first use; an earlier eager test may have cached the
-    # "disabled" one. Drop it so the backend configured above is used.
-    celery_app._backend_cache = None
-    celery_app._local.__dict__.pop("backend", None)
-    try:
-        with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-            yield celery_app
-    finally:
-        celery_app.conf.update(task_always_eager=True)
+    with running_celery_worker() as app:
+        yield app

@@ -10,13 +10,13 @@ import time
 from pathlib import Path
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from municipalities.models import Role
 from npo_platform.celery import app
 from reports.tasks import report_build_task
+from tests.celery_helpers import running_celery_worker
 from tests.e2e.conftest import assert_accessible, login
 from tests.factories import TEST_PASSWORD, MembershipFactory, MunicipalityFactory
 from tests.reports.factories import fill_municipality
@@ -34,19 +34,9 @@ def worker(e2e_settings, tmp_path, monkeypatch):
         return real(snapshot)
 
     monkeypatch.setattr("reports.rendering.render_pdf", unhurried)
-    app.conf.update(
-        broker_url="memory://", result_backend="cache+memory://", task_always_eager=False
-    )
-    app.close()
     assert app.tasks[report_build_task.name]  # registered before the worker starts
-    if "amqp" in app.__dict__:
-        app.amqp._producer_pool = None
-    try:
-        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-            yield
-    finally:
-        app.conf.update(task_always_eager=True)
-        app.close()
+    with running_celery_worker():
+        yield
 
 
 def test_officer_generates_views_and_downloads_the_gemeentefoto(page, transactional_db, worker):

@@ -1,15 +1,12 @@
 """Both reports built end to end by a real Celery worker from the configured broker (Redis in CI)."""
 
-import os
 import time
 
 import pytest
-from celery.contrib.testing.worker import start_worker
-from django.conf import settings
 
-from npo_platform.celery import app
 from reports import services
 from reports.models import ReportJob
+from tests.celery_helpers import running_celery_worker
 from tests.factories import MembershipFactory, MunicipalityFactory
 from tests.reports.factories import fill_municipality
 from tests.reports.helpers import assert_pdf_ua, pdf_text
@@ -25,38 +22,20 @@ def _wait_until_finished(pks: list[int], timeout: float = 90) -> list[ReportJob]
     raise AssertionError(f"jobs not finished in {timeout}s: {[(j.pk, j.status) for j in jobs]}")
 
 
-def _reset_connections() -> None:
-    """Drop connection and producer pools an earlier test made for another broker URL."""
-    app.close()
-    if "amqp" in app.__dict__:
-        app.amqp._producer_pool = None
-
-
 @pytest.mark.worker
-@pytest.mark.django_db(transaction=True)
-def test_real_worker_builds_gemeentefoto_and_plan():
-    broker = settings.CELERY_BROKER_URL or "memory://"
-    if os.environ.get("CI") == "true":
-        assert broker.startswith("redis://"), "CI must exercise the real Redis broker"
-    backend = settings.CELERY_RESULT_BACKEND or "cache+memory://"
+def test_real_worker_builds_gemeentefoto_and_plan(transactional_db):
     municipality = MunicipalityFactory(name="Utrecht", cbs_code="GM0344", slug="utrecht")
     officer = MembershipFactory(municipality=municipality).user
     cycle = fill_municipality(municipality)
-    app.conf.update(broker_url=broker, result_backend=backend, task_always_eager=False)
-    _reset_connections()
-    try:
-        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-            foto = services.report_request(
-                municipality=municipality, kind="gemeentefoto", user=officer, cycle=cycle
-            )
-            foto = _wait_until_finished([foto.pk])[0]
-            plan = services.report_request(
-                municipality=municipality, kind="plan", user=officer, cycle=cycle
-            )
-            plan = _wait_until_finished([plan.pk])[0]
-    finally:
-        app.conf.update(task_always_eager=True)
-        _reset_connections()
+    with running_celery_worker():
+        foto = services.report_request(
+            municipality=municipality, kind="gemeentefoto", user=officer, cycle=cycle
+        )
+        foto = _wait_until_finished([foto.pk])[0]
+        plan = services.report_request(
+            municipality=municipality, kind="plan", user=officer, cycle=cycle
+        )
+        plan = _wait_until_finished([plan.pk])[0]
     for job in (foto, plan):
         assert job.status == "done", job.error
         assert job.task_id and job.attempts == 1
