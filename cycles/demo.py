@@ -92,11 +92,6 @@ def _seed_utrecht(municipality: Municipality, stdout) -> None:
         start_date=datetime.date(2023, 8, 1),
         end_date=datetime.date(2025, 7, 31),
         phase=Phase.DOEN,
-        analyses_waived=True,
-        analyses_waiver_reason=(
-            "De schoolanalyses zijn in juni 2023 via de besturen en het samenwerkingsverband "
-            "ontvangen, buiten het platform."
-        ),
         created_by=actor,
         created_at=_at(datetime.date(2023, 6, 12)),
     )

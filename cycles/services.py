@@ -27,7 +27,8 @@ from cycles.models import (
     phase_previous,
 )
 from cycles.selectors import goals_with_latest_measurement, unfinished_goals
-from municipalities.models import Municipality
+from municipalities.audit import audit_event_record
+from municipalities.models import AuditLogEntry, Municipality
 
 
 class GateBlocked(ValidationError):
@@ -112,6 +113,14 @@ def _transition(*, cycle: Cycle, to_phase: str, actor, note: str, direction: str
     cycle.phase = to_phase
     cycle.phase_changed_at = transition.created_at
     cycle.save(update_fields=["phase", "phase_changed_at"])
+    # A named event too, so the Activiteitenlog can be filtered on phase changes.
+    audit_event_record(
+        event=AuditLogEntry.Event.PHASE_CHANGED,
+        municipality=cycle.municipality,
+        actor=actor,
+        obj=cycle,
+        changes={"phase": [transition.from_phase, to_phase], "note": ["", note]},
+    )
     return transition
 
 

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from cycles import gates, services
 from cycles.gates import CheckResult
 from cycles.models import ActivityStatus, GoalOutcome, Phase, PhaseTransition
+from municipalities.models import AuditLogEntry
 from tests.cycles.factories import (
     ActivityFactory,
     CycleFactory,
@@ -89,6 +90,9 @@ def test_data_gate_blocks_without_waiver_and_passes_with_it(
         "forward",
     )
     assert t.municipality == municipality
+    event = AuditLogEntry.objects.get(event=AuditLogEntry.Event.PHASE_CHANGED)
+    assert (event.municipality, event.actor) == (municipality, officer)
+    assert event.changes_dict["phase"] == ["data", "duiden"]
 
 
 def test_other_apps_registered_their_gate_items():
