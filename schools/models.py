@@ -105,6 +105,8 @@ class PupilCount(models.Model):
                 fields=["school", "year"], name="pupilcount_one_per_school_year"
             )
         ]
+        # latest_pupil_year() asks MAX(year) on every school page: an index answers it at once.
+        indexes = [models.Index(fields=["year"], name="pupilcount_year_idx")]
 
     def __str__(self) -> str:
         shown = "<5" if self.suppressed else self.count

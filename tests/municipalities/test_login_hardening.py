@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth.hashers import make_password
+from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.urls import reverse
 from django.utils import timezone
@@ -42,7 +43,11 @@ def test_session_expires_after_inactivity_and_slides_while_active(client):
     client.force_login(membership.user)
     page = f"/g/{membership.municipality.slug}/"
     session = Session.objects.get()
-    # Activity pushes the expiry forward (SESSION_SAVE_EVERY_REQUEST).
+    # The last refresh was long ago (SessionTouchMiddleware refreshes at most once a minute).
+    store = SessionStore(session_key=session.pk)
+    store["_touched"] = 0
+    store.save()
+    # Activity pushes the expiry forward.
     Session.objects.filter(pk=session.pk).update(expire_date=timezone.now() + timedelta(minutes=5))
     assert client.get(page).status_code == 200
     renewed = Session.objects.get(pk=session.pk).expire_date
@@ -62,3 +67,24 @@ def test_failed_logins_from_one_address_lock_that_address(client, settings):
     assert "_auth_user_id" not in client.session
     # The account itself is not locked: from another address it logs in.
     assert login(client, "echt@utrecht.nl", ip="198.51.100.2").status_code == 302
+
+
+def test_an_active_session_is_written_at_most_once_a_minute(client):
+    """Sliding expiry without a database write per request (SessionTouchMiddleware)."""
+    membership = MembershipFactory()
+    client.force_login(membership.user)
+    page = f"/g/{membership.municipality.slug}/"
+    client.get(page)
+    first = Session.objects.get().expire_date
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(page).status_code == 200
+    writes = [
+        q["sql"]
+        for q in queries.captured_queries
+        if "django_session" in q["sql"] and "UPDATE" in q["sql"].upper()
+    ]
+    assert writes == []
+    assert Session.objects.get().expire_date == first
