@@ -5,8 +5,11 @@
    built through the real task code in this process. Target: gemeentefoto PDF < 5 s.
 2. The request that starts a job (POST /g/amsterdam/rapportages/), with the enqueue replaced by a
    no-op so only the web side is timed. Target: < 100 ms.
-3. A gemeentefoto for every municipality (342) with two worker processes (the Celery task's code,
-   ``report_build_task.apply``, recycled after 50 tasks like CELERY_WORKER_MAX_TASKS_PER_CHILD).
+3. A gemeentefoto for every municipality (342) with two workers. With a broker configured
+   (REDIS_URL, and a DATABASE_URL the worker can reach) this is a real Celery worker started as a
+   subprocess (``celery worker --concurrency 2``, recycled after 50 tasks); the jobs are requested
+   through the service and enqueued on commit, as the web app does. Without a broker it falls
+   back to two forked processes running the task's code.
 
 Needs the reference data: ``DEBUG=true python manage.py load_reference_data`` first.
 Run: ``DEBUG=true .venv/bin/python bench/bench_reports.py [--skip-all]``. Everything the bench
@@ -225,6 +228,107 @@ def run_all(user, workers: int = 2) -> None:
     print(f"  slowest              {slowest[0]} ({slowest[1]:.2f} s)")
 
 
+def _worker_rss_mb(pids: list[int]) -> float:
+    """The largest resident set among the worker's processes, from /proc."""
+    biggest = 0.0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/status") as fh:
+                for line in fh:
+                    if line.startswith("VmRSS:"):
+                        biggest = max(biggest, int(line.split()[1]) / 1024)
+        except OSError:
+            continue
+    return biggest
+
+
+def _process_tree(root: int) -> list[int]:
+    pids, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        pids.append(pid)
+        try:
+            with open(f"/proc/{pid}/task/{pid}/children") as fh:
+                todo.extend(int(c) for c in fh.read().split())
+        except OSError:
+            continue
+    return pids
+
+
+def run_all_celery(user, workers: int = 2) -> None:
+    import subprocess
+
+    from django.conf import settings
+
+    from municipalities.models import Municipality
+    from npo_platform.celery import app
+    from reports import services
+    from reports.models import ReportJob
+
+    app.conf.task_always_eager = False
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "npo_platform",
+            "worker",
+            "--loglevel",
+            "WARNING",
+            "--concurrency",
+            str(workers),
+            "--max-tasks-per-child",
+            "50",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ],
+        cwd=Path(__file__).resolve().parent.parent,
+        env={**os.environ, "DEBUG": "true"},
+    )
+    try:
+        time.sleep(5)  # worker start-up (not counted)
+        municipalities = list(Municipality.objects.filter(is_active=True).order_by("pk"))
+        start = time.perf_counter()
+        jobs = [
+            services.report_request(municipality=m, kind="gemeentefoto", user=user)
+            for m in municipalities
+        ]
+        pks = [j.pk for j in jobs]
+        peak = 0.0
+        deadline = time.monotonic() + 1800
+        while time.monotonic() < deadline:
+            peak = max(peak, _worker_rss_mb(_process_tree(worker.pid)))
+            open_jobs = ReportJob.objects.filter(pk__in=pks, status__in=["queued", "running"])
+            if not open_jobs.exists():
+                break
+            time.sleep(0.5)
+        wall = time.perf_counter() - start
+        done = list(ReportJob.objects.filter(pk__in=pks).select_related("municipality"))
+    finally:
+        worker.terminate()
+        worker.wait(timeout=60)
+    failed = [j for j in done if j.status != "done"]
+    seconds = [(j.finished_at - j.started_at).total_seconds() for j in done if j.status == "done"]
+    sizes = [j.pdf_size for j in done if j.status == "done"]
+    print(
+        f"\nAll {len(done)} municipalities, gemeentefoto, a Celery worker with {workers} processes "
+        f"({settings.CELERY_BROKER_URL.split('@')[-1]}):"
+    )
+    print(f"  wall clock           {wall:7.1f} s ({len(done) / wall:.1f} reports/s)")
+    print(f"  failed               {len(failed)}")
+    print(
+        f"  seconds per report   median {statistics.median(seconds):.2f}, "
+        f"p95 {sorted(seconds)[int(len(seconds) * 0.95)]:.2f}, max {max(seconds):.2f}"
+    )
+    print(
+        f"  PDF size             median {statistics.median(sizes) / 1024:.0f} KiB, "
+        f"max {max(sizes) / 1024:.0f} KiB"
+    )
+    print(f"  peak worker memory   {peak:.0f} MiB (largest process of the worker, sampled)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--skip-all", action="store_true", help="only Amsterdam and the request")
@@ -254,7 +358,15 @@ def main() -> None:
             f"max {max(times) * 1000:.1f} ms (n={len(times)})"
         )
         if not options.skip_all:
-            run_all(user)
+            from django.conf import settings
+
+            if settings.CELERY_BROKER_URL:
+                run_all_celery(user)
+            else:
+                print(
+                    "\nNo broker configured: the run over all municipalities uses two forked processes."
+                )
+                run_all(user)
     finally:
         cleanup(amsterdam)
 
