@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from municipalities.demo import DEMO_PASSWORD, DEMO_USERS
+from municipalities.models import Membership
 from npo_platform.demo import seed_all
 
 
@@ -25,4 +26,18 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(f"Demologins (wachtwoord voor allemaal: {DEMO_PASSWORD}):")
         for login, _memberships in DEMO_USERS:
-            self.stdout.write(f"  {login.email:<28} {login.display_name} – {login.description}")
+            self.stdout.write(f"  {login.email:<30} {login.display_name} – {login.description}")
+        # Logins other apps' seeders added (e.g. school users), read back from the database.
+        listed = {login.email for login, _memberships in DEMO_USERS}
+        others = (
+            Membership.objects.active()
+            .filter(user__email__endswith=".demo")
+            .exclude(user__email__in=listed)
+            .select_related("user", "municipality", "school")
+            .order_by("user__email")
+        )
+        for m in others:
+            where = f"{m.municipality.name}" + (f", {m.school.name}" if m.school else "")
+            self.stdout.write(
+                f"  {m.user.email:<30} {m.user.display_name} – {m.get_role_display().lower()} {where}"
+            )
