@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from budgets.periods import PeriodKind, period_parse, validate_period_label
-from municipalities.models import Municipality
+from municipalities.models import Municipality, TenantQuerySet
 from municipalities.npo import SPENDING_SUBOPTION_CHOICES, SPENDING_SUBOPTIONS, SpendingCategory
 
 AMOUNT = {"max_digits": 12, "decimal_places": 2}
@@ -88,11 +88,6 @@ def period_error(stream: FundingStream, label: str | None) -> str | None:
     return _("%(stream)s gaat per kalenderjaar; vul bijvoorbeeld 2024 in.") % {
         "stream": stream.name
     }
-
-
-class TenantQuerySet(models.QuerySet):
-    def for_municipality(self, municipality: Municipality):
-        return self.filter(municipality=municipality)
 
 
 def letter_upload_to(instance: "Allocation", filename: str) -> str:

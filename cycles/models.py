@@ -14,13 +14,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from municipalities.models import Municipality
+from municipalities.models import Municipality, TenantQuerySet
 from municipalities.npo import Domain, SpendingCategory, TargetGroup
-
-
-class TenantQuerySet(models.QuerySet):
-    def for_municipality(self, municipality: Municipality):
-        return self.filter(municipality=municipality)
 
 
 class Phase(models.TextChoices):

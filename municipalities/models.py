@@ -97,10 +97,14 @@ class Municipality(models.Model):
         return self.name
 
 
-class MembershipQuerySet(models.QuerySet):
-    def for_municipality(self, municipality: Municipality) -> "MembershipQuerySet":
+class TenantQuerySet(models.QuerySet):
+    """Base queryset of every tenant-owned model: rows carry ``municipality`` directly."""
+
+    def for_municipality(self, municipality: "Municipality | int") -> "TenantQuerySet":
         return self.filter(municipality=municipality)
 
+
+class MembershipQuerySet(TenantQuerySet):
     def active(self) -> "MembershipQuerySet":
         return self.filter(ended_at__isnull=True)
 
@@ -177,10 +181,7 @@ class Membership(models.Model):
         return self.role in READER_ROLES
 
 
-class InvitationQuerySet(models.QuerySet):
-    def for_municipality(self, municipality: Municipality) -> "InvitationQuerySet":
-        return self.filter(municipality=municipality)
-
+class InvitationQuerySet(TenantQuerySet):
     def open(self) -> "InvitationQuerySet":
         """Neither accepted nor revoked (it may have expired)."""
         return self.filter(accepted_at__isnull=True, revoked_at__isnull=True)
@@ -277,10 +278,7 @@ class Invitation(models.Model):
         return self.accepted_at is None and self.revoked_at is None and not self.is_expired
 
 
-class AuditLogEntryQuerySet(models.QuerySet):
-    def for_municipality(self, municipality: Municipality) -> "AuditLogEntryQuerySet":
-        return self.filter(municipality=municipality)
-
+class AuditLogEntryQuerySet(TenantQuerySet):
     def update(self, **kwargs):
         raise TypeError("The audit trail is append-only.")
 

@@ -10,13 +10,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from municipalities.models import Municipality
+from municipalities.models import Municipality, TenantQuerySet
 
 
-class ReportJobQuerySet(models.QuerySet):
-    def for_municipality(self, municipality: Municipality) -> "ReportJobQuerySet":
-        return self.filter(municipality=municipality)
-
+class ReportJobQuerySet(TenantQuerySet):
     def done(self) -> "ReportJobQuerySet":
         return self.filter(status=ReportJob.Status.DONE)
 

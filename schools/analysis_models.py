@@ -21,7 +21,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from municipalities.models import Municipality
+from municipalities.models import Municipality, TenantQuerySet
 from municipalities.npo import ANALYSIS_DOMAINS, Domain, SpendingCategory
 
 __all__ = [
@@ -35,11 +35,6 @@ __all__ = [
     "RECEIVED_STATUSES",
     "SchoolAnalysis",
 ]
-
-
-class AnalysisTenantQuerySet(models.QuerySet):
-    def for_municipality(self, municipality: Municipality):
-        return self.filter(municipality=municipality)
 
 
 class AnalysisStatus(models.TextChoices):
@@ -167,7 +162,7 @@ class SchoolAnalysis(models.Model):
     created_at = models.DateTimeField(_("aangemaakt op"), default=timezone.now)
     updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
 
-    objects = AnalysisTenantQuerySet.as_manager()
+    objects = TenantQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("schoolanalyse")
@@ -248,7 +243,7 @@ class AnalysisNeed(models.Model):
     )
     explanation = models.TextField(_("toelichting"))
 
-    objects = AnalysisTenantQuerySet.as_manager()
+    objects = TenantQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("behoefte")
@@ -301,7 +296,7 @@ class AnalysisAttachment(models.Model):
     )
     uploaded_at = models.DateTimeField(_("geüpload op"), default=timezone.now)
 
-    objects = AnalysisTenantQuerySet.as_manager()
+    objects = TenantQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("bijlage bij schoolanalyse")
@@ -334,7 +329,7 @@ class AnalysisReminder(models.Model):
     )
     sent_at = models.DateTimeField(_("verstuurd op"), default=timezone.now)
 
-    objects = AnalysisTenantQuerySet.as_manager()
+    objects = TenantQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("herinnering schoolanalyse")
@@ -392,7 +387,7 @@ class AnalysisIntake(models.Model):
     created_at = models.DateTimeField(_("geüpload op"), default=timezone.now)
     imported_at = models.DateTimeField(_("ingelezen op"), null=True, blank=True)
 
-    objects = AnalysisTenantQuerySet.as_manager()
+    objects = TenantQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("bulkinvoer schoolanalyses")

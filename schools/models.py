@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from municipalities.models import Municipality
+from municipalities.models import Municipality, TenantQuerySet
 
 
 class SchoolBoard(models.Model):
@@ -22,10 +22,7 @@ class SchoolBoard(models.Model):
         return self.name or self.number
 
 
-class SchoolQuerySet(models.QuerySet):
-    def for_municipality(self, municipality: Municipality) -> "SchoolQuerySet":
-        return self.filter(municipality=municipality)
-
+class SchoolQuerySet(TenantQuerySet):
     def active(self) -> "SchoolQuerySet":
         return self.filter(is_active=True)
 
@@ -142,10 +139,7 @@ class SchoolWeight(models.Model):
         return f"{self.school_id} {self.school_year}: {self.weight}"
 
 
-class PartnerOrganisationQuerySet(models.QuerySet):
-    def for_municipality(self, municipality: Municipality) -> "PartnerOrganisationQuerySet":
-        return self.filter(municipality=municipality)
-
+class PartnerOrganisationQuerySet(TenantQuerySet):
     def active(self) -> "PartnerOrganisationQuerySet":
         return self.filter(is_active=True)
 
