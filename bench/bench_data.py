@@ -200,21 +200,29 @@ def build(*, municipalities: int, users: int, per_user: int, out: Path, stdout=N
 
 def sessions(*, logins: Path, out: Path) -> int:
     """A fresh logged-in session per benchmark user, made the way ``django.contrib.auth.login``
-    makes one, so the throughput phases measure pages rather than Argon2 password hashing."""
+    makes one (in the configured session engine), and the CSRF cookie a browser would hold, so
+    the throughput phases measure pages rather than Argon2 password hashing."""
+    from importlib import import_module
+
+    from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
+    from django.utils.crypto import get_random_string
 
     from municipalities.models import User
+
+    session_store = import_module(settings.SESSION_ENGINE).SessionStore
 
     entries = json.loads(logins.read_text())
     users = {u.email: u for u in User.objects.filter(email__in=[e["email"] for e in entries])}
     for entry in entries:
         user = users[entry["email"]]
-        store = SessionStore()
+        store = session_store()
         store[SESSION_KEY] = str(user.pk)
         store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
         store[HASH_SESSION_KEY] = user.get_session_auth_hash()
         store.create()
         entry["session"] = store.session_key
+        # A browser holds a CSRF cookie from its first page on (32 letters and digits).
+        entry["csrftoken"] = get_random_string(32)
     out.write_text(json.dumps(entries, indent=1))
     return len(entries)

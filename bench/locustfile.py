@@ -28,6 +28,11 @@ def _expect(response, marker: bytes) -> None:
         response.success()
 
 
+def _cookies(login: dict) -> dict:
+    """The cookies a logged-in browser sends: its session and its CSRF cookie."""
+    return {"Cookie": f"sessionid={login['session']}; csrftoken={login['csrftoken']}"}
+
+
 class Advisor(FastHttpUser):
     wait_time = between(0.5, 1.5) if PAGE == "mixed" else constant(0)
 
@@ -36,13 +41,13 @@ class Advisor(FastHttpUser):
         if PAGE in ("minimal", "minimal_session"):
             self.places = []
             if PAGE == "minimal_session":
-                self.headers = {"Cookie": f"sessionid={self._login()['session']}"}
+                self.headers = _cookies(self._login())
             return  # the references: no login request
         login = self._login()
         self.places = login["municipalities"]
         if PAGE != "mixed":
             # Throughput phases start from a ready session: they measure pages, not Argon2.
-            self.headers = {"Cookie": f"sessionid={login['session']}"}
+            self.headers = _cookies(login)
             return
         page = self.client.get("/accounts/login/", name="login (form)")
         token = CSRF.search(page.text).group(1)

@@ -33,6 +33,7 @@ from budgets.money import to_money
 from cycles.models import Cycle
 from municipalities.access import tenant_view
 from municipalities.models import EDITOR_ROLES, READER_ROLES, Municipality
+from municipalities.pagecache import cached_tenant_page
 
 PAGE_SIZE = 50
 
@@ -56,6 +57,7 @@ def _as_of(request: HttpRequest) -> tuple[datetime.date, str | None]:
 
 @require_GET
 @vary_on_headers("HX-Request")
+@cached_tenant_page
 @read_view
 def overview(request: HttpRequest, municipality: Municipality) -> HttpResponse:
     as_of, as_of_error = _as_of(request)

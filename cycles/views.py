@@ -37,6 +37,7 @@ from cycles.forms import (
 from cycles.models import PHASE_ORDER, GoalOutcome, Phase, phase_next, phase_previous
 from municipalities.access import tenant_view
 from municipalities.models import EDITOR_ROLES, Municipality
+from municipalities.pagecache import cached_tenant_page
 
 STEPS = [Phase.DATA, Phase.DUIDEN, Phase.DOELEN, Phase.DOEN, Phase.EVALUATIE]
 
@@ -96,6 +97,7 @@ def cycle_list(request: HttpRequest, municipality: Municipality) -> HttpResponse
     )
 
 
+@cached_tenant_page
 @tenant_view()
 def cycle_detail(request: HttpRequest, municipality: Municipality, cycle_pk: int) -> HttpResponse:
     cycle = selectors.cycle_get(municipality=municipality, pk=cycle_pk)

@@ -14,6 +14,7 @@ from municipalities.access import tenant_view
 from municipalities.dashboard import panels_for
 from municipalities.forms import ActivityFilterForm, InvitationAcceptForm, InvitationForm
 from municipalities.models import EDITOR_ROLES, READER_ROLES, Municipality, Role
+from municipalities.pagecache import cached_tenant_page
 from municipalities.selectors import (
     audit_changes,
     audit_entries,
@@ -54,6 +55,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@cached_tenant_page
 @tenant_view(roles=READER_ROLES | {Role.SCHOOL})
 def dashboard(request: HttpRequest, municipality: Municipality) -> HttpResponse:
     context = {

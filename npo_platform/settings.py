@@ -240,6 +240,21 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# With a shared cache (Redis) sessions are read from it and written through to the database
+# (Django's cached_db engine): a page view needs no session query. A per-process cache would let
+# a session ended in one process live on in another, so without Redis sessions stay in the
+# database only.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if REDIS_URL
+    else "django.contrib.sessions.backends.db"
+)
+# Rendered heavy read pages are kept per user until the data they show changes
+# (municipalities.pagecache). It needs a cache every process shares, so it is on with Redis;
+# 0 turns it off.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300 if REDIS_URL else 0)
+PAGE_CACHE_ALIAS = "default"
+
 # --- Celery -----------------------------------------------------------------------------------
 # Without a broker the same task code runs in-process (eagerly), so `make run` needs no services.
 CELERY_BROKER_URL = env_url("CELERY_BROKER_URL", ("redis", "rediss", "amqp", "memory")) or REDIS_URL

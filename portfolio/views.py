@@ -14,10 +14,17 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from municipalities.pagecache import cached_page
 from portfolio import comparisons, selectors
 from portfolio.exports import portfolio_xlsx
 from portfolio.forms import MunicipalitySelectionForm, PortfolioFilterForm
 from portfolio.services import portfolio_send_reminders
+
+
+def _advised_ids(request: HttpRequest) -> list[int]:
+    """The municipalities the portfolio page shows: its cached copy follows their data."""
+    return list(selectors.advisor_municipalities(user=request.user).values_list("pk", flat=True))
+
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -32,6 +39,7 @@ def _rows(request: HttpRequest) -> tuple[PortfolioFilterForm, list, list]:
 @require_GET
 @vary_on_headers("HX-Request")
 @login_required
+@cached_page(_advised_ids)
 def portfolio(request: HttpRequest) -> HttpResponse:
     """One row per municipality the user advises; filters and sorting re-render the table."""
     form, all_rows, rows = _rows(request)

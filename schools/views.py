@@ -8,6 +8,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from municipalities.access import tenant_view
 from municipalities.models import EDITOR_ROLES, Municipality
+from municipalities.pagecache import cached_tenant_page
 from schools import selectors, services
 from schools.charts import pupil_chart_svg
 from schools.forms import PartnerForm, SchoolFilterForm
@@ -17,6 +18,7 @@ SCHOOLS_PER_PAGE = 50
 
 @require_GET
 @vary_on_headers("HX-Request")
+@cached_tenant_page
 @tenant_view()
 def school_list(request: HttpRequest, municipality: Municipality) -> HttpResponse:
     options = selectors.school_filter_options(municipality=municipality)

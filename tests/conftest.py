@@ -1,8 +1,17 @@
 import pytest
 
+from municipalities import pagecache
 from municipalities.models import Role
 from npo_platform.celery import app as celery_app
 from tests.factories import MembershipFactory, MunicipalityFactory
+
+
+@pytest.fixture(autouse=True)
+def _fresh_page_cache():
+    """Each test starts with no cached page reachable: a rolled-back test's pages must not be
+    served to the next one (the cache is not rolled back). Replacing the reference version does
+    that without flushing the cache the broker may share."""
+    pagecache.retire_all()
 
 
 @pytest.fixture(autouse=True)

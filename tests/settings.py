@@ -27,3 +27,7 @@ import tempfile  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="npo-test-media-"))
+
+# The page cache is on in every test run (locmem when no REDIS_URL: one process), so any test that
+# changes data and then reads a page also checks that the change retired the cached page.
+PAGE_CACHE_SECONDS = 300

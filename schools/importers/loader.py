@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from tqdm import tqdm
 
+from municipalities import pagecache
 from schools.importers import datasets
 from schools.importers.base import ReferenceDataError, Summary, files_sha256
 from schools.models import ReferenceImport
@@ -133,4 +134,6 @@ def reference_data_load(
             )
             bar.update(1)
     bar.close()
+    # The steps write with raw SQL too: retire every cached page that shows reference data.
+    pagecache.changed(reference=True)
     return summaries

@@ -31,3 +31,8 @@ def assert_pdf_ua(data: bytes) -> PdfReader:
     assert re.search(r"pdfuaid:part(=\"1\"|>1<)", xmp), "XMP lacks pdfuaid:part 1"
     assert reader.metadata.title
     return reader
+
+
+def enqueued(callbacks: list) -> list:
+    """The on-commit callbacks that enqueue a report build (the page cache registers its own)."""
+    return [c for c in callbacks if getattr(c, "func", None) is services.report_enqueue]

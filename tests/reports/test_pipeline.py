@@ -11,7 +11,7 @@ from reports import services
 from reports.models import ReportJob
 from reports.tasks import report_build_task, report_sweep_stuck_task
 from tests.reports.factories import CycleFactory, ReportJobFactory, fill_municipality
-from tests.reports.helpers import assert_pdf_ua, build, pdf_text
+from tests.reports.helpers import assert_pdf_ua, build, enqueued, pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +23,7 @@ def test_request_only_creates_the_job_and_enqueues_on_commit(
         job = services.report_request(
             municipality=municipality, kind=ReportJob.Kind.GEMEENTEFOTO, user=officer
         )
-    assert len(callbacks) == 1
+    assert len(enqueued(callbacks)) == 1
     job.refresh_from_db()
     assert (job.status, job.version, job.progress, job.pdf.name) == ("queued", 1, 0, "")
     assert job.requested_by == officer

@@ -9,7 +9,7 @@ from cycles.gates import checklist
 from municipalities.models import Role
 from reports.models import ReportJob
 from tests.reports.factories import CycleFactory, ReportJobFactory
-from tests.reports.helpers import build
+from tests.reports.helpers import build, enqueued
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +27,7 @@ def test_officer_requests_a_gemeentefoto_and_is_redirected_to_the_list(
         response = officer_client.post(LIST, {"kind": "gemeentefoto"})
     job = ReportJob.objects.get()
     assert response.status_code == 302 and response.url == f"{LIST}#job-{job.pk}"
-    assert job.status == "queued" and len(callbacks) == 1
+    assert job.status == "queued" and len(enqueued(callbacks)) == 1
     page = officer_client.get(LIST).content.decode()
     assert 'hx-trigger="every 1s"' in page and "<progress" in page and 'aria-live="polite"' in page
 

@@ -1,0 +1,323 @@
+"""Rendered pages kept in the cache, per user, until the data they show changes.
+
+The heavy read pages (dashboard, school list, cycle page, budget overview, portfolio) are read
+far more often than the data behind them changes. ``cached_page`` keeps a page's rendered bytes
+under a key made of everything the page depends on:
+
+- who asks: the user, and the CSRF cookie (forms in the page carry a token for that cookie);
+- what they ask: the full path with its query string, the htmx request headers, the language;
+- the day (pages show "days in phase", deadlines, windows);
+- a *version* for each scope of data the page shows: the municipality (every tenant-owned row),
+  the user (name, memberships: the municipality switcher), and the reference data.
+
+A version is a random token in the cache. Any write replaces the tokens it touches
+(``changed``), so every page rendered from the old data becomes unreachable at once; no entry is
+ever deleted one by one. Writes are caught in three ways:
+
+- ``post_save``/``post_delete``/``m2m_changed`` of every model of the project's apps;
+- ``TenantQuerySet`` (every tenant model's queryset) reports ``update()``, ``bulk_create()`` and
+  ``bulk_update()``, which send no signals;
+- the reference-data loader, which writes with raw SQL, replaces the reference version.
+
+Inside a transaction a write replaces the tokens at once *and* again after the commit: a page
+rendered from the old data between the two (another request that read before the commit) is
+stored under the intermediate token and so is never served after the commit.
+
+Who may see a page is settled the same way. Versions are read before the access check, and a
+page is kept only after ``tenant_view`` (membership, role) or ``login_required`` let the request
+through. Every membership change (ended, another role, a new one) replaces the user's version,
+and a deactivated municipality replaces the reference version, so a page found under the current
+versions is one this user may still see: it is served without asking the database again.
+Requests with messages waiting, without a well-formed CSRF cookie, or other than GET are never
+served from or stored in the cache, and neither is a response that is not a plain 200, or that
+changed the session or set a cookie.
+"""
+
+import hashlib
+import re
+import secrets
+import zlib
+from collections.abc import Callable, Iterable
+from functools import wraps
+
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.contrib.messages.storage.session import SessionStorage
+from django.core.cache import caches
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+
+REFERENCE = "pc:v:ref"
+CSRF_SECRET = re.compile(r"[a-zA-Z0-9]{32}")
+# Response headers a cached page keeps (the rest is added again by the middleware on a hit).
+KEPT_HEADERS = ("Content-Type", "Vary", "Cache-Control", "Content-Language")
+HTMX_HEADERS = ("HX-Request", "HX-Boosted", "HX-Target", "HX-Trigger", "HX-Trigger-Name")
+
+
+def _municipality_key(pk: int) -> str:
+    return f"pc:v:m:{pk}"
+
+
+def _user_key(pk: int) -> str:
+    return f"pc:v:u:{pk}"
+
+
+def enabled() -> bool:
+    return settings.PAGE_CACHE_SECONDS > 0
+
+
+def _cache():
+    return caches[settings.PAGE_CACHE_ALIAS]
+
+
+def _replace(keys: set[str]) -> None:
+    _cache().set_many({key: secrets.token_hex(8) for key in keys}, timeout=None)
+
+
+def changed(
+    *,
+    municipalities: Iterable[int | None] = (),
+    users: Iterable[int | None] = (),
+    reference: bool = False,
+) -> None:
+    """Data of these municipalities / users / the reference data changed: retire their pages."""
+    if not enabled():
+        return
+    keys = {_municipality_key(pk) for pk in municipalities if pk is not None}
+    keys |= {_user_key(pk) for pk in users if pk is not None}
+    if reference:
+        keys.add(REFERENCE)
+    if not keys:
+        return
+    _replace(keys)
+    # Outside a transaction this runs at once (a second, harmless replacement); inside one it
+    # runs after the commit, and not at all after a rollback (the first replacement suffices).
+    transaction.on_commit(lambda: _replace(keys))
+
+
+def retire_all() -> None:
+    """Make every cached page unreachable now (every page key includes the reference version)."""
+    _replace({REFERENCE})
+
+
+def _versions(keys: list[str]) -> dict[str, str]:
+    """The current token of each version key; a missing one (never set, or evicted) gets one."""
+    cache = _cache()
+    found = cache.get_many(keys)
+    missing = [key for key in keys if key not in found]
+    for key in missing:
+        cache.add(key, secrets.token_hex(8), timeout=None)
+    if missing:
+        found.update(cache.get_many(missing))
+    return found
+
+
+class _SlugIds:
+    """slug → municipality id, learned per process and valid for one reference version (a
+    renamed or re-imported municipality replaces that version, which empties the map)."""
+
+    def __init__(self) -> None:
+        self.reference, self.ids = "", {}
+
+    def known(self, slug: str) -> int | None:
+        return self.ids.get(slug)
+
+    def lookup(self, slug: str, reference: str) -> int | None:
+        from municipalities.models import Municipality
+
+        if reference != self.reference:
+            self.reference, self.ids = reference, {}
+        if slug not in self.ids:
+            pk = Municipality.objects.filter(slug=slug).values_list("pk", flat=True).first()
+            if pk is None:
+                return None
+            self.ids[slug] = pk
+        return self.ids[slug]
+
+
+_slug_ids = _SlugIds()
+
+
+def _has_messages(request: HttpRequest) -> bool:
+    if CookieStorage.cookie_name in request.COOKIES:
+        return True
+    session = getattr(request, "session", None)
+    return session is not None and SessionStorage.session_key in session
+
+
+def _page_key(request: HttpRequest, versions: dict[str, str]) -> str:
+    keys = sorted(versions)
+    parts = [
+        str(request.user.pk),
+        request.COOKIES.get(settings.CSRF_COOKIE_NAME, ""),
+        getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE),
+        request.get_full_path(),
+        *(request.headers.get(name, "") for name in HTMX_HEADERS),
+        timezone.localdate().isoformat(),
+        *keys,
+        *(versions[key] for key in keys),
+    ]
+    digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+    return f"pc:p:{digest}"
+
+
+def _csrf_cookie_kept(request: HttpRequest) -> bool:
+    """The browser holds a well-formed CSRF cookie, which this response will not replace: the
+    tokens in a cached page stay valid exactly as long as that cookie does."""
+    value = request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
+    return bool(CSRF_SECRET.fullmatch(value))
+
+
+def _cacheable_request(request: HttpRequest) -> bool:
+    return (
+        enabled()
+        and request.method == "GET"
+        and request.user.is_authenticated
+        and _csrf_cookie_kept(request)
+        and not _has_messages(request)
+    )
+
+
+def _cacheable_response(response: HttpResponse) -> bool:
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and "no-store" not in response.get("Cache-Control", "")
+    )
+
+
+def _serve(key: str) -> HttpResponse | None:
+    hit = _cache().get(key)
+    if hit is None:
+        return None
+    headers, body = hit
+    response = HttpResponse(zlib.decompress(body))
+    for name, value in headers:
+        response[name] = value
+    return response
+
+
+def _render_and_keep(key: str, view, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    session = getattr(request, "session", None)
+    modified_before = getattr(session, "modified", False)
+    response = view(request, *args, **kwargs)
+    unchanged_session = getattr(session, "modified", False) == modified_before
+    if _cacheable_response(response) and unchanged_session:
+        headers = [(n, response[n]) for n in KEPT_HEADERS if response.has_header(n)]
+        body = zlib.compress(response.content, 1)
+        _cache().set(key, (headers, body), timeout=settings.PAGE_CACHE_SECONDS)
+    return response
+
+
+def _tenant_versions(request: HttpRequest, slug: str) -> dict[str, str] | None:
+    """The versions a page of municipality ``slug`` depends on, in one round trip when the slug
+    is known; None when no such municipality exists."""
+    user = _user_key(request.user.pk)
+    known = _slug_ids.known(slug)
+    keys = [REFERENCE, user] + ([_municipality_key(known)] if known is not None else [])
+    versions = _versions(keys)
+    pk = _slug_ids.lookup(slug, versions[REFERENCE])
+    if pk is None:
+        return None
+    if pk != known:
+        versions.update(_versions([_municipality_key(pk)]))
+    return {k: versions[k] for k in (REFERENCE, user, _municipality_key(pk))}
+
+
+def cached_tenant_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Decorate a tenant page *outside* ``tenant_view``: ``@cached_tenant_page @tenant_view()``.
+
+    The versions are read before ``tenant_view`` checks access, and a page is kept only when that
+    check let it through. Every change of a membership (ended, another role) replaces the user's
+    version and the municipality's, and a deactivated municipality replaces the reference
+    version. So a page found under the current versions was rendered for this very user with the
+    access they still have, and it is served without asking the database again; anything else
+    goes through ``tenant_view`` as usual.
+    """
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, municipality_slug: str, *args, **kwargs) -> HttpResponse:
+        if not _cacheable_request(request):
+            return view(request, municipality_slug, *args, **kwargs)
+        versions = _tenant_versions(request, municipality_slug)
+        if versions is None:
+            return view(request, municipality_slug, *args, **kwargs)  # tenant_view: 404
+        key = _page_key(request, versions)
+        hit = _serve(key)
+        if hit is not None:
+            return hit
+        return _render_and_keep(key, view, request, municipality_slug, *args, **kwargs)
+
+    return wrapper
+
+
+def cached_page(scope: Callable[[HttpRequest], Iterable[int]]) -> Callable:
+    """Decorate a GET view (behind ``login_required``) that shows the municipalities
+    ``scope(request)`` returns. ``scope`` may depend only on the user's memberships and the
+    municipalities' own rows: its answer is kept under the user's and the reference version."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        scope_name = f"{scope.__module__}.{scope.__qualname__}"
+
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if not _cacheable_request(request):
+                return view(request, *args, **kwargs)
+            user = _user_key(request.user.pk)
+            versions = _versions([REFERENCE, user])
+            scope_key = (
+                "pc:s:"
+                + hashlib.sha256(
+                    "\x1f".join([scope_name, user, versions[REFERENCE], versions[user]]).encode()
+                ).hexdigest()
+            )
+            ids = _cache().get(scope_key)
+            if ids is None:
+                ids = sorted(set(scope(request)))
+                _cache().set(scope_key, ids, timeout=settings.PAGE_CACHE_SECONDS)
+            versions.update(_versions([_municipality_key(pk) for pk in ids]))
+            key = _page_key(request, versions)
+            hit = _serve(key)
+            if hit is not None:
+                return hit
+            return _render_and_keep(key, view, request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def _changed_by_instance(sender, instance, **kwargs) -> None:
+    from municipalities.models import Membership, User
+
+    if isinstance(instance, User):
+        changed(users=[instance.pk])
+    elif isinstance(instance, Membership):
+        changed(municipalities=[instance.municipality_id], users=[instance.user_id])
+    elif hasattr(instance, "municipality_id"):
+        changed(municipalities=[instance.municipality_id])
+    else:  # Municipality and the reference data (schools' pupil counts, weights, ...)
+        changed(reference=True)
+
+
+def _changed_m2m(sender, instance, action, **kwargs) -> None:
+    if action in ("post_add", "post_remove", "post_clear"):
+        _changed_by_instance(sender, instance)
+
+
+def connect_signals(app_labels: Iterable[str]) -> None:
+    """Watch every model of these apps (called once, from ``MunicipalitiesConfig.ready``)."""
+    from django.apps import apps
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    for label in app_labels:
+        for model in apps.get_app_config(label).get_models():
+            uid = f"pagecache:{model._meta.label}"
+            post_save.connect(_changed_by_instance, sender=model, dispatch_uid=uid)
+            post_delete.connect(_changed_by_instance, sender=model, dispatch_uid=uid)
+            for field in model._meta.local_many_to_many:
+                m2m_changed.connect(
+                    _changed_m2m, sender=field.remote_field.through, dispatch_uid=uid + field.name
+                )
