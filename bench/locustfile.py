@@ -95,7 +95,7 @@ class Advisor(FastHttpUser):
         self._get("/bench/minimal", "minimal view", b"ok")
 
     def minimal_session(self) -> None:
-        self._get("/bench/minimal", "minimal view (session)", b"ok")
+        self._get("/bench/minimal", "minimal view (logged in)", b"ok")
 
     @task
     def browse(self) -> None:

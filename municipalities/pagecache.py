@@ -146,8 +146,9 @@ def _has_messages(request: HttpRequest) -> bool:
     return session is not None and SessionStorage.session_key in session
 
 
-def _page_key(request: HttpRequest, versions: dict[str, str]) -> str:
-    keys = sorted(versions)
+def _page_key(request: HttpRequest, version_keys: Iterable[str]) -> str:
+    """Where the page for this request is kept. The version *tokens* are not part of the key but
+    stored with the page, so one round trip fetches the page and the current tokens together."""
     parts = [
         str(request.user.pk),
         request.COOKIES.get(settings.CSRF_COOKIE_NAME, ""),
@@ -155,8 +156,7 @@ def _page_key(request: HttpRequest, versions: dict[str, str]) -> str:
         request.get_full_path(),
         *(request.headers.get(name, "") for name in HTMX_HEADERS),
         timezone.localdate().isoformat(),
-        *keys,
-        *(versions[key] for key in keys),
+        *sorted(version_keys),
     ]
     digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
     return f"pc:p:{digest}"
@@ -188,18 +188,32 @@ def _cacheable_response(response: HttpResponse) -> bool:
     )
 
 
-def _serve(key: str) -> HttpResponse | None:
-    hit = _cache().get(key)
-    if hit is None:
+def _fetch(key: str, version_keys: list[str]) -> tuple[object, dict[str, str]]:
+    """The entry under ``key`` and the current token of each version key, in one round trip."""
+    found = _cache().get_many([key, *version_keys])
+    entry = found.pop(key, None)
+    if len(found) < len(version_keys):
+        found = _versions(version_keys)  # a token is missing: set it (nothing can be a hit)
+        entry = None
+    return entry, found
+
+
+def _serve(entry, versions: dict[str, str]) -> HttpResponse | None:
+    """The kept page, if it was rendered under exactly the current versions."""
+    if entry is None:
         return None
-    headers, body = hit
+    kept_versions, headers, body = entry
+    if kept_versions != versions:
+        return None
     response = HttpResponse(zlib.decompress(body))
     for name, value in headers:
         response[name] = value
     return response
 
 
-def _render_and_keep(key: str, view, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+def _render_and_keep(
+    key: str, versions: dict[str, str], view, request: HttpRequest, *args, **kwargs
+) -> HttpResponse:
     session = getattr(request, "session", None)
     modified_before = getattr(session, "modified", False)
     response = view(request, *args, **kwargs)
@@ -207,23 +221,18 @@ def _render_and_keep(key: str, view, request: HttpRequest, *args, **kwargs) -> H
     if _cacheable_response(response) and unchanged_session:
         headers = [(n, response[n]) for n in KEPT_HEADERS if response.has_header(n)]
         body = zlib.compress(response.content, 1)
-        _cache().set(key, (headers, body), timeout=settings.PAGE_CACHE_SECONDS)
+        _cache().set(key, (versions, headers, body), timeout=settings.PAGE_CACHE_SECONDS)
     return response
 
 
-def _tenant_versions(request: HttpRequest, slug: str) -> dict[str, str] | None:
-    """The versions a page of municipality ``slug`` depends on, in one round trip when the slug
-    is known; None when no such municipality exists."""
-    user = _user_key(request.user.pk)
-    known = _slug_ids.known(slug)
-    keys = [REFERENCE, user] + ([_municipality_key(known)] if known is not None else [])
-    versions = _versions(keys)
-    pk = _slug_ids.lookup(slug, versions[REFERENCE])
+def _tenant_version_keys(request: HttpRequest, slug: str) -> list[str] | None:
+    """The version keys of a page of municipality ``slug`` (None: no such municipality)."""
+    pk = _slug_ids.known(slug)
     if pk is None:
-        return None
-    if pk != known:
-        versions.update(_versions([_municipality_key(pk)]))
-    return {k: versions[k] for k in (REFERENCE, user, _municipality_key(pk))}
+        pk = _slug_ids.lookup(slug, _versions([REFERENCE])[REFERENCE])
+        if pk is None:
+            return None
+    return [REFERENCE, _user_key(request.user.pk), _municipality_key(pk)]
 
 
 def cached_tenant_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -241,14 +250,24 @@ def cached_tenant_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpR
     def wrapper(request: HttpRequest, municipality_slug: str, *args, **kwargs) -> HttpResponse:
         if not _cacheable_request(request):
             return view(request, municipality_slug, *args, **kwargs)
-        versions = _tenant_versions(request, municipality_slug)
-        if versions is None:
+        version_keys = _tenant_version_keys(request, municipality_slug)
+        if version_keys is None:
             return view(request, municipality_slug, *args, **kwargs)  # tenant_view: 404
-        key = _page_key(request, versions)
-        hit = _serve(key)
+        key = _page_key(request, version_keys)
+        entry, versions = _fetch(key, version_keys)
+        if versions[REFERENCE] != _slug_ids.reference:
+            # The reference data changed since this process learned the slug: learn it again.
+            pk = _slug_ids.lookup(municipality_slug, versions[REFERENCE])
+            if pk is None:
+                return view(request, municipality_slug, *args, **kwargs)
+            if _municipality_key(pk) != version_keys[-1]:
+                version_keys = [*version_keys[:-1], _municipality_key(pk)]
+                key = _page_key(request, version_keys)
+                entry, versions = _fetch(key, version_keys)
+        hit = _serve(entry, versions)
         if hit is not None:
             return hit
-        return _render_and_keep(key, view, request, municipality_slug, *args, **kwargs)
+        return _render_and_keep(key, versions, view, request, municipality_slug, *args, **kwargs)
 
     return wrapper
 
@@ -265,24 +284,21 @@ def cached_page(scope: Callable[[HttpRequest], Iterable[int]]) -> Callable:
         def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
             if not _cacheable_request(request):
                 return view(request, *args, **kwargs)
-            user = _user_key(request.user.pk)
-            versions = _versions([REFERENCE, user])
-            scope_key = (
-                "pc:s:"
-                + hashlib.sha256(
-                    "\x1f".join([scope_name, user, versions[REFERENCE], versions[user]]).encode()
-                ).hexdigest()
-            )
-            ids = _cache().get(scope_key)
-            if ids is None:
+            user_keys = [REFERENCE, _user_key(request.user.pk)]
+            scope_key = f"pc:s:{scope_name}:{request.user.pk}"
+            kept, versions = _fetch(scope_key, user_keys)
+            if kept is not None and kept[0] == versions:
+                ids = kept[1]
+            else:
                 ids = sorted(set(scope(request)))
-                _cache().set(scope_key, ids, timeout=settings.PAGE_CACHE_SECONDS)
-            versions.update(_versions([_municipality_key(pk) for pk in ids]))
-            key = _page_key(request, versions)
-            hit = _serve(key)
+                _cache().set(scope_key, (versions, ids), timeout=settings.PAGE_CACHE_SECONDS)
+            version_keys = [*user_keys, *(_municipality_key(pk) for pk in ids)]
+            key = _page_key(request, version_keys)
+            entry, versions = _fetch(key, version_keys)
+            hit = _serve(entry, versions)
             if hit is not None:
                 return hit
-            return _render_and_keep(key, view, request, *args, **kwargs)
+            return _render_and_keep(key, versions, view, request, *args, **kwargs)
 
         return wrapper
 
