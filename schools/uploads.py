@@ -107,6 +107,21 @@ def check_zip_directory(file) -> zipfile.ZipFile:
     return archive
 
 
+# The main part that tells an Office Open XML package's kind, and OpenDocument's mimetype entry.
+OOXML_MAIN_PARTS = {
+    "word/document.xml": "docx",
+    "xl/workbook.xml": "xlsx",
+    "ppt/presentation.xml": "pptx",
+}
+OPENDOCUMENT_MIMETYPES = {
+    ODT_MIMETYPE: "odt",
+    b"application/vnd.oasis.opendocument.spreadsheet": "ods",
+    b"application/vnd.oasis.opendocument.presentation": "odp",
+}
+IMAGE_SIGNATURES = {b"\x89PNG\r\n\x1a\n": "png", b"\xff\xd8\xff": "jpeg"}
+TEXT_SNIFF_BYTES = 64 * 1024
+
+
 def _zip_kind(file) -> str | None:
     archive = check_zip_directory(file)
     names = set(archive.namelist())
@@ -116,23 +131,44 @@ def _zip_kind(file) -> str | None:
             mimetype = archive.read("mimetype").strip()
         except (zipfile.BadZipFile, OSError, ValueError, RuntimeError):
             return None
-        return "odt" if mimetype == ODT_MIMETYPE else None
+        return OPENDOCUMENT_MIMETYPES.get(mimetype)
     if "[Content_Types].xml" in names:
-        if "word/document.xml" in names:
-            return "docx"
-        if "xl/workbook.xml" in names:
-            return "xlsx"
+        for part, kind in OOXML_MAIN_PARTS.items():
+            if part in names:
+                return kind
     return None
 
 
 def detect_kind(file) -> str | None:
-    """The document kind of ``file`` from its content (pdf/docx/xlsx/odt), or None."""
+    """The kind of ``file`` from its content: pdf, docx, xlsx, pptx, odt, ods, odp, png, jpeg,
+    or None. Callers accept only the kinds they expect."""
     head = _read_head(file, 8)
     if head.startswith(b"%PDF-"):
         return "pdf"
     if head.startswith(b"PK\x03\x04"):
         return _zip_kind(file)
+    for signature, kind in IMAGE_SIGNATURES.items():
+        if head.startswith(signature):
+            return kind
     return None
+
+
+def is_plain_text(file) -> bool:
+    """Whether ``file`` starts as readable text: UTF-8 (or Windows-1252) without control bytes
+    other than tabs and line breaks. Only the first 64 KB are read."""
+    head = _read_head(file, TEXT_SNIFF_BYTES)
+    if not head:
+        return False
+    for encoding in ("utf-8", "cp1252"):
+        try:
+            text = head.decode(encoding)
+        except UnicodeDecodeError as exc:
+            if encoding == "utf-8" and exc.start >= len(head) - 3:
+                text = head[: exc.start].decode(encoding)  # a character cut off at 64 KB
+            else:
+                continue
+        return not any(ord(ch) < 32 and ch not in "\t\r\n\f" for ch in text)
+    return False
 
 
 def validate_upload_size(file, *, max_bytes: int = MAX_ATTACHMENT_BYTES) -> None:

@@ -64,3 +64,80 @@ def test_viewer_cannot_upload(client, session, member_factory):
     upload = SimpleUploadedFile("verslag.pdf", b"%PDF-1.7", content_type="application/pdf")
     assert client.post(_add_url(session), {"file": upload}).status_code == 403
     assert not SessionAttachment.objects.exists()
+
+
+def _docx_bytes() -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document/>")
+    return buffer.getvalue()
+
+
+def _pptx_bytes() -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("ppt/presentation.xml", "<p:presentation/>")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("verslag.docx", None),  # built below
+        ("presentatie.pptx", "pptx"),
+        ("foto.jpg", b"\xff\xd8\xff\xe0\x00\x10JFIF"),
+        ("schets.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"),
+        ("notities.txt", "Gespreksnotities: één, twee\r\nTweede regel\n".encode()),
+        ("oud.txt", "Café Noord — notities".encode("cp1252")),
+    ],
+)
+def test_real_documents_are_accepted(client, session, member_factory, name, content):
+    if content is None:
+        content = _docx_bytes()
+    elif content == "pptx":
+        content = _pptx_bytes()
+    client.force_login(member_factory(session.municipality, Role.POLICY_OFFICER))
+    response = client.post(_add_url(session), {"file": SimpleUploadedFile(name, content)})
+    assert response.status_code == 302, response.content.decode()
+    assert SessionAttachment.objects.get().name == name
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        # A web page or a program renamed to a harmless extension.
+        ("verslag.pdf", b"<html><script>alert(1)</script>", "geen echt .pdf-bestand"),
+        ("foto.png", b"MZ\x90\x00\x03\x00\x00\x00", "geen echt .png-bestand"),
+        ("notities.txt", b"MZ\x90\x00\x03\x00\x00\x00\x04\x00", "geen echt .txt-bestand"),
+        # A real document under another document's name.
+        ("verslag.xlsx", None, "geen echt .xlsx-bestand"),
+        ("leeg.pdf", b"", "Het verstuurde bestand is leeg."),
+        ("kapot.docx", b"PK\x03\x04 not a zip at all", "beschadigd"),
+    ],
+)
+def test_files_whose_content_does_not_match_are_refused(
+    client, session, member_factory, name, content, message
+):
+    if content is None:
+        content = _docx_bytes()
+    client.force_login(member_factory(session.municipality, Role.POLICY_OFFICER))
+    response = client.post(_add_url(session), {"file": SimpleUploadedFile(name, content)})
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not SessionAttachment.objects.exists()
+
+
+def test_a_file_over_10_mb_is_refused(client, session, member_factory):
+    client.force_login(member_factory(session.municipality, Role.POLICY_OFFICER))
+    big = SimpleUploadedFile("groot.pdf", b"%PDF-1.7\n" + b"0" * (10 * 1024 * 1024))
+    response = client.post(_add_url(session), {"file": big})
+    assert "groter dan 10 MB" in response.content.decode()
+    assert not SessionAttachment.objects.exists()
