@@ -1,11 +1,13 @@
 """Login hardening, checked by behaviour: Argon2, cookie flags, inactivity expiry, IP throttling."""
 
 from datetime import timedelta
+from importlib import import_module
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
-from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
+from django.core.cache import caches
 from django.urls import reverse
 from django.utils import timezone
 
@@ -38,22 +40,32 @@ def test_session_cookie_is_secure_httponly_and_samesite(client):
     assert int(cookie["max-age"]) == production.SESSION_COOKIE_AGE == 2 * 60 * 60
 
 
+def _session_store(session_key: str):
+    """The session as the configured engine keeps it (cached_db with Redis, db without), so the
+    test changes it the way the app would, in the cache and the database alike."""
+    return import_module(settings.SESSION_ENGINE).SessionStore(session_key=session_key)
+
+
 def test_session_expires_after_inactivity_and_slides_while_active(client):
     membership = MembershipFactory()
     client.force_login(membership.user)
     page = f"/g/{membership.municipality.slug}/"
-    session = Session.objects.get()
-    # The last refresh was long ago (SessionTouchMiddleware refreshes at most once a minute).
-    store = SessionStore(session_key=session.pk)
+    key = Session.objects.get().pk
+    # The last refresh was long ago (SessionTouchMiddleware refreshes at most once a minute),
+    # and five minutes are left.
+    store = _session_store(key)
     store["_touched"] = 0
     store.save()
+    Session.objects.filter(pk=key).update(expire_date=timezone.now() + timedelta(minutes=5))
     # Activity pushes the expiry forward.
-    Session.objects.filter(pk=session.pk).update(expire_date=timezone.now() + timedelta(minutes=5))
     assert client.get(page).status_code == 200
-    renewed = Session.objects.get(pk=session.pk).expire_date
+    renewed = Session.objects.get(pk=key).expire_date
     assert renewed > timezone.now() + timedelta(minutes=110)
-    # Two hours without a request: the session is gone.
-    Session.objects.filter(pk=session.pk).update(expire_date=timezone.now() - timedelta(seconds=1))
+    # Two hours without a request: the session is gone. (With cached_db the cached copy was
+    # stored with the session's age as its timeout, so it expires at the same moment.)
+    Session.objects.filter(pk=key).update(expire_date=timezone.now() - timedelta(seconds=1))
+    if hasattr(store, "cache_key"):
+        caches[settings.SESSION_CACHE_ALIAS].delete(store.cache_key)
     response = client.get(page)
     assert response.status_code == 302 and response.url.startswith(reverse("login"))
 
