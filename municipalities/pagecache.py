@@ -31,9 +31,13 @@ versions is one this user may still see: it is served without asking the databas
 Requests with messages waiting, without a well-formed CSRF cookie, or other than GET are never
 served from or stored in the cache, and neither is a response that is not a plain 200, or that
 changed the session or set a cookie.
+
+When the cache cannot be reached, pages are rendered as if it were off and writes log an error;
+pages kept before such a write may then be served until they expire (``PAGE_CACHE_SECONDS``).
 """
 
 import hashlib
+import logging
 import re
 import secrets
 import zlib
@@ -47,6 +51,8 @@ from django.core.cache import caches
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+
+logger = logging.getLogger(__name__)
 
 REFERENCE = "pc:v:ref"
 CSRF_SECRET = re.compile(r"[a-zA-Z0-9]{32}")
@@ -72,7 +78,11 @@ def _cache():
 
 
 def _replace(keys: set[str]) -> None:
-    _cache().set_many({key: secrets.token_hex(8) for key in keys}, timeout=None)
+    try:
+        _cache().set_many({key: secrets.token_hex(8) for key in keys}, timeout=None)
+    except Exception:
+        # Pages kept before this write may be served until they expire (PAGE_CACHE_SECONDS).
+        logger.error("Page cache unavailable: could not retire %s", sorted(keys), exc_info=True)
 
 
 def changed(
@@ -221,7 +231,10 @@ def _render_and_keep(
     if _cacheable_response(response) and unchanged_session:
         headers = [(n, response[n]) for n in KEPT_HEADERS if response.has_header(n)]
         body = zlib.compress(response.content, 1)
-        _cache().set(key, (versions, headers, body), timeout=settings.PAGE_CACHE_SECONDS)
+        try:
+            _cache().set(key, (versions, headers, body), timeout=settings.PAGE_CACHE_SECONDS)
+        except Exception:
+            logger.warning("Page cache unavailable: page not kept", exc_info=True)
     return response
 
 
@@ -233,6 +246,58 @@ def _tenant_version_keys(request: HttpRequest, slug: str) -> list[str] | None:
         if pk is None:
             return None
     return [REFERENCE, _user_key(request.user.pk), _municipality_key(pk)]
+
+
+def _tenant_lookup(request: HttpRequest, slug: str):
+    """(key, current versions, kept entry) for a tenant page; None: no such municipality."""
+    version_keys = _tenant_version_keys(request, slug)
+    if version_keys is None:
+        return None
+    key = _page_key(request, version_keys)
+    entry, versions = _fetch(key, version_keys)
+    if versions[REFERENCE] != _slug_ids.reference:
+        # The reference data changed since this process learned the slug: learn it again.
+        pk = _slug_ids.lookup(slug, versions[REFERENCE])
+        if pk is None:
+            return None
+        if _municipality_key(pk) != version_keys[-1]:
+            version_keys = [*version_keys[:-1], _municipality_key(pk)]
+            key = _page_key(request, version_keys)
+            entry, versions = _fetch(key, version_keys)
+    return key, versions, entry
+
+
+def _scope_lookup(request: HttpRequest, scope, scope_name: str):
+    """(key, current versions, kept entry) for a page over the municipalities of ``scope``."""
+    user_keys = [REFERENCE, _user_key(request.user.pk)]
+    scope_key = f"pc:s:{scope_name}:{request.user.pk}"
+    kept, versions = _fetch(scope_key, user_keys)
+    if kept is not None and kept[0] == versions:
+        ids = kept[1]
+    else:
+        ids = sorted(set(scope(request)))
+        _cache().set(scope_key, (versions, ids), timeout=settings.PAGE_CACHE_SECONDS)
+    version_keys = [*user_keys, *(_municipality_key(pk) for pk in ids)]
+    key = _page_key(request, version_keys)
+    entry, versions = _fetch(key, version_keys)
+    return key, versions, entry
+
+
+def _respond(lookup, view, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    """Serve the kept page or render (and keep) it. When the cache cannot be reached the page
+    is rendered as if there were no cache: slower, never wrong, never an error page."""
+    try:
+        found = lookup()
+    except Exception:
+        logger.warning("Page cache unavailable: page rendered without it", exc_info=True)
+        return view(request, *args, **kwargs)
+    if found is None:
+        return view(request, *args, **kwargs)
+    key, versions, entry = found
+    hit = _serve(entry, versions)
+    if hit is not None:
+        return hit
+    return _render_and_keep(key, versions, view, request, *args, **kwargs)
 
 
 def cached_tenant_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -250,24 +315,14 @@ def cached_tenant_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpR
     def wrapper(request: HttpRequest, municipality_slug: str, *args, **kwargs) -> HttpResponse:
         if not _cacheable_request(request):
             return view(request, municipality_slug, *args, **kwargs)
-        version_keys = _tenant_version_keys(request, municipality_slug)
-        if version_keys is None:
-            return view(request, municipality_slug, *args, **kwargs)  # tenant_view: 404
-        key = _page_key(request, version_keys)
-        entry, versions = _fetch(key, version_keys)
-        if versions[REFERENCE] != _slug_ids.reference:
-            # The reference data changed since this process learned the slug: learn it again.
-            pk = _slug_ids.lookup(municipality_slug, versions[REFERENCE])
-            if pk is None:
-                return view(request, municipality_slug, *args, **kwargs)
-            if _municipality_key(pk) != version_keys[-1]:
-                version_keys = [*version_keys[:-1], _municipality_key(pk)]
-                key = _page_key(request, version_keys)
-                entry, versions = _fetch(key, version_keys)
-        hit = _serve(entry, versions)
-        if hit is not None:
-            return hit
-        return _render_and_keep(key, versions, view, request, municipality_slug, *args, **kwargs)
+        return _respond(
+            lambda: _tenant_lookup(request, municipality_slug),
+            view,
+            request,
+            municipality_slug,
+            *args,
+            **kwargs,
+        )
 
     return wrapper
 
@@ -284,21 +339,9 @@ def cached_page(scope: Callable[[HttpRequest], Iterable[int]]) -> Callable:
         def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
             if not _cacheable_request(request):
                 return view(request, *args, **kwargs)
-            user_keys = [REFERENCE, _user_key(request.user.pk)]
-            scope_key = f"pc:s:{scope_name}:{request.user.pk}"
-            kept, versions = _fetch(scope_key, user_keys)
-            if kept is not None and kept[0] == versions:
-                ids = kept[1]
-            else:
-                ids = sorted(set(scope(request)))
-                _cache().set(scope_key, (versions, ids), timeout=settings.PAGE_CACHE_SECONDS)
-            version_keys = [*user_keys, *(_municipality_key(pk) for pk in ids)]
-            key = _page_key(request, version_keys)
-            entry, versions = _fetch(key, version_keys)
-            hit = _serve(entry, versions)
-            if hit is not None:
-                return hit
-            return _render_and_keep(key, versions, view, request, *args, **kwargs)
+            return _respond(
+                lambda: _scope_lookup(request, scope, scope_name), view, request, *args, **kwargs
+            )
 
         return wrapper
 

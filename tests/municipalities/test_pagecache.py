@@ -277,3 +277,28 @@ def test_a_membership_ended_elsewhere_leaves_the_switcher(
     )
     response = _get(officer_client, municipality)
     assert not _cached(response) and "Zwolle" not in response.text
+
+
+class _BrokenCache:
+    """A cache whose server cannot be reached."""
+
+    def __getattr__(self, name):
+        def fail(*args, **kwargs):
+            raise ConnectionError("cache down")
+
+        return fail
+
+
+def test_an_unreachable_cache_renders_pages_and_lets_writes_through(
+    officer_client, municipality, cycle, monkeypatch, caplog
+):
+    _prime(officer_client, municipality)
+    monkeypatch.setattr(pagecache, "_cache", lambda: _BrokenCache())
+    response = _get(officer_client, municipality)
+    assert not _cached(response) and "Huidige fase: <strong>Data</strong>" in response.text
+    cycle.phase = Phase.DUIDEN
+    cycle.save()  # the retirement fails and is logged; the write itself goes through
+    assert "Page cache unavailable: could not retire" in caplog.text
+    cycle.refresh_from_db()
+    assert cycle.phase == Phase.DUIDEN
+    assert "Huidige fase: <strong>Duiden</strong>" in _get(officer_client, municipality).text
