@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from municipalities.models import Municipality, Role
 from municipalities.selectors import audit_actors, audit_content_types
+from municipalities.services import CHANGEABLE_ROLES
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -55,6 +56,16 @@ class InvitationForm(forms.Form):
         elif data.get("role") and data.get("role") != Role.SCHOOL and data.get("school"):
             self.add_error("school", _("Een school hoort alleen bij de rol school."))
         return data
+
+
+class MembershipRoleForm(forms.Form):
+    """The new role of a member on the Team page; the school role is not one of the choices."""
+
+    role = forms.ChoiceField(
+        label=_("Rol"),
+        choices=[(role.value, role.label) for role in CHANGEABLE_ROLES],
+        error_messages={"required": _("Kies een rol."), "invalid_choice": _("Kies een rol.")},
+    )
 
 
 class InvitationAcceptForm(SetPasswordForm):

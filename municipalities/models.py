@@ -391,6 +391,7 @@ class AuditLogEntry(AbstractLogEntry):
         INVITATION_ACCEPTED = "invitation_accepted", _("uitnodiging geaccepteerd")
         INVITATION_REVOKED = "invitation_revoked", _("uitnodiging ingetrokken")
         MEMBERSHIP_ENDED = "membership_ended", _("lidmaatschap beëindigd")
+        MEMBERSHIP_ROLE_CHANGED = "membership_role_changed", _("rol gewijzigd")
         PHASE_CHANGED = "phase_changed", _("fase gewijzigd")
 
     # No database constraint: the trail must outlive the municipality row it points to.

@@ -162,3 +162,33 @@ def membership_end(*, membership: Membership, ended_by) -> Membership:
         membership.ended_at = timezone.now()
         membership.save(update_fields=["ended_at"])
     return membership
+
+
+# Roles an editor may give on the Team page. A school membership carries a school and is made
+# through an invitation for that school; it is never changed into another role here (or back).
+CHANGEABLE_ROLES = (Role.ADVISOR, Role.POLICY_OFFICER, Role.VIEWER)
+
+
+def membership_change_role(*, membership: Membership, role: str, changed_by) -> Membership:
+    """Give an active, non-school membership another of ``CHANGEABLE_ROLES``."""
+    if membership.ended_at is not None:
+        raise ValidationError(_("Dit lidmaatschap is al beëindigd."))
+    if membership.user_id == changed_by.pk:
+        raise ValidationError(
+            _("Je kunt je eigen rol niet wijzigen. Vraag een collega of de platformbeheerder.")
+        )
+    if membership.role == Role.SCHOOL or role == Role.SCHOOL:
+        raise ValidationError(
+            _(
+                "De rol school kun je hier niet geven of wijzigen. Beëindig de toegang en nodig "
+                "de persoon opnieuw uit."
+            )
+        )
+    if role not in CHANGEABLE_ROLES:
+        raise ValidationError(_("Kies een rol."))
+    if membership.role == role:
+        raise ValidationError(_("%(user)s heeft deze rol al.") % {"user": membership.user})
+    with transaction.atomic(), audit_context(event=Event.MEMBERSHIP_ROLE_CHANGED, actor=changed_by):
+        membership.role = role
+        membership.save(update_fields=["role"])
+    return membership

@@ -19,5 +19,10 @@ urlpatterns = [
         views.team_membership_end,
         name="team_membership_end",
     ),
+    path(
+        "team/leden/<int:membership_pk>/rol/",
+        views.team_membership_role,
+        name="team_membership_role",
+    ),
     path("activiteiten/", views.activity_log, name="activity_log"),
 ]

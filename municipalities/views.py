@@ -12,7 +12,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from municipalities.access import tenant_view
 from municipalities.dashboard import panels_for
-from municipalities.forms import ActivityFilterForm, InvitationAcceptForm, InvitationForm
+from municipalities.forms import (
+    ActivityFilterForm,
+    InvitationAcceptForm,
+    InvitationForm,
+    MembershipRoleForm,
+)
 from municipalities.models import EDITOR_ROLES, READER_ROLES, Municipality, Role
 from municipalities.pagecache import cached_tenant_page
 from municipalities.selectors import (
@@ -31,6 +36,7 @@ from municipalities.services import (
 from municipalities.services import (
     invitation_create,
     invitation_revoke,
+    membership_change_role,
     membership_end,
 )
 
@@ -79,6 +85,7 @@ def _team_render(request, municipality, form=None) -> HttpResponse:
         "invitations": invitations_open(municipality=municipality),
         "form": form if can_edit else None,
         "can_edit": can_edit,
+        "role_choices": MembershipRoleForm.base_fields["role"].choices,
         "valid_days": settings.INVITATION_VALID_DAYS,
     }
     return render(request, "municipalities/team.html", context)
@@ -151,6 +158,32 @@ def team_membership_end(
             request,
             _("%(user)s heeft geen toegang meer tot %(municipality)s.")
             % {"user": membership.user, "municipality": municipality.name},
+        )
+    return redirect("municipalities:team", municipality_slug=municipality.slug)
+
+
+@tenant_view(roles=EDITOR_ROLES)
+@require_POST
+def team_membership_role(
+    request: HttpRequest, municipality: Municipality, membership_pk: int
+) -> HttpResponse:
+    """Give a member another role (adviseur, beleidsmedewerker or meelezer)."""
+    membership = membership_get(municipality=municipality, pk=membership_pk)
+    form = MembershipRoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["role"]))
+        return redirect("municipalities:team", municipality_slug=municipality.slug)
+    try:
+        membership_change_role(
+            membership=membership, role=form.cleaned_data["role"], changed_by=request.user
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("De rol van %(user)s is nu %(role)s.")
+            % {"user": membership.user, "role": membership.get_role_display()},
         )
     return redirect("municipalities:team", municipality_slug=municipality.slug)
 

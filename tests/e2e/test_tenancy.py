@@ -78,7 +78,7 @@ def test_officer_invites_and_the_invitee_accepts_via_the_link(page, browser, liv
     assert_accessible(page, "tenancy-invite-errors")
 
     page.get_by_label("E-mailadres").fill("nieuw@example.nl")
-    page.get_by_label("Rol").select_option(label="Meelezer")
+    page.get_by_label("Rol", exact=True).select_option(label="Meelezer")
     page.get_by_role("button", name="Uitnodiging versturen").click()
     expect(page.get_by_role("status").first).to_contain_text(
         "Uitnodiging verstuurd naar nieuw@example.nl"
@@ -138,3 +138,31 @@ def test_officer_reads_and_filters_the_activity_log(page, towns):
     expect(page).to_have_url(re.compile(r"action=login"))
     expect(table).to_contain_text("ingelogd")
     expect(table).not_to_contain_text("lidmaatschap beëindigd")
+
+
+def test_officer_changes_a_viewers_role_on_the_team_page(page, towns):
+    utrecht, _ = towns
+    officer = MembershipFactory(
+        municipality=utrecht, role=Role.POLICY_OFFICER, user=UserFactory(email="beleid@example.nl")
+    ).user
+    viewer = MembershipFactory(
+        municipality=utrecht,
+        role=Role.VIEWER,
+        user=UserFactory(email="anna@example.nl", display_name="Anna Smit"),
+    )
+
+    login(page, officer.email, TEST_PASSWORD)
+    page.goto("/g/utrecht/team/")
+    # No role form on the officer's own row: the only one is Anna's.
+    expect(page.get_by_role("button", name="Wijzig rol")).to_have_count(1)
+    select = page.get_by_label("Rol van Anna Smit")
+    expect(select).to_have_value("viewer")
+    select.select_option(label="Beleidsmedewerker")
+    page.get_by_role("button", name="Wijzig rol van anna@example.nl").click()
+    expect(page.get_by_role("status").first).to_contain_text(
+        "De rol van Anna Smit is nu Beleidsmedewerker."
+    )
+    expect(page.get_by_label("Rol van Anna Smit")).to_have_value("policy_officer")
+    assert_accessible(page, "team-role")
+    viewer.refresh_from_db()
+    assert viewer.role == Role.POLICY_OFFICER

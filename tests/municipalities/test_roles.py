@@ -20,6 +20,7 @@ MATRIX = {
     ("team_invite", "POST"): (302, 302, 403, 403, 404),
     ("team_invitation_revoke", "POST"): (302, 302, 403, 403, 404),
     ("team_membership_end", "POST"): (302, 302, 403, 403, 404),
+    ("team_membership_role", "POST"): (302, 302, 403, 403, 404),
     ("activity_log", "GET"): (200, 200, 403, 403, 404),
 }
 
@@ -45,8 +46,9 @@ def test_role_matrix(
         from tests.municipalities.isolation import KWARG_FACTORIES
 
         kwargs["invitation_pk"] = KWARG_FACTORIES["invitation_pk"](municipality)
-    elif page == "team_membership_end":
+    elif page in ("team_membership_end", "team_membership_role"):
         kwargs["membership_pk"] = MembershipFactory(municipality=municipality, role=VIEWER).pk
+        data = {"role": "policy_officer"}
     elif page == "team_invite":
         data = {"email": "nieuw@example.nl", "role": VIEWER}
     url = reverse(f"municipalities:{page}", args=[municipality.slug, *kwargs.values()])
