@@ -58,6 +58,9 @@ REFERENCE = "pc:v:ref"
 CSRF_SECRET = re.compile(r"[a-zA-Z0-9]{32}")
 # Response headers a cached page keeps (the rest is added again by the middleware on a hit).
 KEPT_HEADERS = ("Content-Type", "Vary", "Cache-Control", "Content-Language")
+# "hit" when the page came from the cache, "miss" when it was rendered and kept (for operators
+# and the load benchmark; says nothing about the page's content).
+STATUS_HEADER = "X-Page-Cache"
 HTMX_HEADERS = ("HX-Request", "HX-Boosted", "HX-Target", "HX-Trigger", "HX-Trigger-Name")
 
 
@@ -218,6 +221,7 @@ def _serve(entry, versions: dict[str, str]) -> HttpResponse | None:
     response = HttpResponse(zlib.decompress(body))
     for name, value in headers:
         response[name] = value
+    response[STATUS_HEADER] = "hit"
     return response
 
 
@@ -235,6 +239,8 @@ def _render_and_keep(
             _cache().set(key, (versions, headers, body), timeout=settings.PAGE_CACHE_SECONDS)
         except Exception:
             logger.warning("Page cache unavailable: page not kept", exc_info=True)
+        else:
+            response[STATUS_HEADER] = "miss"
     return response
 
 

@@ -33,7 +33,9 @@ def _get(client, municipality, **kwargs):
 
 def _cached(response) -> bool:
     """The test client records the template context only when the page was rendered."""
-    return response.context is None
+    cached = response.context is None
+    assert response.get(pagecache.STATUS_HEADER) in (("hit",) if cached else ("miss", None))
+    return cached
 
 
 def _prime(client, municipality) -> None:
