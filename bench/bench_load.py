@@ -28,6 +28,7 @@ reaches only about 0.45 of it on this machine).
 
 import argparse
 import csv
+import json
 import os
 import secrets
 import shutil
@@ -143,7 +144,12 @@ def start_server(args, env: dict) -> subprocess.Popen:
 
 def locust(args, env: dict, page: str, seconds: int, out: Path) -> Path:
     prefix = out / page
-    phase_env = {**env, "BENCH_PAGE": page, "BENCH_LOGINS": str(args.sessions)}
+    phase_env = {
+        **env,
+        "BENCH_PAGE": page,
+        "BENCH_LOGINS": str(args.sessions),
+        "BENCH_CACHE_OUT": f"{prefix}_cache.json",
+    }
     mixed = page == "mixed"
     # Mixed: users log in at --login-rate per second (Argon2 is deliberately slow), and the
     # statistics restart once all are spawned, so they cover browsing by all users.
@@ -181,6 +187,20 @@ def locust(args, env: dict, page: str, seconds: int, out: Path) -> Path:
 def read_stats(prefix: Path) -> dict[str, dict]:
     with open(f"{prefix}_stats.csv", newline="") as f:
         return {row["Name"]: row for row in csv.DictReader(f)}
+
+
+def cache_hits(prefix: Path) -> dict[str, str]:
+    """Per page: the share of responses served from the page cache (X-Page-Cache: hit)."""
+    path = Path(f"{prefix}_cache.json")
+    if not path.exists():
+        return {}
+    totals: dict[str, list[int]] = {}
+    for name, status, n in json.loads(path.read_text()):
+        hit_total = totals.setdefault(name, [0, 0])
+        hit_total[1] += n
+        if status == "hit":
+            hit_total[0] += n
+    return {name: f"{100 * hit / total:.0f}%" for name, (hit, total) in totals.items() if total}
 
 
 def steady_rps(prefix: Path, name: str) -> float:
@@ -284,8 +304,11 @@ def main() -> None:
         f"Mixed browsing: {args.users} users, {args.duration} s, think time 0.5–1.5 s, "
         f"{args.workers} gunicorn workers (sync), PostgreSQL + Redis on 127.0.0.1"
     )
-    widths = [18, 8, 8, 8, 8, 8, 8]
-    print(fmt_row(["page", "req", "req/s", "p50 ms", "p95 ms", "p99 ms", "errors"], widths))
+    widths = [18, 8, 8, 8, 8, 8, 8, 8]
+    hits = cache_hits(mixed)
+    print(
+        fmt_row(["page", "req", "req/s", "p50 ms", "p95 ms", "p99 ms", "errors", "cached"], widths)
+    )
     failures = []
     total_requests = total_failures = 0
     for name in [NAMES[p] for p in PAGES]:
@@ -307,6 +330,7 @@ def main() -> None:
                     row["95%"],
                     row["99%"],
                     f"{100 * failed / count:.2f}%" if count else "-",
+                    hits.get(name, "-"),
                 ],
                 widths,
             )
@@ -322,15 +346,26 @@ def main() -> None:
         f"Throughput at saturation: {args.users} users, no think time, "
         f"{args.phase_duration} s per page (first {WARMUP_SECONDS} s not counted)"
     )
-    widths = [22, 8, 8, 8, 8, 8, 12, 12]
+    widths = [24, 8, 8, 8, 8, 8, 8, 12, 8]
     print(
         fmt_row(
-            ["page", "req/s", "p50 ms", "p95 ms", "p99 ms", "errors", "÷ logged-in", "÷ plain"],
+            [
+                "page",
+                "req/s",
+                "p50 ms",
+                "p95 ms",
+                "p99 ms",
+                "errors",
+                "cached",
+                "÷ logged-in",
+                "÷ plain",
+            ],
             widths,
         )
     )
-    print("(÷ logged-in: against the minimal view requested by the same logged-in users: the")
-    print(" target; ÷ plain: against the minimal view without cookies, for information)")
+    print("(cached: share of responses served from the page cache; ÷ logged-in: against the")
+    print(" minimal view requested by the same logged-in users, the target; ÷ plain: against")
+    print(" the minimal view without cookies, for information)")
     minimal_rps = steady_rps(phases["minimal"], NAMES["minimal"])
     session_rps = steady_rps(phases["minimal_session"], NAMES["minimal_session"])
     for page in [*PAGES, "minimal_session", "minimal"]:
@@ -352,6 +387,7 @@ def main() -> None:
                     row["95%"],
                     row["99%"],
                     f"{100 * failed / max(count, 1):.2f}%",
+                    cache_hits(phases[page]).get(name, "-"),
                     f"{ratio:.2f}",
                     f"{plain_ratio:.2f}",
                 ],

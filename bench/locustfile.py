@@ -9,13 +9,25 @@ import json
 import os
 import random
 import re
+from collections import Counter
+from pathlib import Path
 
-from locust import FastHttpUser, between, constant, task
+from locust import FastHttpUser, between, constant, events, task
 
 LOGINS = json.loads(open(os.environ["BENCH_LOGINS"]).read())  # noqa: SIM115
 PAGE = os.environ.get("BENCH_PAGE", "mixed")
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 _next_login = iter(range(10**6))
+# (page, X-Page-Cache) -> responses: how many pages came from the page cache.
+CACHE_COUNTS: Counter = Counter()
+
+
+@events.test_stop.add_listener
+def _write_cache_counts(environment, **kwargs) -> None:
+    out = os.environ.get("BENCH_CACHE_OUT")
+    if out:
+        rows = [[page, status, n] for (page, status), n in sorted(CACHE_COUNTS.items())]
+        Path(out).write_text(json.dumps(rows))
 
 
 def _expect(response, marker: bytes) -> None:
@@ -71,6 +83,7 @@ class Advisor(FastHttpUser):
     def _get(self, url: str, name: str, marker: bytes) -> None:
         with self.client.get(url, name=name, headers=self.headers, catch_response=True) as r:
             _expect(r, marker)
+            CACHE_COUNTS[name, r.headers.get("X-Page-Cache") or "none"] += 1
 
     def _place(self) -> dict:
         return random.choice(self.places)
