@@ -2,26 +2,15 @@
 under the Content-Security-Policy (any violation fails the test), htmx updates it, axe passes."""
 
 import re
-from io import StringIO
 
-import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
-from municipalities.models import Municipality, Role
 from tests.e2e.conftest import assert_accessible, login
-from tests.factories import TEST_PASSWORD, MembershipFactory
-from tests.schools.test_import import FIXTURES
+from tests.e2e.test_schools import officer  # noqa: F401 - the fixture: Utrecht's policy officer
+from tests.factories import TEST_PASSWORD
 
 
-@pytest.fixture
-def officer(transactional_db):
-    call_command("load_reference_data", dir=str(FIXTURES), stdout=StringIO(), stderr=StringIO())
-    utrecht = Municipality.objects.get(cbs_code="GM0344")
-    return MembershipFactory(municipality=utrecht, role=Role.POLICY_OFFICER).user
-
-
-def test_a_cached_school_list_works_like_a_rendered_one(page, officer):
+def test_a_cached_school_list_works_like_a_rendered_one(page, officer):  # noqa: F811
     login(page, officer.email, TEST_PASSWORD)
     first = page.goto("/g/utrecht/scholen/")
     assert first.headers.get("x-page-cache") == "miss"
