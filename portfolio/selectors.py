@@ -46,7 +46,17 @@ ALERT_CHOICES = [
 ]
 ALERT_ANY = "any"
 
-SORT_KEYS = ("name", "phase", "days", "analyses", "planned", "spent", "gemeentefoto", "alerts")
+SORT_KEYS = (
+    "name",
+    "phase",
+    "days",
+    "analyses",
+    "allocated",
+    "planned",
+    "spent",
+    "gemeentefoto",
+    "alerts",
+)
 
 
 def is_advisor(*, user) -> bool:
@@ -369,6 +379,7 @@ def _sort_value(row: PortfolioRow, key: str):
         "phase": row.phase_index if row.phase else None,
         "days": row.days_in_phase,
         "analyses": row.analyses_percent,
+        "allocated": row.allocated,
         "planned": row.planned_percent,
         "spent": row.spent_percent,
         "gemeentefoto": row.last_gemeentefoto,

@@ -192,6 +192,16 @@ def test_sorting(client, three, sort, expected):
 
 
 @pytest.mark.django_db
+def test_sorting_on_the_amount_allocated(client, three):
+    from tests.budgets.factories import AllocationFactory
+
+    AllocationFactory(municipality=three["Cecgem"], amount=Decimal("50000.00"), period="2024-2025")
+    assert names(client.get(URL, {"sort": "-allocated"}))[0] == "Cecgem"
+    assert names(client.get(URL, {"sort": "allocated"}))[-1] == "Cecgem"
+    assert 'href="/portfolio/?sort=allocated"' in client.get(URL).content.decode()
+
+
+@pytest.mark.django_db
 def test_filter_on_alert_and_phase(client, three):
     # Everything spent in Bebgem: only the other two keep money over.
     assert names(client.get(URL, {"alert": "unspent"})) == ["Aagem", "Cecgem"]
