@@ -3,9 +3,11 @@ transaction, so bad input leaves nothing half-saved."""
 
 import datetime
 from decimal import Decimal
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,7 +29,7 @@ from cycles.models import (
     phase_previous,
 )
 from cycles.selectors import goals_with_latest_measurement, unfinished_goals
-from municipalities.audit import audit_event_record
+from municipalities.audit import audit_context, audit_event_record
 from municipalities.models import AuditLogEntry, Municipality
 
 
@@ -51,6 +53,31 @@ def _require_editable(cycle: Cycle, what: str) -> None:
 def _lock(cycle: Cycle) -> Cycle:
     """Re-read the cycle under a row lock so two phase moves cannot interleave."""
     return Cycle.objects.select_for_update().get(pk=cycle.pk)
+
+
+def _lock_object(model, obj):
+    """Re-read a row under a lock, so the checks before a delete see what is stored now."""
+    locked = model.objects.select_for_update().filter(pk=obj.pk).first()
+    if locked is None:
+        raise ValidationError(_("Dit is intussen al verwijderd."))
+    return locked
+
+
+def _delete(obj) -> None:
+    """``obj.delete()``: per-row signals, so the audit trail records every deleted row. A PROTECT
+    reference from elsewhere (e.g. the budget) becomes a Dutch message; Django raises it before
+    deleting anything, and the caller's transaction keeps the rest all-or-nothing."""
+    try:
+        obj.delete()
+    except ProtectedError as exc:
+        kinds = sorted({str(o._meta.verbose_name_plural) for o in exc.protected_objects})
+        raise ValidationError(
+            _(
+                "Dit kan niet worden verwijderd: er verwijzen nog %(kinds)s naar. Haal die "
+                "verwijzingen eerst weg."
+            )
+            % {"kinds": ", ".join(kinds)}
+        ) from exc
 
 
 ONE_OPEN_MESSAGE = _(
@@ -231,9 +258,25 @@ def session_save(
     return session
 
 
-def session_delete(*, cycle: Cycle, session: StakeholderSession) -> None:
+def session_delete_check(*, cycle: Cycle, session: StakeholderSession) -> None:
+    """Raise a Dutch ValidationError when the session may not be deleted now."""
     _require_editable(cycle, "session")
-    session.delete()
+    if session.cycle_id != cycle.pk:
+        raise ValidationError(_("Deze sessie hoort niet bij deze cyclus."))
+
+
+def session_delete(*, cycle: Cycle, session: StakeholderSession, user) -> None:
+    """Delete a session with its attachments (the stored files go after the commit); findings
+    that refer to it only lose the link."""
+    with transaction.atomic(), audit_context(event="", actor=user):
+        locked = _lock(cycle)
+        session = _lock_object(StakeholderSession, session)
+        session_delete_check(cycle=locked, session=session)
+        files = [(a.file.storage, a.file.name) for a in session.attachments.all() if a.file]
+        _delete(session)
+        for storage, name in files:
+            # Only once the rows are gone for good; a failure is logged, not raised.
+            transaction.on_commit(partial(storage.delete, name), robust=True)
 
 
 def attachment_add(*, cycle: Cycle, session: StakeholderSession, file) -> SessionAttachment:
@@ -267,9 +310,20 @@ def finding_save(
     return finding
 
 
-def finding_delete(*, cycle: Cycle, finding: Finding) -> None:
+def finding_delete_check(*, cycle: Cycle, finding: Finding) -> None:
+    """Raise a Dutch ValidationError when the finding may not be deleted now."""
     _require_editable(cycle, "finding")
-    finding.delete()
+    if finding.cycle_id != cycle.pk:
+        raise ValidationError(_("Deze bevinding hoort niet bij deze cyclus."))
+
+
+def finding_delete(*, cycle: Cycle, finding: Finding, user) -> None:
+    """Delete a finding; goals that refer to it only lose the link."""
+    with transaction.atomic(), audit_context(event="", actor=user):
+        locked = _lock(cycle)
+        finding = _lock_object(Finding, finding)
+        finding_delete_check(cycle=locked, finding=finding)
+        _delete(finding)
 
 
 # --- Doelen ----------------------------------------------------------------------------------------
@@ -373,13 +427,37 @@ def goal_save(
     return goal
 
 
-def goal_delete(*, cycle: Cycle, goal: Goal) -> None:
+def goal_delete_check(*, cycle: Cycle, goal: Goal) -> None:
+    """Raise a Dutch ValidationError when the goal may not be deleted now: its phase, a fixed goal,
+    or recorded monitoring (progress updates of its activities, an outcome) that would go with it."""
     _require_editable(cycle, "goal")
+    if goal.cycle_id != cycle.pk:
+        raise ValidationError(_("Dit doel hoort niet bij deze cyclus."))
     if rules.goal_is_fixed(cycle):
         raise ValidationError(
             _("Een vastgesteld doel verwijder je niet; stel het bij met een reden.")
         )
-    goal.delete()
+    if ProgressUpdate.objects.filter(activity__goal=goal).exists():
+        raise ValidationError(
+            _("Bij dit doel is voortgang vastgelegd; het kan daarom niet worden verwijderd.")
+        )
+    if GoalOutcome.objects.filter(goal=goal).exists():
+        raise ValidationError(
+            _(
+                "Van dit doel is het resultaat al geëvalueerd; het kan daarom niet worden "
+                "verwijderd."
+            )
+        )
+
+
+def goal_delete(*, cycle: Cycle, goal: Goal, user) -> None:
+    """Delete a goal that has no recorded progress or outcome, with its activities and
+    bijstellingen; findings and spending goals that refer to it only lose the link."""
+    with transaction.atomic(), audit_context(event="", actor=user):
+        locked = _lock(cycle)
+        goal = _lock_object(Goal, goal)
+        goal_delete_check(cycle=locked, goal=goal)
+        _delete(goal)
 
 
 # --- Doen -----------------------------------------------------------------------------------------
@@ -447,6 +525,30 @@ def progress_add(
         activity.status = status
         activity.save(update_fields=["status"])
     return update
+
+
+def activity_delete_check(*, cycle: Cycle, activity: Activity) -> None:
+    """Raise a Dutch ValidationError when the activity may not be deleted now."""
+    _require_editable(cycle, "activity")
+    if activity.goal.cycle_id != cycle.pk:
+        raise ValidationError(_("Deze activiteit hoort niet bij deze cyclus."))
+    if ProgressUpdate.objects.filter(activity=activity).exists():
+        raise ValidationError(
+            _(
+                "Bij deze activiteit is voortgang vastgelegd; ze kan daarom niet worden "
+                "verwijderd. Zet de status op Gestopt als ze niet doorgaat."
+            )
+        )
+
+
+def activity_delete(*, cycle: Cycle, activity: Activity, user) -> None:
+    """Delete an activity without recorded progress; budget rows that refer to it only lose the
+    link."""
+    with transaction.atomic(), audit_context(event="", actor=user):
+        locked = _lock(cycle)
+        activity = _lock_object(Activity, activity)
+        activity_delete_check(cycle=locked, activity=activity)
+        _delete(activity)
 
 
 # --- Evaluatie ------------------------------------------------------------------------------------

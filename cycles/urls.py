@@ -24,6 +24,11 @@ urlpatterns = [
         name="session_edit",
     ),
     path(
+        "cycli/<int:cycle_pk>/duiden/sessies/<int:session_pk>/verwijderen/",
+        views.session_delete,
+        name="session_delete",
+    ),
+    path(
         "cycli/<int:cycle_pk>/duiden/sessies/<int:session_pk>/bijlagen/",
         views.attachment_add,
         name="attachment_add",
@@ -39,10 +44,20 @@ urlpatterns = [
         views.finding_form,
         name="finding_edit",
     ),
+    path(
+        "cycli/<int:cycle_pk>/duiden/bevindingen/<int:finding_pk>/verwijderen/",
+        views.finding_delete,
+        name="finding_delete",
+    ),
     # Doelen
     path("cycli/<int:cycle_pk>/doelen/", views.doelen_page, name="doelen"),
     path("cycli/<int:cycle_pk>/doelen/nieuw/", views.goal_form, name="goal_add"),
     path("cycli/<int:cycle_pk>/doelen/<int:goal_pk>/", views.goal_form, name="goal_edit"),
+    path(
+        "cycli/<int:cycle_pk>/doelen/<int:goal_pk>/verwijderen/",
+        views.goal_delete,
+        name="goal_delete",
+    ),
     # Doen
     path("cycli/<int:cycle_pk>/doen/", views.doen_page, name="doen"),
     path(
@@ -54,6 +69,11 @@ urlpatterns = [
         "cycli/<int:cycle_pk>/doen/activiteiten/<int:activity_pk>/",
         views.activity_form,
         name="activity_edit",
+    ),
+    path(
+        "cycli/<int:cycle_pk>/doen/activiteiten/<int:activity_pk>/verwijderen/",
+        views.activity_delete,
+        name="activity_delete",
     ),
     path(
         "cycli/<int:cycle_pk>/doen/activiteiten/<int:activity_pk>/voortgang/",

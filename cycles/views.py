@@ -12,10 +12,12 @@ redirect after a successful POST.
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import SET_NULL
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import reswap, retarget
 
@@ -34,7 +36,19 @@ from cycles.forms import (
     SessionForm,
     WaiverForm,
 )
-from cycles.models import PHASE_ORDER, GoalOutcome, Phase, phase_next, phase_previous
+from cycles.models import (
+    PHASE_ORDER,
+    Activity,
+    Finding,
+    Goal,
+    GoalOutcome,
+    GoalRevision,
+    Phase,
+    SessionAttachment,
+    StakeholderSession,
+    phase_next,
+    phase_previous,
+)
 from municipalities.access import tenant_view
 from municipalities.models import EDITOR_ROLES, Municipality
 from municipalities.pagecache import cached_tenant_page
@@ -617,6 +631,191 @@ def progress_form(
             "Vul bij gemeten waarde de stand van de indicator van het doel “%(goal)s” in (%(indicator)s)."
         )
         % {"goal": activity.goal.title, "indicator": activity.goal.indicator or "—"},
+    )
+
+
+# --- Deleting -------------------------------------------------------------------------------------
+#
+# GET shows a confirmation page (what goes with it, what only loses the link), POST deletes and
+# redirects to the phase page with a message: works without JavaScript. The rules live in the
+# services (``<kind>_delete_check``), so a refusal shows on the confirmation page already.
+
+
+def _count(model, n: int) -> str:
+    """A number with the model's translated name, e.g. "2 bijlagen"."""
+    meta = model._meta
+    return f"{n} {meta.verbose_name if n == 1 else meta.verbose_name_plural}"
+
+
+def _linked_elsewhere(model, pks) -> list[tuple[type, int]]:
+    """Rows of other apps (the budget) that point at these rows and only lose the link when they
+    are deleted (SET_NULL or many-to-many). Read from the relations, so cycles imports nothing
+    from the apps above it."""
+    found = []
+    for rel in model._meta.get_fields(include_hidden=True):
+        if not (rel.is_relation and rel.auto_created and not rel.concrete):
+            continue
+        other = rel.related_model
+        if other._meta.app_label == model._meta.app_label or other._meta.auto_created:
+            continue
+        if rel.many_to_many or getattr(rel, "on_delete", None) is SET_NULL:
+            n = other._base_manager.filter(**{f"{rel.field.name}__in": pks}).distinct().count()
+            found.append((other, n))
+    return found
+
+
+def _delete_page(
+    request,
+    *,
+    cycle,
+    page: str,
+    section: str,
+    title: str,
+    question: str,
+    consequences,
+    check,
+    delete,
+    done: str,
+) -> HttpResponse:
+    """The confirmation page (GET) or the delete itself (POST). ``consequences()`` returns two
+    lists of (model, count): what is deleted with it, and what stays but loses the link."""
+    back = _page_url(cycle, page)
+    if request.method == "POST":
+        try:
+            delete()
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, done)
+        return redirect(f"{back}#{section}")
+    try:
+        check()
+    except ValidationError as exc:
+        refusal = " ".join(exc.messages)
+    else:
+        refusal = ""
+    removed, unlinked = consequences() if not refusal else ([], [])
+    return render(
+        request,
+        "cycles/confirm_delete.html",
+        {
+            "cycle": cycle,
+            "title": title,
+            "question": question,
+            "refusal": refusal,
+            "removed": [_count(model, n) for model, n in removed if n],
+            "unlinked": [_count(model, n) for model, n in unlinked if n],
+            "back": f"{back}#{section}",
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@tenant_view(roles=EDITOR_ROLES)
+def session_delete(
+    request: HttpRequest, municipality: Municipality, cycle_pk: int, session_pk: int
+) -> HttpResponse:
+    cycle = selectors.cycle_get(municipality=municipality, pk=cycle_pk)
+    session = selectors.session_get(cycle=cycle, pk=session_pk)
+    names = {"title": session.title}
+    return _delete_page(
+        request,
+        cycle=cycle,
+        page="duiden",
+        section="sessions-section",
+        title=_("Sessie verwijderen"),
+        question=_("Weet je zeker dat je de sessie “%(title)s” wilt verwijderen?") % names,
+        consequences=lambda: (
+            [(SessionAttachment, session.attachments.count())],
+            [
+                (Finding, session.findings.count()),
+                *_linked_elsewhere(StakeholderSession, [session.pk]),
+            ],
+        ),
+        check=lambda: services.session_delete_check(cycle=cycle, session=session),
+        delete=lambda: services.session_delete(cycle=cycle, session=session, user=request.user),
+        done=_("Sessie “%(title)s” verwijderd.") % names,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@tenant_view(roles=EDITOR_ROLES)
+def finding_delete(
+    request: HttpRequest, municipality: Municipality, cycle_pk: int, finding_pk: int
+) -> HttpResponse:
+    cycle = selectors.cycle_get(municipality=municipality, pk=cycle_pk)
+    finding = selectors.finding_get(cycle=cycle, pk=finding_pk)
+    names = {"title": finding.theme}
+    return _delete_page(
+        request,
+        cycle=cycle,
+        page="duiden",
+        section="findings-section",
+        title=_("Bevinding verwijderen"),
+        question=_("Weet je zeker dat je de bevinding “%(title)s” wilt verwijderen?") % names,
+        consequences=lambda: (
+            [],
+            [(Goal, finding.goals.count()), *_linked_elsewhere(Finding, [finding.pk])],
+        ),
+        check=lambda: services.finding_delete_check(cycle=cycle, finding=finding),
+        delete=lambda: services.finding_delete(cycle=cycle, finding=finding, user=request.user),
+        done=_("Bevinding “%(title)s” verwijderd.") % names,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@tenant_view(roles=EDITOR_ROLES)
+def goal_delete(
+    request: HttpRequest, municipality: Municipality, cycle_pk: int, goal_pk: int
+) -> HttpResponse:
+    cycle = selectors.cycle_get(municipality=municipality, pk=cycle_pk)
+    goal = selectors.goal_get(cycle=cycle, pk=goal_pk)
+    names = {"title": goal.title}
+
+    def consequences():
+        activity_pks = list(goal.activities.values_list("pk", flat=True))
+        return (
+            [(Activity, len(activity_pks)), (GoalRevision, goal.revisions.count())],
+            [
+                (Finding, goal.findings.count()),
+                *_linked_elsewhere(Goal, [goal.pk]),
+                *_linked_elsewhere(Activity, activity_pks),
+            ],
+        )
+
+    return _delete_page(
+        request,
+        cycle=cycle,
+        page="doelen",
+        section="goals-section",
+        title=_("Doel verwijderen"),
+        question=_("Weet je zeker dat je het doel “%(title)s” wilt verwijderen?") % names,
+        consequences=consequences,
+        check=lambda: services.goal_delete_check(cycle=cycle, goal=goal),
+        delete=lambda: services.goal_delete(cycle=cycle, goal=goal, user=request.user),
+        done=_("Doel “%(title)s” verwijderd.") % names,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@tenant_view(roles=EDITOR_ROLES)
+def activity_delete(
+    request: HttpRequest, municipality: Municipality, cycle_pk: int, activity_pk: int
+) -> HttpResponse:
+    cycle = selectors.cycle_get(municipality=municipality, pk=cycle_pk)
+    activity = selectors.activity_get(cycle=cycle, pk=activity_pk)
+    names = {"title": activity.title}
+    return _delete_page(
+        request,
+        cycle=cycle,
+        page="doen",
+        section="activities-section",
+        title=_("Activiteit verwijderen"),
+        question=_("Weet je zeker dat je de activiteit “%(title)s” wilt verwijderen?") % names,
+        consequences=lambda: ([], _linked_elsewhere(Activity, [activity.pk])),
+        check=lambda: services.activity_delete_check(cycle=cycle, activity=activity),
+        delete=lambda: services.activity_delete(cycle=cycle, activity=activity, user=request.user),
+        done=_("Activiteit “%(title)s” verwijderd.") % names,
     )
 
 
