@@ -93,23 +93,21 @@ def register_tenant_models() -> None:
 def audit_context(*, event: str, actor=None) -> Iterator[None]:
     """Tag every entry auditlog writes inside the block with ``event`` (and ``actor`` if given).
 
-    Keeps the actor and address the middleware put in auditlog's context and restores that
-    context afterwards (auditlog's own ``set_extra_data`` does not restore an outer context).
+    Keeps the actor and address the middleware put in auditlog's context, and afterwards puts
+    the context variable back exactly as it was (auditlog's ``set_extra_data`` leaves its own
+    data behind, which a later block would have taken for a request's context).
     """
-    try:
-        outer = auditlog_value.get()
-    except LookupError:
-        outer = None
+    outer = auditlog_value.get(None)
     data = {k: v for k, v in (outer or {}).items() if k != "signal_duid"}
     data["event"] = event
     if actor is not None and data.get("actor") is None:
         data["actor"] = actor
+    token = auditlog_value.set(outer)
     try:
         with set_extra_data(context_data=data):
             yield
     finally:
-        if outer is not None:
-            auditlog_value.set(outer)
+        auditlog_value.reset(token)
 
 
 def _remote_addr(request) -> str | None:

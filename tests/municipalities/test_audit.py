@@ -274,3 +274,28 @@ def test_behind_our_proxy_the_address_it_added_is_recorded(officer_client, munic
         HTTP_X_FORWARDED_FOR="10.6.6.6, 198.51.100.20",
     )
     assert entries_for(membership).last().remote_addr == "198.51.100.20"
+
+
+def test_the_actor_of_a_request_does_not_stay_behind_for_later_work(
+    officer_client, officer, municipality, member_factory
+):
+    """auditlog sets its context for a request and never resets it. Work that runs later in the
+    same thread (a Celery task, a command, the next test) must not be written in that user's
+    name: neither by itself nor inside ``audit_context`` with another actor."""
+    from municipalities.audit import audit_context
+    from municipalities.services import membership_end
+
+    assert (
+        officer_client.get(reverse("municipalities:team", args=[municipality.slug])).status_code
+        == 200
+    )
+    colleague = member_factory(municipality, Role.POLICY_OFFICER)
+    membership = member_factory(municipality, Role.VIEWER).memberships.get()
+    assert entries_for(membership).last().actor is None  # made outside any request
+    membership_end(membership=membership, ended_by=colleague)
+    entry = entries_for(membership).last()
+    assert entry.event == AuditLogEntry.Event.MEMBERSHIP_ENDED
+    assert entry.actor == colleague  # not the officer of the earlier request
+    with audit_context(event=AuditLogEntry.Event.MEMBERSHIP_ENDED):
+        school = SchoolFactory(municipality=municipality)
+    assert entries_for(school).last().actor is None
