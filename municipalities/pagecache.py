@@ -1,22 +1,25 @@
 """Rendered pages kept in the cache, per user, until the data they show changes.
 
 The heavy read pages (dashboard, school list, cycle page, budget overview, portfolio) are read
-far more often than the data behind them changes. ``cached_page`` keeps a page's rendered bytes
-under a key made of everything the page depends on:
+far more often than the data behind them changes. ``cached_tenant_page`` and ``cached_page``
+keep a page's rendered bytes under a key made of who asks and what they ask:
 
-- who asks: the user, and the CSRF cookie (forms in the page carry a token for that cookie);
-- what they ask: the full path with its query string, the htmx request headers, the language;
-- the day (pages show "days in phase", deadlines, windows);
-- a *version* for each scope of data the page shows: the municipality (every tenant-owned row),
-  the user (name, memberships: the municipality switcher), and the reference data.
+- who: the user, and the CSRF cookie (forms in the page carry a token for that cookie);
+- what: the full path with its query string, the htmx request headers, the language, and the
+  day (pages show "days in phase", deadlines, windows);
+
+and store with it a *version* for each scope of data the page shows: the municipality (every
+tenant-owned row), the user (name, memberships: the municipality switcher), and the reference
+data. One round trip fetches the page together with the current versions; it is served only
+when they are the same.
 
 A version is a random token in the cache. Any write replaces the tokens it touches
-(``changed``), so every page rendered from the old data becomes unreachable at once; no entry is
+(``changed``), so every page rendered from the old data is never served again; no entry is
 ever deleted one by one. Writes are caught in three ways:
 
 - ``post_save``/``post_delete``/``m2m_changed`` of every model of the project's apps;
-- ``TenantQuerySet`` (every tenant model's queryset) reports ``update()``, ``bulk_create()`` and
-  ``bulk_update()``, which send no signals;
+- ``TenantQuerySet`` (every tenant model's queryset) and ``ReferenceQuerySet`` (municipalities)
+  report ``update()``, ``bulk_create()`` and ``bulk_update()``, which send no signals;
 - the reference-data loader, which writes with raw SQL, replaces the reference version.
 
 Inside a transaction a write replaces the tokens at once *and* again after the commit: a page
@@ -110,7 +113,7 @@ def changed(
 
 
 def retire_all() -> None:
-    """Make every cached page unreachable now (every page key includes the reference version)."""
+    """Make every kept page unservable now (every page is kept with the reference version)."""
     _replace({REFERENCE})
 
 
