@@ -647,10 +647,10 @@ def _count(model, n: int) -> str:
     return f"{n} {meta.verbose_name if n == 1 else meta.verbose_name_plural}"
 
 
-def _linked_elsewhere(model, pks) -> list[tuple[type, int]]:
+def _linked_elsewhere(model, pks, municipality) -> list[tuple[type, int]]:
     """Rows of other apps (the budget) that point at these rows and only lose the link when they
     are deleted (SET_NULL or many-to-many). Read from the relations, so cycles imports nothing
-    from the apps above it."""
+    from the apps above it; counted within the municipality, through ``for_municipality``."""
     found = []
     for rel in model._meta.get_fields(include_hidden=True):
         if not (rel.is_relation and rel.auto_created and not rel.concrete):
@@ -659,7 +659,8 @@ def _linked_elsewhere(model, pks) -> list[tuple[type, int]]:
         if other._meta.app_label == model._meta.app_label or other._meta.auto_created:
             continue
         if rel.many_to_many or getattr(rel, "on_delete", None) is SET_NULL:
-            n = other._base_manager.filter(**{f"{rel.field.name}__in": pks}).distinct().count()
+            rows = other._default_manager.for_municipality(municipality)
+            n = rows.filter(**{f"{rel.field.name}__in": pks}).distinct().count()
             found.append((other, n))
     return found
 
@@ -729,7 +730,7 @@ def session_delete(
             [(SessionAttachment, session.attachments.count())],
             [
                 (Finding, session.findings.count()),
-                *_linked_elsewhere(StakeholderSession, [session.pk]),
+                *_linked_elsewhere(StakeholderSession, [session.pk], municipality),
             ],
         ),
         check=lambda: services.session_delete_check(cycle=cycle, session=session),
@@ -755,7 +756,10 @@ def finding_delete(
         question=_("Weet je zeker dat je de bevinding “%(title)s” wilt verwijderen?") % names,
         consequences=lambda: (
             [],
-            [(Goal, finding.goals.count()), *_linked_elsewhere(Finding, [finding.pk])],
+            [
+                (Goal, finding.goals.count()),
+                *_linked_elsewhere(Finding, [finding.pk], municipality),
+            ],
         ),
         check=lambda: services.finding_delete_check(cycle=cycle, finding=finding),
         delete=lambda: services.finding_delete(cycle=cycle, finding=finding, user=request.user),
@@ -778,8 +782,8 @@ def goal_delete(
             [(Activity, len(activity_pks)), (GoalRevision, goal.revisions.count())],
             [
                 (Finding, goal.findings.count()),
-                *_linked_elsewhere(Goal, [goal.pk]),
-                *_linked_elsewhere(Activity, activity_pks),
+                *_linked_elsewhere(Goal, [goal.pk], municipality),
+                *_linked_elsewhere(Activity, activity_pks, municipality),
             ],
         )
 
@@ -812,7 +816,7 @@ def activity_delete(
         section="activities-section",
         title=_("Activiteit verwijderen"),
         question=_("Weet je zeker dat je de activiteit “%(title)s” wilt verwijderen?") % names,
-        consequences=lambda: ([], _linked_elsewhere(Activity, [activity.pk])),
+        consequences=lambda: ([], _linked_elsewhere(Activity, [activity.pk], municipality)),
         check=lambda: services.activity_delete_check(cycle=cycle, activity=activity),
         delete=lambda: services.activity_delete(cycle=cycle, activity=activity, user=request.user),
         done=_("Activiteit “%(title)s” verwijderd.") % names,
