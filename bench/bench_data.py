@@ -30,6 +30,8 @@ def _at(days_ago: int) -> datetime.datetime:
 
 @transaction.atomic
 def _fill(municipality, rng: random.Random, interventions: list) -> None:
+    from analyses.demo import _values
+    from analyses.models import AnalysisStatus, SchoolAnalysis
     from budgets.demo import _seed_allocations
     from budgets.models import FundingStream
     from budgets.services import spending_goal_save, spending_save
@@ -37,8 +39,6 @@ def _fill(municipality, rng: random.Random, interventions: list) -> None:
     from cycles.services import cycle_create
     from municipalities.npo import SpendingCategory
     from reports.models import ReportJob
-    from schools.analysis_demo import _values
-    from schools.analysis_models import AnalysisStatus, SchoolAnalysis
     from schools.models import School
 
     npo = FundingStream.objects.get(code="npo-gemeenten")

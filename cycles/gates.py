@@ -11,10 +11,8 @@ without ``cycles`` importing them::
         register_check(Phase.DOELEN, "budget_planned", _("Budget gepland voor een compleet doel"),
                        budget_planned_check)          # func(cycle) -> CheckResult
 
-A few items are known before their owner exists (the gemeentefoto, the budget). They are
-registered here as *placeholders*: open, with a Dutch explanation of what is missing, so the gate
-blocks and says why. ``register_check`` with the same ``(phase, key)`` replaces the placeholder,
-whatever order the apps load in.
+Items owned by higher apps (analyses: school analyses received; reports: gemeentefoto; budgets:
+budget planned) are registered by those apps in their ``AppConfig.ready()``.
 
 Checks run once per page view of a single cycle (not in lists), so each may do a query or two.
 """
@@ -40,7 +38,6 @@ class Check:
     label: str
     func: Callable[[Cycle], CheckResult]
     order: int = 100
-    placeholder: bool = False
 
 
 @dataclass(frozen=True)
@@ -64,24 +61,6 @@ def register_check(
 ) -> Check:
     """Add (or replace) the exit check ``key`` of ``phase``. ``phase`` is the phase being left."""
     check = Check(phase=str(phase), key=key, label=label, func=func, order=order)
-    _registry[(check.phase, key)] = check
-    return check
-
-
-def register_placeholder(phase: str, key: str, label: str, explanation: str, *, order: int = 100):
-    """An item owned by an app that does not exist yet: always open, with ``explanation``.
-
-    Never replaces a real check that was registered earlier.
-    """
-    if (str(phase), key) in _registry:
-        return _registry[(str(phase), key)]
-
-    def still_open(cycle: Cycle) -> CheckResult:
-        return CheckResult(False, str(explanation))
-
-    check = Check(
-        phase=str(phase), key=key, label=label, func=still_open, order=order, placeholder=True
-    )
     _registry[(check.phase, key)] = check
     return check
 
@@ -123,45 +102,6 @@ def gate_passes(items: list[ChecklistItem]) -> bool:
 
 
 # --- The checks this app can answer itself -------------------------------------------------------
-
-
-def _school_analyses_counter() -> Callable[[Cycle], int] | None:
-    """The schools app's count of school analyses received for a cycle, once it has one.
-
-    School analyses (issue 6) live in the schools app, below this one. When
-    ``schools.selectors.school_analyses_received_count(*, cycle) -> int`` exists, received
-    analyses satisfy the check; until then only an explicit waiver does.
-    """
-    try:
-        from schools import selectors
-    except ImportError:
-        return None
-    counter = getattr(selectors, "school_analyses_received_count", None)
-    return (lambda cycle: counter(cycle=cycle)) if counter else None
-
-
-def check_school_analyses(cycle: Cycle) -> CheckResult:
-    if cycle.analyses_waived:
-        return CheckResult(
-            True,
-            _("Afgezien van schoolanalyses: %(reason)s") % {"reason": cycle.analyses_waiver_reason},
-        )
-    counter = _school_analyses_counter()
-    if counter is None:
-        return CheckResult(
-            False,
-            _(
-                "Schoolanalyses kunnen nog niet via het platform worden ingediend. "
-                "Zie er met een reden van af om verder te gaan."
-            ),
-        )
-    received = counter(cycle)
-    if received:
-        return CheckResult(True, _("%(count)s schoolanalyse(s) ontvangen.") % {"count": received})
-    return CheckResult(
-        False,
-        _("Nog geen schoolanalyses ontvangen. Wacht op de scholen of zie er met een reden van af."),
-    )
 
 
 def check_session(cycle: Cycle) -> CheckResult:
@@ -242,13 +182,6 @@ def check_process_evaluation(cycle: Cycle) -> CheckResult:
     return CheckResult(False, _("Schrijf de procesevaluatie van deze cyclus."))
 
 
-register_check(
-    Phase.DATA,
-    "school_analyses",
-    _("Schoolanalyses ontvangen of bewust van afgezien"),
-    check_school_analyses,
-    order=20,
-)
 register_check(Phase.DUIDEN, "session", _("Minstens één duidingssessie"), check_session, order=10)
 register_check(
     Phase.DUIDEN,
@@ -281,31 +214,3 @@ register_check(
     check_process_evaluation,
     order=20,
 )
-
-
-def register_placeholders() -> None:
-    """Items other apps own (reports: gemeentefoto; budgets: budget planned). Their own
-    ``register_check`` replaces these; until then the gate stays closed and says why."""
-    register_placeholder(
-        Phase.DATA,
-        "gemeentefoto",
-        _("Gemeentefoto gegenereerd"),
-        _(
-            "Het genereren van de gemeentefoto is nog niet beschikbaar in het platform; "
-            "zodra dat kan, wordt dit punt afgevinkt als de gemeentefoto voor deze cyclus klaar is."
-        ),
-        order=10,
-    )
-    register_placeholder(
-        Phase.DOELEN,
-        "budget_planned",
-        _("Budget gepland voor een compleet doel"),
-        _(
-            "Budgetten plannen is nog niet beschikbaar in het platform; zodra dat kan, wordt dit "
-            "punt afgevinkt als er budget gepland is voor minstens één compleet doel."
-        ),
-        order=20,
-    )
-
-
-register_placeholders()

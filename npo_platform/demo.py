@@ -10,7 +10,7 @@ SEEDERS = [
     "municipalities.demo.seed",
     "schools.demo.seed",
     "cycles.demo.seed",
-    "schools.analysis_demo.seed",  # after cycles: analyses for Utrecht's open cycle
+    "analyses.demo.seed",  # after cycles: analyses for Utrecht's open cycle
     "budgets.demo.seed",  # after cycles' seeder: it plans money for Utrecht's cycle in Doen
     "reports.demo.seed",
 ]

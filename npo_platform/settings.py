@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "municipalities",
     "schools",
     "cycles",
+    "analyses",
     "budgets",
     "reports",
     "portfolio",

@@ -10,7 +10,7 @@ from npo_platform.views import healthz
 tenant_patterns = [
     path("", include("municipalities.urls")),
     path("", include("schools.urls")),
-    path("", include("schools.analysis_urls")),
+    path("", include("analyses.urls")),
     path("", include("cycles.urls")),
     path("", include("budgets.urls")),
     path("", include("reports.urls")),

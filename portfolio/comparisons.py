@@ -11,11 +11,11 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Max, Q, Sum
 
+from analyses.models import DOMAIN_FIELDS, RECEIVED_STATUSES, Delay, SchoolAnalysis
 from budgets.models import Spending
 from cycles.models import Phase
 from municipalities.models import Municipality
 from municipalities.npo import SpendingCategory
-from schools.analysis_models import DOMAIN_FIELDS, RECEIVED_STATUSES, Delay, SchoolAnalysis
 from schools.models import Intervention, PupilCount
 
 CENT = Decimal("0.01")

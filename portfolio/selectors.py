@@ -20,6 +20,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from analyses.models import RECEIVED_STATUSES, AnalysisStatus, SchoolAnalysis
 from budgets.models import Allocation, FundingStream, PlannedAmount, Spending
 from budgets.money import ZERO, format_money
 from budgets.selectors import Figures, StreamBlock
@@ -27,7 +28,6 @@ from budgets.selectors import _projection as budget_projection
 from cycles.models import Cycle, Phase, PhaseTransition
 from municipalities.models import Membership, Municipality, Role
 from reports.models import ReportJob
-from schools.analysis_models import RECEIVED_STATUSES, AnalysisStatus, SchoolAnalysis
 from schools.models import School
 
 

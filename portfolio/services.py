@@ -12,9 +12,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from analyses.services import reminders_send
 from cycles.models import Cycle
 from municipalities.models import Municipality
-from schools.analysis_services import reminders_send
 
 
 @dataclass

@@ -182,7 +182,7 @@ def analyses_section(municipality: Municipality, cycle) -> dict:
     """The received school analyses of the cycle, via the schools app's summary selector."""
     missing = _missing(_("Er zijn nog geen schoolanalyses ontvangen voor deze cyclus."))
     try:
-        from schools.analysis_selectors import analysis_summary
+        from analyses.selectors import analysis_summary
     except ImportError:
         return missing
     if cycle is None:

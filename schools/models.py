@@ -257,7 +257,3 @@ class ReferenceImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dataset}: {self.file_name}"
-
-
-# School NPO analyses (issue 6) live in their own module; imported here so Django registers them.
-from schools.analysis_models import *  # noqa: E402,F401,F403

@@ -128,10 +128,3 @@ def partner_list(*, municipality: Municipality, include_inactive: bool = False) 
 
 def partner_get(*, municipality: Municipality, pk: int) -> PartnerOrganisation:
     return get_object_or_404(PartnerOrganisation.objects.for_municipality(municipality), pk=pk)
-
-
-def school_analyses_received_count(*, cycle) -> int:
-    """School analyses the municipality has received for ``cycle`` (the Data-phase gate asks)."""
-    from schools.analysis_selectors import received_count
-
-    return received_count(cycle=cycle)

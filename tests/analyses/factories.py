@@ -6,15 +6,15 @@ import zipfile
 import factory
 from django.core.files.base import ContentFile
 
-from cycles.models import Cycle, Phase
-from municipalities.models import Role
-from schools.analysis_models import (
+from analyses.models import (
     DOMAIN_FIELDS,
     AnalysisAttachment,
     AnalysisStatus,
     Delay,
     SchoolAnalysis,
 )
+from cycles.models import Cycle, Phase
+from municipalities.models import Role
 from tests.cycles.factories import CycleFactory
 from tests.factories import MembershipFactory, SchoolFactory
 

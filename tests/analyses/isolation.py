@@ -4,7 +4,7 @@
 first analysis, so kwargs filled independently still belong together.
 """
 
-from schools.analysis_models import AnalysisIntake, SchoolAnalysis
+from analyses.models import AnalysisIntake, SchoolAnalysis
 from tests.analyses.factories import SchoolAnalysisFactory, attachment_for, open_cycle
 
 

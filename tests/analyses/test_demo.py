@@ -2,11 +2,11 @@ import io
 
 import pytest
 
+from analyses import demo as analysis_demo
+from analyses.models import AnalysisStatus, SchoolAnalysis
 from cycles import demo as cycles_demo
 from municipalities import demo as municipalities_demo
 from municipalities.models import Municipality, Role, User
-from schools import analysis_demo
-from schools.analysis_models import AnalysisStatus, SchoolAnalysis
 from schools.models import School
 from tests.factories import SchoolFactory
 

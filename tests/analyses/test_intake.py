@@ -7,8 +7,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from schools.analysis_models import AnalysisIntake, AnalysisNeed, AnalysisStatus, SchoolAnalysis
-from schools.intake import FIRST_DATA_ROW, columns
+from analyses.intake import FIRST_DATA_ROW, columns
+from analyses.models import AnalysisIntake, AnalysisNeed, AnalysisStatus, SchoolAnalysis
 from tests.analyses.factories import SchoolAnalysisFactory, open_cycle, zip_bomb_xlsx
 from tests.factories import SchoolFactory
 

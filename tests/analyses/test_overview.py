@@ -7,7 +7,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from schools.analysis_models import AnalysisReminder, AnalysisStatus
+from analyses.models import AnalysisReminder, AnalysisStatus
 from schools.models import School
 from tests.analyses.factories import SchoolAnalysisFactory, school_user
 from tests.factories import SchoolBoardFactory, SchoolFactory
@@ -145,8 +145,8 @@ def test_reminder_by_viewer_is_refused(client, municipality, viewer, cycle):
 def test_summary_for_the_gemeentefoto_counts_only_received_analyses(
     municipality, cycle, django_assert_max_num_queries
 ):
-    from schools.analysis_models import AnalysisNeed
-    from schools.analysis_selectors import analysis_summary
+    from analyses.models import AnalysisNeed
+    from analyses.selectors import analysis_summary
     from schools.models import Intervention
 
     tutoring = Intervention.objects.create(

@@ -5,8 +5,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from analyses.models import AnalysisStatus, SchoolAnalysis
 from municipalities.models import Role
-from schools.analysis_models import AnalysisStatus, SchoolAnalysis
 from tests.analyses.factories import SchoolAnalysisFactory, attachment_for, school_user
 from tests.factories import SchoolFactory
 

@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from schools.analysis_models import AnalysisAttachment, AnalysisStatus
+from analyses.models import AnalysisAttachment, AnalysisStatus
 from schools.uploads import MAX_ATTACHMENT_BYTES
 from tests.analyses.factories import (
     SchoolAnalysisFactory,

@@ -5,10 +5,10 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from cycles.gates import check_school_analyses
+from analyses.gates import school_analyses_check as check_school_analyses
+from analyses.models import AnalysisNeed, AnalysisStatus, SchoolAnalysis
+from analyses.selectors import received_count as school_analyses_received_count
 from municipalities.models import AuditLogEntry, Role
-from schools.analysis_models import AnalysisNeed, AnalysisStatus, SchoolAnalysis
-from schools.selectors import school_analyses_received_count
 from tests.analyses.factories import SchoolAnalysisFactory, complete_values, school_user
 from tests.factories import MembershipFactory
 

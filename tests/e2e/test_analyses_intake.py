@@ -8,9 +8,9 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
+from analyses.intake import FIRST_DATA_ROW, columns
+from analyses.models import AnalysisStatus, SchoolAnalysis
 from municipalities.models import Role
-from schools.analysis_models import AnalysisStatus, SchoolAnalysis
-from schools.intake import FIRST_DATA_ROW, columns
 from tests.analyses.factories import open_cycle
 from tests.e2e.conftest import assert_accessible, login
 from tests.factories import TEST_PASSWORD, MembershipFactory, MunicipalityFactory, SchoolFactory

@@ -5,8 +5,8 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
+from analyses.models import AnalysisStatus, SchoolAnalysis
 from municipalities.models import Role
-from schools.analysis_models import AnalysisStatus, SchoolAnalysis
 from tests.analyses.factories import open_cycle, pdf_bytes
 from tests.e2e.conftest import assert_accessible, login
 from tests.factories import TEST_PASSWORD, MembershipFactory, MunicipalityFactory, SchoolFactory

@@ -4,8 +4,8 @@ of queries that does not grow with the municipality's data."""
 import pytest
 from django.urls import reverse
 
+from analyses.models import AnalysisStatus
 from municipalities.models import Role
-from schools.analysis_models import AnalysisStatus
 from tests.analyses.factories import SchoolAnalysisFactory, open_cycle, school_user
 from tests.budgets.factories import AllocationFactory, SpendingFactory, SpendingGoalFactory
 from tests.cycles.factories import GoalFactory, ProgressUpdateFactory

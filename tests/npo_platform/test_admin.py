@@ -4,7 +4,7 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from schools.analysis_models import AnalysisStatus
+from analyses.models import AnalysisStatus
 from tests.analyses.factories import SchoolAnalysisFactory
 
 

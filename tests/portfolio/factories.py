@@ -80,7 +80,7 @@ def advisor_with(n: int, *, filled: bool = True):
 
 def analysis(school, cycle, status, **fields):
     """A school analysis in ``status`` (built directly: the workflow has its own tests)."""
-    from schools.analysis_models import SchoolAnalysis
+    from analyses.models import SchoolAnalysis
 
     return SchoolAnalysis.objects.create(
         municipality=school.municipality, school=school, cycle=cycle, status=status, **fields

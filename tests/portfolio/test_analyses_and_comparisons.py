@@ -4,9 +4,9 @@ from decimal import Decimal
 
 import pytest
 
+from analyses.models import AnalysisStatus, Delay
 from cycles.models import Cycle
 from municipalities.models import Role
-from schools.analysis_models import AnalysisStatus, Delay
 from schools.models import Intervention, School
 from tests.factories import MembershipFactory
 from tests.portfolio.factories import advisor_with, analysis, fill, new_municipality

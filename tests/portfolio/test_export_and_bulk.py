@@ -6,10 +6,10 @@ import pytest
 from django.core import mail
 from openpyxl import load_workbook
 
+from analyses.models import AnalysisReminder, AnalysisStatus
 from cycles.models import Cycle
 from municipalities.models import Role
 from reports.models import ReportJob
-from schools.analysis_models import AnalysisReminder, AnalysisStatus
 from schools.models import School
 from tests.factories import MembershipFactory, UserFactory
 from tests.portfolio.factories import advisor_with, analysis, fill, new_municipality

@@ -122,7 +122,7 @@ def test_old_versions_show_the_data_as_it_was(
 def test_school_analyses_section_from_received_analyses(
     municipality, officer, django_capture_on_commit_callbacks
 ):
-    from schools.analysis_models import AnalysisStatus
+    from analyses.models import AnalysisStatus
     from tests.analyses.factories import SchoolAnalysisFactory
 
     cycle = fill_municipality(municipality)
@@ -144,7 +144,7 @@ def test_school_analyses_section_from_received_analyses(
 def test_few_school_analyses_are_suppressed(
     municipality, officer, django_capture_on_commit_callbacks
 ):
-    from schools.analysis_models import AnalysisStatus
+    from analyses.models import AnalysisStatus
     from tests.analyses.factories import SchoolAnalysisFactory
 
     cycle = fill_municipality(municipality)

@@ -10,8 +10,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from municipalities.models import Membership, Municipality, Role
-from schools.analysis_models import (
+from analyses.models import (
     RECEIVED_STATUSES,
     AnalysisAttachment,
     AnalysisIntake,
@@ -20,6 +19,7 @@ from schools.analysis_models import (
     AnalysisStatus,
     SchoolAnalysis,
 )
+from municipalities.models import Membership, Municipality, Role
 from schools.models import Intervention, School
 
 MISSING = "ontbreekt"
@@ -263,8 +263,8 @@ def analysis_summary(*, municipality: Municipality, cycle) -> dict:
     """
     from django.db.models import Avg, Count
 
+    from analyses.models import DOMAIN_FIELDS, Delay
     from municipalities.npo import SpendingCategory
-    from schools.analysis_models import DOMAIN_FIELDS, Delay
 
     received = SchoolAnalysis.objects.for_municipality(municipality).filter(
         cycle=cycle, status__in=RECEIVED_STATUSES

@@ -7,10 +7,10 @@ from django.core.exceptions import ValidationError
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from analyses.intake import MAX_TEXT, _parse_budget
+from analyses.models import DOMAIN_FIELDS, AnalysisStatus, Delay, SchoolAnalysis
+from analyses.selectors import MISSING, NOT_RECEIVED, menukaart_interventions
 from municipalities.npo import SpendingCategory
-from schools.analysis_models import DOMAIN_FIELDS, AnalysisStatus, Delay, SchoolAnalysis
-from schools.analysis_selectors import MISSING, NOT_RECEIVED, menukaart_interventions
-from schools.intake import MAX_TEXT, _parse_budget
 from schools.models import Intervention, School
 from schools.uploads import validate_attachment
 

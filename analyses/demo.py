@@ -17,17 +17,17 @@ from auditlog.context import disable_auditlog
 from django.db import transaction
 from django.utils import timezone
 
-from municipalities.demo import DEMO_PASSWORD
-from municipalities.models import Membership, Municipality, Role, User
-from municipalities.npo import SpendingCategory
-from schools.analysis_models import (
+from analyses.models import (
     DOMAIN_FIELDS,
     AnalysisNeed,
     AnalysisStatus,
     Delay,
     SchoolAnalysis,
 )
-from schools.analysis_selectors import menukaart_interventions, open_cycle
+from analyses.selectors import menukaart_interventions, open_cycle
+from municipalities.demo import DEMO_PASSWORD
+from municipalities.models import Membership, Municipality, Role, User
+from municipalities.npo import SpendingCategory
 from schools.models import School
 
 DEMO_MUNICIPALITY = "GM0344"

@@ -21,9 +21,9 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from analyses.models import DOMAIN_FIELDS, AnalysisStatus, Delay, SchoolAnalysis
 from municipalities.models import Municipality
 from municipalities.npo import SpendingCategory
-from schools.analysis_models import DOMAIN_FIELDS, AnalysisStatus, Delay, SchoolAnalysis
 from schools.models import School
 from schools.uploads import MB, detect_kind, validate_upload_size
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from schools import analysis_views as views
+from analyses import views
 
 app_name = "analyses"
 

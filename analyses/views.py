@@ -21,19 +21,19 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from municipalities.access import tenant_view
-from municipalities.models import EDITOR_ROLES, READER_ROLES, Municipality, Role
-from schools import analysis_selectors as selectors
-from schools import analysis_services as services
-from schools.analysis_forms import (
+from analyses import selectors as selectors
+from analyses import services as services
+from analyses.forms import (
     AnalysisForm,
     AttachmentForm,
     IntakeUploadForm,
     OverviewFilterForm,
     ReviewForm,
 )
-from schools.analysis_models import AnalysisStatus
-from schools.intake import intake_template as build_template
+from analyses.intake import intake_template as build_template
+from analyses.models import AnalysisStatus
+from municipalities.access import tenant_view
+from municipalities.models import EDITOR_ROLES, READER_ROLES, Municipality, Role
 
 READERS_AND_SCHOOL = READER_ROLES | {Role.SCHOOL}
 SCHOOL_ONLY = frozenset({Role.SCHOOL})
@@ -82,7 +82,7 @@ def overview(request: HttpRequest, municipality: Municipality) -> HttpResponse:
             else None
         ),
     }
-    template = "schools/analyses/overview.html"
+    template = "analyses/overview.html"
     if request.htmx and not request.htmx.boosted:
         template += "#results"
     return render(request, template, context)
@@ -160,7 +160,7 @@ def mine(request: HttpRequest, municipality: Municipality) -> HttpResponse:
     )
     return render(
         request,
-        "schools/analyses/mine.html",
+        "analyses/mine.html",
         {"municipality": municipality, "cycle": cycle, "school": school, "previous": previous},
     )
 
@@ -172,7 +172,7 @@ def detail(request: HttpRequest, municipality: Municipality, analysis_pk: int) -
     is_own = _is_school(request)
     return render(
         request,
-        "schools/analyses/detail.html",
+        "analyses/detail.html",
         {
             "municipality": municipality,
             "analysis": analysis,
@@ -212,7 +212,7 @@ def edit(request: HttpRequest, municipality: Municipality, analysis_pk: int) -> 
             )
     return render(
         request,
-        "schools/analyses/edit.html",
+        "analyses/edit.html",
         {"municipality": municipality, "analysis": analysis, "form": form},
     )
 
@@ -351,7 +351,7 @@ def intake(request: HttpRequest, municipality: Municipality) -> HttpResponse:
             )
     return render(
         request,
-        "schools/analyses/intake.html",
+        "analyses/intake.html",
         {"municipality": municipality, "cycle": cycle, "form": form},
     )
 
@@ -400,7 +400,7 @@ def intake_preview(
         return redirect("analyses:overview", municipality_slug=municipality.slug)
     return render(
         request,
-        "schools/analyses/intake_preview.html",
+        "analyses/intake_preview.html",
         {
             "municipality": municipality,
             "intake": upload,

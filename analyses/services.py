@@ -18,9 +18,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from municipalities.models import Membership, Municipality, Role
-from schools import analysis_selectors as selectors
-from schools.analysis_models import (
+from analyses import selectors as selectors
+from analyses.intake import intake_parse
+from analyses.models import (
     DOMAIN_FIELDS,
     AnalysisAttachment,
     AnalysisIntake,
@@ -29,7 +29,7 @@ from schools.analysis_models import (
     AnalysisStatus,
     SchoolAnalysis,
 )
-from schools.intake import intake_parse
+from municipalities.models import Membership, Municipality, Role
 from schools.models import School
 from schools.uploads import clean_display_name, validate_attachment
 
@@ -44,8 +44,8 @@ def _link(site_url: str, name: str, municipality: Municipality, **kwargs) -> str
 
 def _mail(template: str, context: dict, recipients: list[str]) -> None:
     """One message per recipient (nobody sees the other addresses)."""
-    subject = render_to_string(f"schools/analyses/email/{template}_subject.txt", context).strip()
-    body = render_to_string(f"schools/analyses/email/{template}_body.txt", context)
+    subject = render_to_string(f"analyses/email/{template}_subject.txt", context).strip()
+    body = render_to_string(f"analyses/email/{template}_body.txt", context)
     messages = [(subject, body, None, [address]) for address in recipients]
     if messages:
         send_mass_mail(messages)
@@ -283,10 +283,8 @@ def reminders_send(*, municipality: Municipality, cycle, user, site_url: str) ->
                     "cycle": cycle,
                     "link": link,
                 }
-                subject = render_to_string(
-                    "schools/analyses/email/reminder_subject.txt", context
-                ).strip()
-                body = render_to_string("schools/analyses/email/reminder_body.txt", context)
+                subject = render_to_string("analyses/email/reminder_subject.txt", context).strip()
+                body = render_to_string("analyses/email/reminder_body.txt", context)
                 mails.extend((subject, body, None, [u.email]) for u in recipients)
             if mails:
                 send_mass_mail(mails)

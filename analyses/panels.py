@@ -1,0 +1,45 @@
+"""Dashboard panel of the analyses app: the school analyses of the open cycle."""
+
+from django.db.models import Count, Q
+
+from analyses.models import RECEIVED_STATUSES, SchoolAnalysis
+from analyses.selectors import analysis_for_school, open_cycle
+from municipalities.dashboard import register_panel
+from municipalities.models import READER_ROLES, Role
+from schools.models import School
+
+
+def analyses_panel(*, municipality, membership) -> dict | None:
+    cycle = open_cycle(municipality=municipality)
+    if membership.role == Role.SCHOOL:
+        analysis = analysis_for_school(school=membership.school, cycle=cycle) if cycle else None
+        return {"school_view": True, "cycle": cycle, "analysis": analysis}
+    if cycle is None:
+        return {"school_view": False, "cycle": None}
+    counts = (
+        SchoolAnalysis.objects.for_municipality(municipality)
+        .filter(cycle=cycle)
+        .aggregate(
+            received=Count("pk", filter=Q(status__in=RECEIVED_STATUSES)),
+            returned=Count("pk", filter=Q(status="teruggestuurd")),
+        )
+    )
+    schools = School.objects.for_municipality(municipality).active().count()
+    received = counts["received"]
+    return {
+        "school_view": False,
+        "cycle": cycle,
+        "received": received,
+        "returned": counts["returned"],
+        "schools": schools,
+        "percent": round(100 * received / schools) if schools else 0,
+    }
+
+
+register_panel(
+    "analyses",
+    template="analyses/_dashboard_panel.html",
+    context=analyses_panel,
+    roles=READER_ROLES | {Role.SCHOOL},
+    order=20,
+)
