@@ -15,8 +15,12 @@ from django.utils.translation import gettext_lazy as _
 from tqdm import tqdm
 
 from municipalities import pagecache
-from schools.importers import datasets
 from schools.importers.base import ReferenceDataError, Summary, files_sha256
+from schools.importers.datasets.interventions import load_interventions
+from schools.importers.datasets.municipalities import load_municipalities
+from schools.importers.datasets.pupil_counts import load_pupil_counts
+from schools.importers.datasets.school_weights import load_school_weights
+from schools.importers.datasets.schools import load_schools
 from schools.models import ReferenceImport
 
 # Bump when an importer changes how it maps files to rows: the next load then re-compares.
@@ -44,30 +48,26 @@ class Step:
 
 def _municipalities(paths, progress):
     return [
-        datasets.load_municipalities(
-            cbs_path=paths["municipalities"], inhabitants_path=paths["inhabitants"]
-        )
+        load_municipalities(cbs_path=paths["municipalities"], inhabitants_path=paths["inhabitants"])
     ]
 
 
 def _schools(paths, progress):
     return list(
-        datasets.load_schools(
-            bo_path=paths["bo"], vo_path=paths["vo"], history_path=paths["history"]
-        )
+        load_schools(bo_path=paths["bo"], vo_path=paths["vo"], history_path=paths["history"])
     )
 
 
 def _pupils(paths, progress):
-    return [datasets.load_pupil_counts(history_path=paths["history"], progress=progress)]
+    return [load_pupil_counts(history_path=paths["history"], progress=progress)]
 
 
 def _weights(paths, progress):
-    return [datasets.load_school_weights(weights_path=paths["weights"])]
+    return [load_school_weights(weights_path=paths["weights"])]
 
 
 def _menukaart(paths, progress):
-    return [datasets.load_interventions(menukaart_path=paths["menukaart"])]
+    return [load_interventions(menukaart_path=paths["menukaart"])]
 
 
 # Lower layers first: schools need municipalities, pupil counts and weights need schools.
