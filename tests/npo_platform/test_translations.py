@@ -5,6 +5,7 @@ import re
 from gettext import GNUTranslations
 from pathlib import Path
 
+import polib
 import pytest
 from django.conf import settings
 from django.urls import reverse
@@ -19,59 +20,39 @@ CATALOGUES = [EN_PO, LOCALE / "nl" / "LC_MESSAGES" / "django.po"]
 PLACEHOLDER = re.compile(r"%\([^)]+\)[-+ #0-9.]*[a-zA-Z]|%[-+ #0-9.]*[sdfi]|\{[a-z_]+\}")
 
 
-def _unquote(line: str) -> str:
-    body = line[line.index('"') + 1 : line.rindex('"')]
-    return re.sub(r"\\(.)", lambda m: {"n": "\n", "t": "\t"}.get(m.group(1), m.group(1)), body)
+def entries_of(path: Path) -> list[polib.POEntry]:
+    """The live entries of a catalogue: no header, no obsolete (``#~``) ones."""
+    return [entry for entry in polib.pofile(str(path)) if not entry.obsolete]
 
 
-def parse_po(path: Path) -> list[dict]:
-    """Entries as {"flags": set, "msgctxt"?, "msgid", "msgid_plural"?, "msgstr" | "msgstr[n]"}."""
-    entries, current, field = [], None, None
-    for line in path.read_text(encoding="utf-8").splitlines() + [""]:
-        if not line.strip():
-            if current and current.get("msgid"):
-                entries.append(current)
-            current, field = None, None
-            continue
-        current = current or {"flags": set()}
-        if line.startswith("#,"):
-            current["flags"] |= {flag.strip() for flag in line[2:].split(",")}
-        elif line.startswith("#"):
-            continue
-        elif line.startswith('"'):
-            current[field] += _unquote(line)
-        else:
-            field, _, rest = line.partition(" ")
-            current[field] = _unquote(rest)
-    return entries
-
-
-def translations_of(entry: dict) -> list[str]:
-    return [value for key, value in entry.items() if key.startswith("msgstr")]
+def translations_of(entry: polib.POEntry) -> list[str]:
+    if entry.msgid_plural:
+        return [entry.msgstr_plural[n] for n in sorted(entry.msgstr_plural)]
+    return [entry.msgstr]
 
 
 def test_every_english_msgid_is_translated_and_not_fuzzy():
-    entries = parse_po(EN_PO)
+    entries = entries_of(EN_PO)
     assert len(entries) > 1000, "the English catalogue looks truncated"
-    untranslated = [e["msgid"] for e in entries if not all(translations_of(e))]
-    fuzzy = [e["msgid"] for e in entries if "fuzzy" in e["flags"]]
+    untranslated = [e.msgid for e in entries if not all(translations_of(e))]
+    fuzzy = [e.msgid for e in entries if "fuzzy" in e.flags]
     assert not untranslated, f"{len(untranslated)} untranslated: {untranslated[:10]}"
     assert not fuzzy, f"{len(fuzzy)} fuzzy: {fuzzy[:10]}"
-    plurals = [e for e in entries if "msgid_plural" in e]
-    assert plurals and all("msgstr[1]" in e for e in plurals)
+    plurals = [e for e in entries if e.msgid_plural]
+    assert plurals and all(1 in e.msgstr_plural for e in plurals)
 
 
 @pytest.mark.parametrize("po", CATALOGUES, ids=lambda p: p.parts[-3])
 def test_placeholders_survive_translation(po):
     wrong = []
-    for entry in parse_po(po):
-        sources = [entry["msgid"], entry.get("msgid_plural", entry["msgid"])]
+    for entry in entries_of(po):
+        sources = [entry.msgid, entry.msgid_plural or entry.msgid]
         for index, text in enumerate(translations_of(entry)):
             source = sources[min(index, 1)]
             expected, found = set(PLACEHOLDER.findall(source)), set(PLACEHOLDER.findall(text))
             # A singular may spell out "one" instead of using the count; nothing may be invented.
             if not found <= set(PLACEHOLDER.findall(" ".join(sources))) or (
-                "msgid_plural" not in entry and found != expected
+                not entry.msgid_plural and found != expected
             ):
                 wrong.append((source, text))
     assert not wrong, wrong[:5]
@@ -82,12 +63,12 @@ def test_compiled_mo_is_up_to_date_with_the_po(po):
     with open(po.with_suffix(".mo"), "rb") as handle:
         catalog = GNUTranslations(handle)._catalog
     stale = []
-    for entry in parse_po(po):
-        msgid = (entry["msgctxt"] + "\x04" if "msgctxt" in entry else "") + entry["msgid"]
-        if "msgid_plural" in entry:
-            pairs = [((msgid, n), entry[f"msgstr[{n}]"]) for n in (0, 1)]
+    for entry in entries_of(po):
+        msgid = (entry.msgctxt + "\x04" if entry.msgctxt else "") + entry.msgid
+        if entry.msgid_plural:
+            pairs = [((msgid, n), entry.msgstr_plural[n]) for n in (0, 1)]
         else:
-            pairs = [(msgid, entry["msgstr"])]
+            pairs = [(msgid, entry.msgstr)]
         stale += [key for key, text in pairs if catalog.get(key) != text]
     assert not stale, (
         f"{len(stale)} entries differ from the .mo; run manage.py compilemessages: {stale[:5]}"
