@@ -51,9 +51,10 @@ run: demo ## Install, migrate, load demo data and serve on http://127.0.0.1:8000
 test: $(VENV)/.dev-installed browser ## Install and run the whole test suite (PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-lint: $(VENV)/.dev-installed ## ruff check and format check
+lint: $(VENV)/.dev-installed ## ruff check, format check, and the import contracts (import-linter)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: $(VENV)/.dev-installed
 	$(BIN)/ruff check --fix .
@@ -72,6 +73,8 @@ beat: $(VENV)/.base-installed ## Celery beat (needs REDIS_URL)
 
 messages: $(VENV)/.dev-installed ## Update and compile the translation files
 	$(RUN_ENV) $(BIN)/python manage.py makemessages -l en --ignore '.venv/*' --ignore 'var/*'
+	@$(BIN)/python -c 'import polib; po = polib.pofile("locale/en/LC_MESSAGES/django.po"); \
+	  print(f"locale/en: {po.percent_translated()}% translated, {len(po.untranslated_entries())} untranslated, {len(po.fuzzy_entries())} fuzzy")'
 	$(RUN_ENV) $(BIN)/python manage.py compilemessages --ignore '.venv/*'
 
 clean:
