@@ -1,0 +1,83 @@
+"""What the cycle pages share: the base context and the form page every form view renders."""
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django_htmx.http import reswap, retarget
+
+from cycles import rules
+from cycles.models import Phase
+from municipalities.models import EDITOR_ROLES
+
+STEPS = [Phase.DATA, Phase.DUIDEN, Phase.DOELEN, Phase.DOEN, Phase.EVALUATIE]
+
+
+def can_change(request: HttpRequest) -> bool:
+    return request.membership.role in EDITOR_ROLES
+
+
+def add_errors(form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form (on the field it names, if the form has it)."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def base_context(request, cycle, page: str) -> dict:
+    editor = can_change(request)
+    return {
+        "cycle": cycle,
+        "page": page,
+        "steps": STEPS,
+        "can_change": editor,
+        "can": {k: v and editor for k, v in rules.editable_map(cycle).items()},
+        "goal_fixed": rules.goal_is_fixed(cycle),
+    }
+
+
+def page_url(cycle, page: str) -> str:
+    return reverse(f"cycles:{page}", args=[cycle.municipality.slug, cycle.pk])
+
+
+def form_page(
+    request,
+    *,
+    cycle,
+    form,
+    title: str,
+    action: str,
+    back: str,
+    block_id: str,
+    editable: bool,
+    what: str,
+    section: str = "",
+    multipart: bool = False,
+    intro: str = "",
+) -> HttpResponse:
+    """A form on its own page (no JavaScript) or just the form block (htmx): views that return
+    this vary on ``HX-Request``."""
+    form.auto_id = f"{block_id}-%s"  # unique ids when several forms share a page
+    context = {
+        "cycle": cycle,
+        "inline": bool(request.htmx),
+        "form": form,
+        "title": title,
+        "action": action,
+        "back": back,
+        "block_id": block_id,
+        "section": section,
+        "editable": editable,
+        "not_editable_message": rules.NOT_EDITABLE_MESSAGES[what],
+        "multipart": multipart,
+        "intro": intro,
+    }
+    if request.htmx:
+        response = render(request, "cycles/form_page.html#form-block", context)
+        if request.method == "POST":
+            # The form had errors: put it back where it stood instead of replacing the section.
+            response = reswap(retarget(response, f"#{block_id}"), "outerHTML")
+        return response
+    return render(request, "cycles/form_page.html", context)

@@ -1,0 +1,108 @@
+"""The five phase pages of a cycle, and what a successful write shows afterwards (``saved``).
+
+The page contexts live together here because every form view, whatever its subject, answers an
+htmx write with a refreshed section of one of these pages.
+"""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
+
+from cycles import gates, selectors
+from cycles.forms import EvaluationForm, FindingForm, GoalForm, SessionForm, WaiverForm
+from cycles.models import Phase
+from cycles.views.common import base_context
+from municipalities.access import tenant_view
+from municipalities.models import Municipality
+
+
+def _data_context(request, cycle, waiver_form=None) -> dict:
+    context = base_context(request, cycle, "data")
+    context["checklist"] = gates.checklist_for(cycle, Phase.DATA)
+    context["waiver_form"] = waiver_form or WaiverForm(
+        initial={"waived": cycle.analyses_waived, "reason": cycle.analyses_waiver_reason}
+    )
+    context["waiver_url"] = reverse("cycles:waiver", args=[cycle.municipality.slug, cycle.pk])
+    context["waiver_form"].auto_id = "waiver-form-%s"
+    context["carried_goals"] = [g for g in selectors.cycle_goals(cycle=cycle) if g.carried_over]
+    return context
+
+
+def _duiden_context(request, cycle, session_form=None, finding_form=None) -> dict:
+    context = base_context(request, cycle, "duiden")
+    context["sessions"] = selectors.cycle_sessions(cycle=cycle)
+    context["findings"] = selectors.cycle_findings(cycle=cycle)
+    context["session_form"] = session_form or SessionForm(cycle=cycle)
+    context["finding_form"] = finding_form or FindingForm(cycle=cycle)
+    context["session_form"].auto_id = "session-add-%s"
+    context["finding_form"].auto_id = "finding-add-%s"
+    return context
+
+
+def _doelen_context(request, cycle, goal_form=None) -> dict:
+    context = base_context(request, cycle, "doelen")
+    context["goals"] = selectors.cycle_goals(cycle=cycle)
+    if context["can"]["goal"] and not context["goal_fixed"]:
+        context["goal_form"] = goal_form or GoalForm(cycle=cycle)
+        context["goal_form"].auto_id = "goal-add-%s"
+    return context
+
+
+def _doen_context(request, cycle) -> dict:
+    context = base_context(request, cycle, "doen")
+    goals = selectors.cycle_goals(cycle=cycle)
+    context["goals"] = goals
+    context["progress"] = selectors.cycle_progress(goals)
+    return context
+
+
+def _evaluatie_context(request, cycle, evaluation_form=None) -> dict:
+    context = base_context(request, cycle, "evaluatie")
+    goals = selectors.cycle_goals(cycle=cycle)
+    context["goals"] = goals
+    context["progress"] = selectors.cycle_progress(goals)
+    context["evaluation_form"] = evaluation_form or EvaluationForm(instance=cycle)
+    return context
+
+
+PAGES = {
+    "data": ("cycles/data.html", _data_context),
+    "duiden": ("cycles/duiden.html", _duiden_context),
+    "doelen": ("cycles/doelen.html", _doelen_context),
+    "doen": ("cycles/doen.html", _doen_context),
+    "evaluatie": ("cycles/evaluatie.html", _evaluatie_context),
+}
+
+
+def _phase_page(page: str):
+    template, build = PAGES[page]
+
+    @require_GET
+    @vary_on_headers("HX-Request")
+    @tenant_view()
+    def view(request: HttpRequest, municipality: Municipality, cycle_pk: int) -> HttpResponse:
+        cycle = selectors.cycle_get(municipality=municipality, pk=cycle_pk)
+        return render(request, template, build(request, cycle))
+
+    view.__name__ = view.__qualname__ = f"{page}_page"
+    return view
+
+
+data_page = _phase_page("data")
+duiden_page = _phase_page("duiden")
+doelen_page = _phase_page("doelen")
+doen_page = _phase_page("doen")
+evaluatie_page = _phase_page("evaluatie")
+
+
+def saved(request, cycle, page: str, section: str, message: str) -> HttpResponse:
+    """After a successful write: the refreshed section for htmx, else a redirect to the page."""
+    template, build = PAGES[page]
+    if request.htmx:
+        return render(request, f"{template}#{section}", build(request, cycle))
+    messages.success(request, message)
+    url = reverse(f"cycles:{page}", args=[cycle.municipality.slug, cycle.pk])
+    return redirect(f"{url}#{section}")
