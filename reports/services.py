@@ -147,15 +147,16 @@ def _gemeentefoto_for_plan(job: ReportJob) -> dict | None:
 
 def report_collect(*, job: ReportJob, progress=None) -> dict:
     """The snapshot for ``job`` from the live data (no side effects)."""
-    from reports import snapshot
+    from reports.snapshot.gemeentefoto import gemeentefoto_collect
+    from reports.snapshot.plan import plan_collect
 
     def no_progress(_percent, _label):
         return None
 
     progress = progress or no_progress
     if job.kind == ReportJob.Kind.GEMEENTEFOTO:
-        return snapshot.gemeentefoto_collect(job, progress, _previous_gemeentefoto(job))
-    return snapshot.plan_collect(job, progress, _gemeentefoto_for_plan(job))
+        return gemeentefoto_collect(job, progress, _previous_gemeentefoto(job))
+    return plan_collect(job, progress, _gemeentefoto_for_plan(job))
 
 
 def report_build(*, job_pk: int, task_id: str) -> bool:

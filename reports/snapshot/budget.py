@@ -1,0 +1,56 @@
+"""The budget per funding stream and spending-goal category, read through the budgets app's own
+selector: ``budgets.selectors.budget_overview`` (a constant number of queries) does the sums."""
+
+from django.utils.translation import gettext as _
+
+from budgets.selectors import budget_overview
+from municipalities.models import Municipality
+from reports.snapshot.common import unavailable
+
+
+def _money(value) -> str:
+    return str(value)  # Decimal -> "1234.50": exact, JSON-safe, parsed back with Decimal()
+
+
+def budget_section(municipality: Municipality, cycle) -> dict:
+    overview = budget_overview(municipality=municipality, cycle=cycle)
+    total = overview.total
+    if not (total.allocated or total.planned or total.spent):
+        return unavailable(_("Er is nog geen begroting vastgelegd."))
+    streams = [
+        {
+            "label": block.stream.name,
+            "available": _money(block.total.allocated),
+            "planned": _money(block.total.planned),
+            "committed": _money(block.total.committed),
+            "spent": _money(block.total.spent),
+            "estimate": block.has_estimate,
+        }
+        for block in overview.blocks
+    ]
+    categories = [
+        {
+            "code": code,
+            "label": str(label),
+            "planned": _money(figures.planned),
+            "committed": _money(figures.committed),
+            "spent": _money(figures.spent),
+        }
+        for code, label, figures in overview.by_category
+    ]
+    note = ""
+    if any(s["estimate"] for s in streams):
+        note = _(
+            "Bedragen gemarkeerd als schatting zijn berekend uit leerlingaantallen en nog niet "
+            "bevestigd door een beschikking."
+        )
+    return {
+        "available": True,
+        "total_available": _money(total.allocated),
+        "total_planned": _money(total.planned),
+        "total_committed": _money(total.committed),
+        "total_spent": _money(total.spent),
+        "categories": categories,
+        "streams": streams,
+        "note": note,
+    }

@@ -1,0 +1,138 @@
+"""The municipality's profile: schools and pupils per sector over the years, school weights."""
+
+from decimal import ROUND_HALF_UP, Decimal
+from statistics import median
+
+from django.db.models import Count, Q, Sum
+from django.utils.translation import gettext as _
+
+from municipalities.models import Municipality
+from reports.formatting import share, suppress
+from reports.snapshot.common import unavailable
+from schools.models import PupilCount, School, SchoolWeight
+
+PUPIL_YEARS_SHOWN = 10
+# School weight bands (CBS schoolweging lies roughly between 20 and 40; national mean ~30).
+WEIGHT_BANDS = [
+    (None, Decimal("26"), "< 26"),
+    (Decimal("26"), Decimal("28"), "26 – 28"),
+    (Decimal("28"), Decimal("30"), "28 – 30"),
+    (Decimal("30"), Decimal("32"), "30 – 32"),
+    (Decimal("32"), Decimal("34"), "32 – 34"),
+    (Decimal("34"), Decimal("36"), "34 – 36"),
+    (Decimal("36"), None, "≥ 36"),
+]
+
+
+def profile_section(municipality: Municipality) -> dict:
+    schools = School.objects.for_municipality(municipality).active()
+    per_sector = {
+        row["sector"]: row["n"]
+        for row in schools.values("sector").annotate(n=Count("id")).order_by()
+    }
+    total_schools = sum(per_sector.values())
+
+    counts = PupilCount.objects.filter(school__municipality=municipality, school__is_active=True)
+    by_year = list(
+        counts.values("year")
+        .annotate(
+            total=Sum("count"),
+            locations=Count("id"),
+            hidden=Count("id", filter=Q(suppressed=True)),
+        )
+        .order_by("year")
+    )
+    latest_year = by_year[-1]["year"] if by_year else None
+    pupils_per_sector: dict[str, dict] = {}
+    if latest_year:
+        for row in (
+            counts.filter(year=latest_year)
+            .values("school__sector")
+            .annotate(
+                total=Sum("count"),
+                locations=Count("id"),
+                hidden=Count("id", filter=Q(suppressed=True)),
+            )
+            .order_by()
+        ):
+            pupils_per_sector[row["school__sector"]] = row
+    total_pupils = sum((row["total"] or 0) for row in pupils_per_sector.values())
+
+    sectors = []
+    for code, label in School.Sector.choices:
+        n_schools = per_sector.get(code, 0)
+        pupils = pupils_per_sector.get(code)
+        if not n_schools and not pupils:
+            continue
+        sectors.append(
+            {
+                "code": code,
+                "label": str(label),
+                "schools": suppress(n_schools),
+                "pupils": suppress(pupils["total"]) if pupils else None,
+                "pupils_share": share(pupils["total"], total_pupils) if pupils else None,
+                "hidden_locations": pupils["hidden"] if pupils else 0,
+            }
+        )
+
+    years = [
+        {
+            "year": row["year"],
+            "pupils": suppress(row["total"]),
+            "hidden_locations": row["hidden"],
+        }
+        for row in by_year[-PUPIL_YEARS_SHOWN:]
+    ]
+
+    return {
+        "available": bool(total_schools or by_year),
+        "missing": _(
+            "Er zijn geen schoolvestigingen of leerlingaantallen bekend voor deze gemeente."
+        )
+        if not (total_schools or by_year)
+        else "",
+        "inhabitants": municipality.inhabitants,
+        "province": municipality.province,
+        "total_schools": suppress(total_schools),
+        "total_pupils": suppress(total_pupils) if latest_year else None,
+        "pupil_year": latest_year,
+        "sectors": sectors,
+        "years": years,
+        "weights": weights_section(municipality),
+    }
+
+
+def _dec1(value: Decimal, quantum: str = "0.1") -> str:
+    """Decimal -> Dutch text with a decimal comma: Decimal("30.46") -> "30,5"."""
+    return str(Decimal(value).quantize(Decimal(quantum), rounding=ROUND_HALF_UP)).replace(".", ",")
+
+
+def weights_section(municipality: Municipality) -> dict:
+    rows = SchoolWeight.objects.filter(
+        school__municipality=municipality, school__is_active=True, weight__isnull=False
+    )
+    latest = rows.order_by("-school_year").values_list("school_year", flat=True).first()
+    if latest is None:
+        return unavailable(
+            _("Er zijn geen schoolwegingen bekend voor de scholen in deze gemeente.")
+        )
+    values = list(rows.filter(school_year=latest).values_list("weight", "spread"))
+    weights = sorted(w for w, _s in values)
+    spreads = [s for _w, s in values if s is not None]
+    bands = []
+    for low, high, label in WEIGHT_BANDS:
+        n = sum(1 for w in weights if (low is None or w >= low) and (high is None or w < high))
+        bands.append({"label": label, "schools": suppress(n)})
+    mean = sum(weights) / len(weights)
+    return {
+        "available": True,
+        "school_year": latest,
+        "schools": suppress(len(weights)),
+        "mean": _dec1(mean),
+        "median": _dec1(Decimal(median(weights))),
+        # Min and max describe single schools; only shown where there are enough schools.
+        "min": _dec1(weights[0]) if len(weights) >= 5 else None,
+        "max": _dec1(weights[-1]) if len(weights) >= 5 else None,
+        "mean_spread": _dec1(sum(spreads) / len(spreads), "0.01") if spreads else None,
+        "bands": bands,
+    }
