@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "auditlog",
+    "core",
     "npo_platform",
     "municipalities",
     "schools",

@@ -1,3 +1,5 @@
+"""core.money: the one parser and the one formatter of Dutch amounts."""
+
 from decimal import Decimal
 
 import pytest
@@ -5,7 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.template import Context, Template
 
-from budgets.money import DutchMoneyField, format_money, parse_money, to_money
+from core.money import DutchMoneyField, format_money, parse_money, to_money
 
 
 @pytest.mark.parametrize(
@@ -40,6 +42,13 @@ def test_parse_accepts_dutch_input(text, expected):
         ("12.50", "Gebruik een komma voor de centen"),  # English notation: refused, not 1250
         ("1..234", "Gebruik een komma voor de centen"),
         ("1,234", "hoogstens twee cijfers achter de komma"),
+        ("12,500", "hoogstens twee cijfers achter de komma"),  # not 12,50
+        ("1234.56", "Gebruik een komma voor de centen"),
+        (".5", "Gebruik een komma voor de centen"),
+        ("5,", "Gebruik een komma voor de centen"),
+        ("EUR 12.500", "alleen uit cijfers"),
+        ("+5", "alleen uit cijfers"),
+        ("NaN", "alleen uit cijfers"),
         ("-5,00", "niet negatief"),
         ("", "Vul een bedrag in"),
         ("10.000.000.000,00", "te groot"),
@@ -49,6 +58,42 @@ def test_parse_rejects_bad_input_in_dutch(text, message):
     with pytest.raises(ValidationError) as info:
         parse_money(text)
     assert message in " ".join(info.value.messages)
+
+
+@pytest.mark.parametrize(
+    ("number", "expected"),
+    [
+        (12500, "12500.00"),
+        (Decimal("12500.5"), "12500.50"),
+        (Decimal("0.125"), "0.13"),  # a spreadsheet number is rounded half up, not refused
+        (0, "0.00"),
+    ],
+)
+def test_parse_takes_numbers_from_a_spreadsheet(number, expected):
+    amount = parse_money(number)
+    assert amount == Decimal(expected) and amount.as_tuple().exponent == -2
+
+
+@pytest.mark.parametrize(
+    ("number", "message"),
+    [
+        (-100, "niet negatief"),
+        (Decimal("-0.01"), "niet negatief"),
+        (Decimal("10000000000"), "te groot"),
+        (Decimal("NaN"), "geen geldig bedrag"),
+        (Decimal("Infinity"), "geen geldig bedrag"),
+    ],
+)
+def test_parse_refuses_numbers_out_of_range(number, message):
+    with pytest.raises(ValidationError) as info:
+        parse_money(number)
+    assert message in " ".join(info.value.messages)
+
+
+@pytest.mark.parametrize("value", [1.5, True])
+def test_parse_refuses_floats_and_booleans(value):
+    with pytest.raises(TypeError):
+        parse_money(value)
 
 
 def test_negative_only_where_allowed():
@@ -70,6 +115,30 @@ def test_negative_only_where_allowed():
 )
 def test_format_money_dutch(value, shown):
     assert format_money(value) == shown
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "shown"),
+    [
+        ({}, "€ -1.234.567,50"),
+        ({"symbol": False}, "-1.234.567,50"),
+        ({"symbol": False, "grouping": False}, "-1234567,50"),
+    ],
+)
+def test_format_money_without_symbol_or_grouping(kwargs, shown):
+    assert format_money(Decimal("-1234567.5"), **kwargs) == shown
+
+
+@pytest.mark.parametrize("empty", [None, ""])
+def test_format_money_of_nothing_is_empty(empty):
+    assert format_money(empty) == ""
+
+
+def test_formatted_amounts_parse_back():
+    for text in ("0,01", "12.500,50", "9.999.999.999,99"):
+        amount = parse_money(text)
+        assert parse_money(format_money(amount)) == amount
+        assert format_money(amount, symbol=False) == text
 
 
 def test_template_filter():
