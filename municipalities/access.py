@@ -1,4 +1,4 @@
-"""The one way tenant views reach a municipality.
+"""The one way views reach a municipality: ``tenant_view`` for one, ``advisor_view`` for several.
 
 ``tenant_view`` resolves ``<municipality_slug>`` from the URL and the user's active membership.
 A user who is not a member gets 404 — the same answer as for a municipality that does not exist,
@@ -12,6 +12,7 @@ from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 
 from municipalities.models import EDITOR_ROLES, READER_ROLES, Membership, Municipality, Role
@@ -79,3 +80,42 @@ def user_municipalities(user) -> list[Municipality]:
         .distinct()
         .order_by("name")
     )
+
+
+def advisor_municipalities(user) -> QuerySet[Municipality]:
+    """The active municipalities where ``user`` holds an active advisor membership.
+
+    The one boundary of every page outside ``/g/<slug>/`` that spans municipalities (the
+    portfolio, its comparisons and exports, bulk reports and reminders): every read starts from
+    it and every bulk action validates posted ids against it.
+    """
+    if not user.is_authenticated:
+        return Municipality.objects.none()
+    return Municipality.objects.filter(
+        Exists(
+            Membership.objects.active().filter(
+                municipality=OuterRef("pk"), user=user, role=Role.ADVISOR
+            )
+        ),
+        is_active=True,
+    ).order_by("name")
+
+
+def advisor_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Decorate a view that spans the user's advised municipalities (outside ``/g/<slug>/``).
+
+    Anonymous users go to the login page. The view finds the boundary in
+    ``request.advisor_municipalities`` (a lazy queryset from ``advisor_municipalities``); a user
+    who advises nobody gets an empty one, and the page says so rather than answering 404, since
+    the page itself reveals nothing about any municipality.
+    """
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        request.advisor_municipalities = advisor_municipalities(request.user)
+        return view(request, *args, **kwargs)
+
+    wrapper.advisor_view = True  # used by the isolation sweep and the method test
+    return wrapper
