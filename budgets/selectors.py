@@ -35,10 +35,6 @@ DAYS_PER_MONTH = Decimal("30.4375")  # 365.25 / 12
 # --- Lists and single objects ----------------------------------------------------------------
 
 
-def funding_streams() -> QuerySet[FundingStream]:
-    return FundingStream.objects.filter(is_active=True)
-
-
 def allocation_list(*, municipality: Municipality) -> QuerySet[Allocation]:
     return Allocation.objects.for_municipality(municipality).select_related("stream")
 

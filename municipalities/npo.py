@@ -4,8 +4,6 @@ It lives in the bottom app so that schools, cycles, budgets and the reports can 
 choices without importing each other. Source: ../shared/DOMAIN.md and the seed page.
 """
 
-import datetime
-
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -89,7 +87,4 @@ class TargetGroup(models.TextChoices):
 
 # NPO money for municipalities (DOMAIN.md; DOMAIN.md wins over the issues on dates and amounts).
 NPO_AMOUNT_PER_PUPIL = "118.11"  # EUR per pupil on 1 October 2020 (as a string: use Decimal)
-NPO_AMOUNT_PER_OAB_UNIT = "22.64"  # EUR per unit of onderwijsachterstandsscore, 2022
 NPO_PUPIL_COUNT_YEAR = 2020
-NPO_WINDOW_START = datetime.date(2021, 8, 1)
-NPO_WINDOW_END = datetime.date(2025, 7, 31)

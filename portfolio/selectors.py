@@ -106,7 +106,6 @@ class PortfolioRow:
     cycle_pk: int | None
     cycle_title: str
     phase: str
-    phase_since: datetime.date | None
     days_in_phase: int | None
     schools: int
     analyses_received: int | None  # None: the cycle asks no analyses (or no cycle)
@@ -335,7 +334,6 @@ def portfolio_rows(*, user, today: datetime.date | None = None) -> list[Portfoli
             cycle_pk=cycle.get("pk"),
             cycle_title=cycle.get("title", ""),
             phase=cycle.get("phase", ""),
-            phase_since=since,
             days_in_phase=days,
             schools=fact.schools,
             analyses_received=received,

@@ -6,7 +6,6 @@ import pytest
 from budgets.models import FundingStream
 from cycles.gates import checklist_for, checks_for
 from cycles.models import Phase
-from municipalities.npo import NPO_WINDOW_END, NPO_WINDOW_START
 from tests.budgets.factories import (
     GoalFactory,
     PlannedAmountFactory,
@@ -71,7 +70,6 @@ def test_streams_are_seeded_with_windows_and_accountability():
         "overig",
     }
     npo = streams["npo-gemeenten"]
-    assert (npo.window_start, npo.window_end) == (NPO_WINDOW_START, NPO_WINDOW_END)
     assert npo.window_start == datetime.date(2021, 8, 1)
     assert npo.window_end == datetime.date(2025, 7, 31)
     assert npo.is_sisa and "SiSa" in npo.accountability
