@@ -258,10 +258,6 @@ class InvitationQuerySet(TenantQuerySet):
         """Neither accepted nor revoked (it may have expired)."""
         return self.filter(accepted_at__isnull=True, revoked_at__isnull=True)
 
-    def pending(self) -> "InvitationQuerySet":
-        """Open and not yet expired: the link still works."""
-        return self.open().filter(expires_at__gt=timezone.now())
-
 
 class Invitation(models.Model):
     """An e-mail invitation to join a municipality with a role.
