@@ -11,3 +11,18 @@ class BudgetsConfig(AppConfig):
         from budgets.gates import register
 
         register()
+
+        from budgets.models import (
+            Allocation,
+            Commitment,
+            FundingStream,
+            PlannedAmount,
+            Spending,
+            SpendingGoal,
+        )
+        from municipalities import pagecache
+
+        # The funding streams are shared by every municipality; the rest is the municipality's.
+        pagecache.register(FundingStream, scope=pagecache.REFERENCE)
+        for model in (Allocation, SpendingGoal, PlannedAmount, Commitment, Spending):
+            pagecache.register(model, scope=pagecache.TENANT)

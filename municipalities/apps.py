@@ -1,9 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-# The apps whose models the pages show: every write to them retires the cached pages.
-PROJECT_APPS = ("municipalities", "schools", "cycles", "budgets", "reports", "portfolio")
-
 
 class MunicipalitiesConfig(AppConfig):
     name = "municipalities"
@@ -16,5 +13,13 @@ class MunicipalitiesConfig(AppConfig):
         audit.register_tenant_models()
 
         from municipalities import pagecache
+        from municipalities.models import Membership, Municipality, User
 
-        pagecache.connect_signals(PROJECT_APPS)
+        # Writes to these retire cached pages. Not registered: Invitation (only the team page,
+        # which is not cached, shows invitations; accepting one creates a Membership) and
+        # AuditLogEntry (written on every login and beside every write; no cached page reads it).
+        pagecache.register(Municipality, scope=pagecache.REFERENCE)
+        # last_login is written on every login and shown on no cached page.
+        pagecache.register(User, scope=pagecache.USER, quiet_fields=["last_login"])
+        # The municipality's pages list its members; the user's pages carry the switcher.
+        pagecache.register(Membership, scope=(pagecache.TENANT, pagecache.USER))

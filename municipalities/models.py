@@ -73,30 +73,37 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.display_name or self.email
 
 
-class ReferenceQuerySet(models.QuerySet):
-    """Queryset of shared rows every page may show (municipalities): writes that send no
-    signals replace the page cache's reference version themselves (municipalities.pagecache)."""
+class PageCacheQuerySet(models.QuerySet):
+    """Reports ``update()``, ``bulk_create()`` and ``bulk_update()``, which send no signals, to
+    the page cache (municipalities.pagecache): for a model registered there, they retire the
+    pages that show the rows written, as its signals do for ``save()`` and ``delete()``."""
 
     def update(self, **kwargs) -> int:
         from municipalities import pagecache
 
+        retire = pagecache.queryset_update_retirement(self, kwargs)
         rows = super().update(**kwargs)
-        pagecache.changed(reference=True)
+        retire()
         return rows
 
     def bulk_create(self, objs, *args, **kwargs) -> list:
         from municipalities import pagecache
 
         created = super().bulk_create(objs, *args, **kwargs)
-        pagecache.changed(reference=True)
+        pagecache.queryset_rows_written(self.model, created)
         return created
 
-    def bulk_update(self, objs, *args, **kwargs) -> int:
+    def bulk_update(self, objs, fields, *args, **kwargs) -> int:
         from municipalities import pagecache
 
-        rows = super().bulk_update(objs, *args, **kwargs)
-        pagecache.changed(reference=True)
+        objs = list(objs)
+        rows = super().bulk_update(objs, fields, *args, **kwargs)
+        pagecache.queryset_rows_written(self.model, objs, fields)
         return rows
+
+
+class ReferenceQuerySet(PageCacheQuerySet):
+    """Queryset of shared rows every page may show (municipalities)."""
 
 
 class Municipality(models.Model):
@@ -125,58 +132,14 @@ class Municipality(models.Model):
         return self.name
 
 
-class TenantQuerySet(models.QuerySet):
+class TenantQuerySet(PageCacheQuerySet):
     """Base queryset of every tenant-owned model: rows carry ``municipality`` directly."""
 
     def for_municipality(self, municipality: "Municipality | int") -> "TenantQuerySet":
         return self.filter(municipality=municipality)
 
-    # Whether the rows' users see them in every page (memberships: the municipality switcher).
-    users_in_pages = False
-
-    # update(), bulk_create() and bulk_update() send no signals; they report their writes to
-    # the page cache themselves (municipalities.pagecache), so no cached page outlives its data.
-
-    def update(self, **kwargs) -> int:
-        from municipalities import pagecache
-
-        if not pagecache.enabled():
-            return super().update(**kwargs)
-        touched = set(self.order_by().values_list("municipality_id", flat=True).distinct())
-        users = set()
-        if self.users_in_pages:
-            users = set(self.order_by().values_list("user_id", flat=True).distinct())
-        rows = super().update(**kwargs)
-        if "municipality" in kwargs or "municipality_id" in kwargs:
-            touched.add(getattr(kwargs.get("municipality"), "pk", kwargs.get("municipality_id")))
-        pagecache.changed(municipalities=touched, users=users)
-        return rows
-
-    def bulk_create(self, objs, *args, **kwargs) -> list:
-        from municipalities import pagecache
-
-        created = super().bulk_create(objs, *args, **kwargs)
-        pagecache.changed(
-            municipalities={obj.municipality_id for obj in created},
-            users={obj.user_id for obj in created} if self.users_in_pages else (),
-        )
-        return created
-
-    def bulk_update(self, objs, *args, **kwargs) -> int:
-        from municipalities import pagecache
-
-        objs = list(objs)
-        rows = super().bulk_update(objs, *args, **kwargs)
-        pagecache.changed(
-            municipalities={obj.municipality_id for obj in objs},
-            users={obj.user_id for obj in objs} if self.users_in_pages else (),
-        )
-        return rows
-
 
 class MembershipQuerySet(TenantQuerySet):
-    users_in_pages = True
-
     def active(self) -> "MembershipQuerySet":
         return self.filter(ended_at__isnull=True)
 

@@ -13,3 +13,15 @@ class ReportsConfig(AppConfig):
         from reports import gates, tasks  # noqa: F401 - registers the Celery tasks in every process
 
         gates.register()
+
+        from municipalities import pagecache
+        from reports.models import ReportJob
+
+        # A job's request, completion, failure and publication change the dashboard panel, the
+        # cycle's checklist and the portfolio's alerts. The worker's progress ticks (and the
+        # task id it records) change none of the cached pages: they retire nothing.
+        pagecache.register(
+            ReportJob,
+            scope=pagecache.TENANT,
+            quiet_fields=["progress", "progress_label", "task_id"],
+        )

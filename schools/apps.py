@@ -5,3 +5,22 @@ from django.utils.translation import gettext_lazy as _
 class SchoolsConfig(AppConfig):
     name = "schools"
     verbose_name = _("Scholen")
+
+    def ready(self) -> None:
+        from municipalities import pagecache
+        from schools.models import (
+            Intervention,
+            PartnerOrganisation,
+            PupilCount,
+            School,
+            SchoolBoard,
+            SchoolWeight,
+        )
+
+        # Writes to these retire cached pages. Not registered: ReferenceImport, the loader's
+        # bookkeeping; the loader writes with raw SQL and retires the reference version itself.
+        pagecache.register(School, scope=pagecache.TENANT)
+        pagecache.register(PartnerOrganisation, scope=pagecache.TENANT)
+        # Shared reference data, shown on the pages of every municipality.
+        for model in (SchoolBoard, PupilCount, SchoolWeight, Intervention):
+            pagecache.register(model, scope=pagecache.REFERENCE)
