@@ -91,15 +91,15 @@ def _team_render(request, municipality, form=None) -> HttpResponse:
     return render(request, "municipalities/team.html", context)
 
 
-@tenant_view()
 @require_GET
+@tenant_view()
 def team(request: HttpRequest, municipality: Municipality) -> HttpResponse:
     """Members and open invitations; editors also get the invite form and the buttons."""
     return _team_render(request, municipality)
 
 
-@tenant_view(roles=EDITOR_ROLES)
 @require_POST
+@tenant_view(roles=EDITOR_ROLES)
 def team_invite(request: HttpRequest, municipality: Municipality) -> HttpResponse:
     form = InvitationForm(request.POST, municipality=municipality)
     if form.is_valid():
@@ -125,8 +125,8 @@ def team_invite(request: HttpRequest, municipality: Municipality) -> HttpRespons
     return _team_render(request, municipality, form=form)
 
 
-@tenant_view(roles=EDITOR_ROLES)
 @require_POST
+@tenant_view(roles=EDITOR_ROLES)
 def team_invitation_revoke(
     request: HttpRequest, municipality: Municipality, invitation_pk: int
 ) -> HttpResponse:
@@ -143,8 +143,8 @@ def team_invitation_revoke(
     return redirect("municipalities:team", municipality_slug=municipality.slug)
 
 
-@tenant_view(roles=EDITOR_ROLES)
 @require_POST
+@tenant_view(roles=EDITOR_ROLES)
 def team_membership_end(
     request: HttpRequest, municipality: Municipality, membership_pk: int
 ) -> HttpResponse:
@@ -162,8 +162,8 @@ def team_membership_end(
     return redirect("municipalities:team", municipality_slug=municipality.slug)
 
 
-@tenant_view(roles=EDITOR_ROLES)
 @require_POST
+@tenant_view(roles=EDITOR_ROLES)
 def team_membership_role(
     request: HttpRequest, municipality: Municipality, membership_pk: int
 ) -> HttpResponse:
@@ -191,8 +191,8 @@ def team_membership_role(
 # --- Activiteitenlog -------------------------------------------------------------------------------
 
 
-@tenant_view(roles=EDITOR_ROLES)
 @require_GET
+@tenant_view(roles=EDITOR_ROLES)
 def activity_log(request: HttpRequest, municipality: Municipality) -> HttpResponse:
     form = ActivityFilterForm(request.GET or None, municipality=municipality)
     entries = audit_entries(municipality=municipality, **form.filters())

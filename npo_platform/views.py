@@ -26,8 +26,8 @@ def _broker_ok() -> bool:
         return False
 
 
-@never_cache
 @require_GET
+@never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
     """200 when the database (and the broker, if one is configured) answers; 503 naming what is down."""
     checks = {"database": "ok" if _database_ok() else "down"}

@@ -38,8 +38,8 @@ def _rows(request: HttpRequest) -> tuple[PortfolioFilterForm, list, list]:
 
 @require_GET
 @vary_on_headers("HX-Request")
-@login_required
 @cached_page(_advised_ids)
+@login_required
 def portfolio(request: HttpRequest) -> HttpResponse:
     """One row per municipality the user advises; filters and sorting re-render the table."""
     form, all_rows, rows = _rows(request)
