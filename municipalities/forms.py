@@ -1,9 +1,9 @@
 from django import forms
-from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
+from municipalities.hooks import school_choices
 from municipalities.models import Municipality, Role
 from municipalities.selectors import audit_actors, audit_content_types
 from municipalities.services import CHANGEABLE_ROLES
@@ -43,11 +43,8 @@ class InvitationForm(forms.Form):
 
     def __init__(self, *args, municipality: Municipality, **kwargs):
         super().__init__(*args, **kwargs)
-        # The School model lives in a higher app; reach it through the registry, not an import.
-        school_model = apps.get_model("schools", "School")
-        self.fields["school"].queryset = (
-            school_model.objects.for_municipality(municipality).active().order_by("name")
-        )
+        # The School model lives in a higher app, which provides the choices (hooks registry).
+        self.fields["school"].queryset = school_choices(municipality)
 
     def clean(self):
         data = super().clean()

@@ -8,6 +8,7 @@ class SchoolsConfig(AppConfig):
 
     def ready(self) -> None:
         from municipalities import pagecache
+        from municipalities.hooks import provide_school_choices
         from schools.models import (
             Intervention,
             PartnerOrganisation,
@@ -24,3 +25,10 @@ class SchoolsConfig(AppConfig):
         # Shared reference data, shown on the pages of every municipality.
         for model in (SchoolBoard, PupilCount, SchoolWeight, Intervention):
             pagecache.register(model, scope=pagecache.REFERENCE)
+
+        # The invitation form (municipalities) offers the municipality's active locations.
+        provide_school_choices(
+            lambda municipality: (
+                School.objects.for_municipality(municipality).active().order_by("name")
+            )
+        )
