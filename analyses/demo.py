@@ -25,9 +25,9 @@ from analyses.models import (
     SchoolAnalysis,
 )
 from analyses.selectors import menukaart_interventions, open_cycle
+from core.npo import SpendingCategory
 from municipalities.demo import DEMO_PASSWORD
 from municipalities.models import Membership, Municipality, Role, User
-from municipalities.npo import SpendingCategory
 from schools.models import School
 
 DEMO_MUNICIPALITY = "GM0344"

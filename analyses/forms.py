@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from analyses.intake import MAX_TEXT, _parse_budget
-from analyses.models import DOMAIN_FIELDS, AnalysisStatus, Delay, SchoolAnalysis
+from analyses.intake import MAX_TEXT
+from analyses.models import (
+    ATTACHMENT_UPLOAD,
+    DOMAIN_FIELDS,
+    AnalysisStatus,
+    Delay,
+    SchoolAnalysis,
+)
 from analyses.selectors import MISSING, NOT_RECEIVED, menukaart_interventions
-from municipalities.npo import SpendingCategory
+from core.money import DutchMoneyField
+from core.npo import SpendingCategory
+from core.uploads import check_upload
 from schools.models import Intervention, School
-from schools.uploads import validate_attachment
 
 
 class InterventionChoiceField(forms.ModelMultipleChoiceField):
@@ -30,10 +36,9 @@ class AnalysisForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         label=_("Gekozen interventies van de NPO-menukaart"),
     )
-    own_budget = forms.CharField(
+    own_budget = DutchMoneyField(
         label=_("Eigen NPO-budget van de school (€)"),
         required=False,
-        max_length=30,
         help_text=_("Optioneel. Bijvoorbeeld 45.000 of 45000,00."),
     )
 
@@ -44,8 +49,7 @@ class AnalysisForm(forms.Form):
                 initial.setdefault(delay, getattr(analysis, delay))
                 initial.setdefault(share, getattr(analysis, share))
             initial.setdefault("interventions", list(analysis.interventions.all()))
-            if analysis.own_budget is not None:
-                initial.setdefault("own_budget", f"{analysis.own_budget:.2f}".replace(".", ","))
+            initial.setdefault("own_budget", analysis.own_budget)
             for need in analysis.needs.all():
                 initial.setdefault(f"need_{need.category}", True)
                 initial.setdefault(f"need_{need.category}_text", need.explanation)
@@ -104,15 +108,6 @@ class AnalysisForm(forms.Form):
             for c in SpendingCategory
         ]
 
-    def clean_own_budget(self):
-        text = self.cleaned_data.get("own_budget", "").strip()
-        if not text:
-            return None
-        try:
-            return _parse_budget(text)
-        except ValueError as exc:
-            raise ValidationError(str(exc)[:1].upper() + str(exc)[1:] + ".") from None
-
     def clean(self):
         cleaned = super().clean()
         for category in SpendingCategory:
@@ -155,7 +150,7 @@ class AttachmentForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        self.document_type = validate_attachment(upload)
+        self.document_type = check_upload(upload, policy=ATTACHMENT_UPLOAD)
         return upload
 
 

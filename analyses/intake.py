@@ -6,9 +6,11 @@ validates every row, naming row and column in Dutch; it never writes to the data
 service ``intake_upload`` stores the parsed result, and ``intake_confirm`` imports it: all rows or
 none.
 
-The file is checked before openpyxl sees it: it must be a real XLSX (zip with the workbook part)
-whose zip directory declares a plausible unpacked size and compression ratio (see
-``schools/uploads.py``), so a zip bomb is refused without being unpacked.
+The file is checked before openpyxl sees it, by the platform's one upload check
+(``core.uploads.check_upload`` with ``INTAKE_UPLOAD``): it must be a real XLSX (zip with the
+workbook part) whose zip directory declares a plausible unpacked size and compression ratio, so a
+zip bomb is refused without being unpacked. Amounts are read by ``core.money.parse_money``, as in
+every form.
 """
 
 from __future__ import annotations
@@ -20,18 +22,26 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from analyses.models import DOMAIN_FIELDS, AnalysisStatus, Delay, SchoolAnalysis
+from core.money import parse_money
+from core.npo import SpendingCategory
+from core.uploads import MB, UploadPolicy, check_upload
 from municipalities.models import Municipality
-from municipalities.npo import SpendingCategory
 from schools.models import School
-from schools.uploads import MB, detect_kind, validate_upload_size
 
 SHEET_TITLE = "Schoolanalyses"
 CODE_CELL = "B2"
 HEADER_ROW = 4
 FIRST_DATA_ROW = HEADER_ROW + 1
-MAX_INTAKE_BYTES = 10 * MB
+INTAKE_UPLOAD = UploadPolicy(
+    kinds=("xlsx",),
+    max_bytes=10 * MB,
+    wrong_kind_message=gettext_lazy(
+        "Dit is geen geldig Excel-bestand (XLSX). Gebruik het gedownloade sjabloon."
+    ),
+)
 MAX_ROWS = 5000
 MAX_TEXT = 5000
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -252,40 +262,26 @@ def _parse_share(value) -> int:
 
 
 def _parse_budget(value) -> Decimal:
+    """A number cell as it is (rounded to cents), text the Dutch way: ``core.money.parse_money``."""
     if _is_formula(value):
         raise ValueError(_("formules zijn hier niet toegestaan; vul een bedrag in"))
     if isinstance(value, bool):
         raise ValueError(_("vul een bedrag in euro's in"))
-    if isinstance(value, int | float | Decimal):
-        amount = Decimal(str(value))
-    else:
-        text = _text(value).replace("€", "").replace("EUR", "").replace(" ", "")
-        if re.fullmatch(r"-?\d{1,3}(\.\d{3})+(,\d{1,2})?", text) or "," in text:
-            text = text.replace(".", "").replace(",", ".")  # Dutch notation: 12.500,50
-        try:
-            amount = Decimal(text)
-        except InvalidOperation:
-            raise ValueError(
-                _("'%(v)s' is geen bedrag; vul bijvoorbeeld 12500 of 12.500,00 in")
-                % {"v": text[:40]}
-            ) from None
-    if not amount.is_finite() or amount < 0:
-        raise ValueError(_("het bedrag mag niet negatief zijn"))
-    if amount >= Decimal("10000000000"):
-        raise ValueError(_("het bedrag is te groot"))
-    return amount.quantize(Decimal("0.01"))
+    if isinstance(value, float):
+        value = Decimal(str(value))  # via str: the number as the spreadsheet shows it
+    elif not isinstance(value, int | Decimal):
+        value = _text(value)
+    try:
+        return parse_money(value)
+    except ValidationError as exc:
+        message = " ".join(exc.messages).rstrip(".")
+        raise ValueError(message[:1].lower() + message[1:]) from None
 
 
 def _open_workbook(upload):
     """Check the upload and open it with openpyxl; a Dutch ValidationError for anything wrong."""
-    validate_upload_size(upload, max_bytes=MAX_INTAKE_BYTES)
-    # detect_kind checks the zip directory (size, ratio) before anything is unpacked.
-    kind = detect_kind(upload)
-    if kind != "xlsx":
-        raise ValidationError(
-            _("Dit is geen geldig Excel-bestand (XLSX). Gebruik het gedownloade sjabloon."),
-            code="not_xlsx",
-        )
+    # The check reads the zip directory (size, ratio) before anything is unpacked.
+    check_upload(upload, policy=INTAKE_UPLOAD)
     from openpyxl import load_workbook
 
     upload.seek(0)

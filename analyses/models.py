@@ -11,7 +11,6 @@ chosen interventions are logged too.
 """
 
 import secrets
-from pathlib import PurePosixPath
 
 from auditlog.registry import auditlog
 from django.conf import settings
@@ -21,8 +20,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.npo import ANALYSIS_DOMAINS, Domain, SpendingCategory
+from core.uploads import MB, GeneratedName, UploadPolicy
 from municipalities.models import Municipality, TenantQuerySet
-from municipalities.npo import ANALYSIS_DOMAINS, Domain, SpendingCategory
 
 __all__ = [
     "AnalysisAttachment",
@@ -259,14 +259,15 @@ class AnalysisNeed(models.Model):
         return self.get_category_display()
 
 
-def attachment_path(instance: "AnalysisAttachment", filename: str) -> str:
-    """A random name under MEDIA_ROOT (outside the web root); the real name is kept in a field.
-
-    ``filename`` is the name chosen by the service (random stem, extension of the detected type),
-    never the uploader's own name, so nothing a user types ends up in a path.
-    """
-    suffix = PurePosixPath(filename).suffix
-    return f"analyses/{instance.municipality_id}/{secrets.token_hex(16)}{suffix}"
+# What a school's analysis document may be: checked by its content (core.uploads).
+ATTACHMENT_UPLOAD = UploadPolicy(
+    kinds=("pdf", "docx", "xlsx", "odt"),
+    max_bytes=20 * MB,
+    wrong_kind_message=_(
+        "Dit bestand is geen PDF-, Word- (DOCX), Excel- (XLSX) of OpenDocument-bestand "
+        "(ODT), ook al heeft het een extensie die daarop lijkt. Upload het document zelf."
+    ),
+)
 
 
 class AnalysisAttachment(models.Model):
@@ -281,7 +282,10 @@ class AnalysisAttachment(models.Model):
         related_name="attachments",
         verbose_name=_("analyse"),
     )
-    file = models.FileField(_("bestand"), upload_to=attachment_path, max_length=300)
+    # A random name under MEDIA_ROOT (outside the web root); the real name is kept in a field.
+    file = models.FileField(
+        _("bestand"), upload_to=GeneratedName("analyses/{municipality_id}"), max_length=300
+    )
     name = models.CharField(_("bestandsnaam"), max_length=200)
     kind = models.CharField(_("soort"), max_length=10)
     content_type = models.CharField(_("inhoudstype"), max_length=100)
@@ -341,10 +345,6 @@ class AnalysisReminder(models.Model):
         return f"{self.school_id} {self.sent_at:%Y-%m-%d %H:%M}"
 
 
-def intake_path(instance: "AnalysisIntake", filename: str) -> str:
-    return f"analysis-intake/{instance.municipality_id}/{secrets.token_hex(16)}.xlsx"
-
-
 def _intake_token() -> str:
     return secrets.token_urlsafe(24)
 
@@ -370,7 +370,9 @@ class AnalysisIntake(models.Model):
         "cycles.Cycle", on_delete=models.CASCADE, related_name="+", verbose_name=_("cyclus")
     )
     token = models.CharField(max_length=40, unique=True, default=_intake_token, editable=False)
-    file = models.FileField(_("bestand"), upload_to=intake_path, max_length=300)
+    file = models.FileField(
+        _("bestand"), upload_to=GeneratedName("analysis-intake/{municipality_id}"), max_length=300
+    )
     file_name = models.CharField(_("bestandsnaam"), max_length=200)
     rows = models.JSONField(_("ingelezen regels"), default=list)
     error_count = models.PositiveIntegerField(_("aantal fouten"), default=0)

@@ -264,7 +264,7 @@ def analysis_summary(*, municipality: Municipality, cycle) -> dict:
     from django.db.models import Avg, Count
 
     from analyses.models import DOMAIN_FIELDS, Delay
-    from municipalities.npo import SpendingCategory
+    from core.npo import SpendingCategory
 
     received = SchoolAnalysis.objects.for_municipality(municipality).filter(
         cycle=cycle, status__in=RECEIVED_STATUSES

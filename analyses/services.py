@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from analyses import selectors as selectors
 from analyses.intake import intake_parse
 from analyses.models import (
+    ATTACHMENT_UPLOAD,
     DOMAIN_FIELDS,
     AnalysisAttachment,
     AnalysisIntake,
@@ -29,9 +30,9 @@ from analyses.models import (
     AnalysisStatus,
     SchoolAnalysis,
 )
+from core.uploads import check_upload, clean_display_name
 from municipalities.models import Membership, Municipality, Role
 from schools.models import School
-from schools.uploads import clean_display_name, validate_attachment
 
 DOMAIN_FIELD_NAMES = [name for _d, delay, share in DOMAIN_FIELDS for name in (delay, share)]
 
@@ -216,7 +217,7 @@ def attachment_add(*, analysis: SchoolAnalysis, upload, user) -> AnalysisAttachm
     """Check the file's real type and size, then store it under a random name."""
     if not analysis.is_editable:
         raise ValidationError(_("Bij een ingediende analyse kun je geen bijlagen meer toevoegen."))
-    document_type = validate_attachment(upload)
+    document_type = check_upload(upload, policy=ATTACHMENT_UPLOAD)
     name = clean_display_name(upload.name, extension=document_type.extension)
     upload.seek(0)
     attachment = AnalysisAttachment(
@@ -228,7 +229,7 @@ def attachment_add(*, analysis: SchoolAnalysis, upload, user) -> AnalysisAttachm
         size=upload.size,
         uploaded_by=user,
     )
-    # The stored name is random (see attachment_path); only the extension is ours.
+    # The stored name is random (core.uploads.GeneratedName); only the extension is ours.
     attachment.file.save(f"upload{document_type.extension}", File(upload), save=False)
     try:
         attachment.save()

@@ -13,9 +13,8 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
@@ -32,6 +31,7 @@ from analyses.forms import (
 )
 from analyses.intake import intake_template as build_template
 from analyses.models import AnalysisStatus
+from core.downloads import private_download
 from municipalities.access import tenant_view
 from municipalities.models import EDITOR_ROLES, READER_ROLES, Municipality, Role
 
@@ -265,15 +265,9 @@ def attachment_download(
 ) -> HttpResponse:
     analysis = selectors.analysis_get(membership=request.membership, pk=analysis_pk)
     attachment = selectors.attachment_get(analysis=analysis, pk=analysis_attachment_pk)
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.name,
-        content_type=attachment.content_type,
+    return private_download(
+        attachment.file.open("rb"), filename=attachment.name, content_type=attachment.content_type
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    patch_cache_control(response, private=True, no_store=True)
-    return response
 
 
 @tenant_view(roles=SCHOOL_ONLY, write_roles=SCHOOL_ONLY)
@@ -363,16 +357,11 @@ def intake_template(request: HttpRequest, municipality: Municipality) -> HttpRes
     if cycle is None:
         messages.error(request, _("Er is geen open cyclus om een sjabloon voor te maken."))
         return redirect("analyses:intake", municipality_slug=municipality.slug)
-    content = build_template(municipality=municipality, cycle=cycle)
-    response = HttpResponse(
-        content,
+    return private_download(
+        build_template(municipality=municipality, cycle=cycle),
+        filename=f"schoolanalyses-{municipality.slug}-{municipality.cbs_code}.xlsx",
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    filename = f"schoolanalyses-{municipality.slug}-{municipality.cbs_code}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    patch_cache_control(response, private=True, no_store=True)
-    return response
 
 
 @tenant_view(roles=EDITOR_ROLES, write_roles=EDITOR_ROLES)

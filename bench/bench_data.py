@@ -35,9 +35,9 @@ def _fill(municipality, rng: random.Random, interventions: list) -> None:
     from budgets.demo import _seed_allocations
     from budgets.models import FundingStream
     from budgets.services import spending_goal_save, spending_save
+    from core.npo import SpendingCategory
     from cycles.models import PhaseTransition
     from cycles.services import cycle_create
-    from municipalities.npo import SpendingCategory
     from reports.models import ReportJob
     from schools.models import School
 

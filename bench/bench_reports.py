@@ -53,9 +53,9 @@ def amsterdam_content():
     from decimal import Decimal
 
     from budgets.models import Allocation, FundingStream, PlannedAmount, SpendingGoal
+    from core.npo import Domain, SpendingCategory, TargetGroup
     from cycles.models import Activity, Cycle, Finding, Goal
     from municipalities.models import Municipality
-    from municipalities.npo import Domain, SpendingCategory, TargetGroup
     from schools.models import PartnerOrganisation
 
     amsterdam = Municipality.objects.get(cbs_code="GM0363")

@@ -12,8 +12,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from budgets.money import format_money
 from budgets.selectors import ChartPoint
+from core.money import format_money
 
 WIDTH, HEIGHT = 760, 320
 LEFT, RIGHT, TOP, BOTTOM = 110, 20, 20, 40

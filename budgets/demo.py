@@ -20,19 +20,20 @@ from budgets.models import (
     Spending,
     SpendingGoal,
 )
-from budgets.money import format_money, to_money
 from budgets.streams import funding_streams_ensure
-from cycles.models import Activity, Cycle, Goal, Phase
-from municipalities.models import Municipality
-from municipalities.npo import (
+from core.money import format_money, to_money
+from core.npo import (
+    NPO_AMOUNT_PER_OAB_UNIT,
     NPO_AMOUNT_PER_PUPIL,
     NPO_PUPIL_COUNT_YEAR,
+    NPO_SCHOOL_YEARS,
     SpendingCategory,
 )
+from cycles.models import Activity, Cycle, Goal, Phase
+from municipalities.models import Municipality
 from schools.models import PartnerOrganisation, PupilCount
 
 DEMO_CODES = ["GM0344", "GM0193", "GM0307"]
-NPO_SCHOOL_YEARS = ["2021-2022", "2022-2023", "2023-2024", "2024-2025"]
 ESTIMATE_REFERENCE = "schatting-duo-2020"
 
 
@@ -59,8 +60,9 @@ def npo_estimate(municipality: Municipality) -> tuple[Decimal, str] | None:
         f"Schatting, geen beschikking: {pupils} leerlingen in het primair onderwijs "
         f"op 1 oktober {NPO_PUPIL_COUNT_YEAR} ({counts['locations']} vestigingen, DUO) × "
         f"{format_money(per_pupil)} = {format_money(total)}, gelijk verdeeld over de schooljaren "
-        "2021-2022 tot en met 2024-2025. Niet meegeteld: leerlingen in het voortgezet onderwijs "
-        "(niet in de gegevens), het OAB-deel (€ 22,64 per eenheid achterstandsscore)"
+        f"{NPO_SCHOOL_YEARS[0]} tot en met {NPO_SCHOOL_YEARS[-1]}. Niet meegeteld: leerlingen in "
+        "het voortgezet onderwijs (niet in de gegevens), het OAB-deel "
+        f"({format_money(NPO_AMOUNT_PER_OAB_UNIT)} per eenheid achterstandsscore)"
     )
     if counts["suppressed"]:
         basis += f" en {counts['suppressed']} vestiging(en) met minder dan 5 leerlingen (<5)"

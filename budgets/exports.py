@@ -14,7 +14,6 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from budgets.models import PlannedAmount
-from budgets.money import to_money
 from budgets.selectors import (
     allocation_list,
     budget_overview,
@@ -22,6 +21,7 @@ from budgets.selectors import (
     spending_goal_list,
     spending_list,
 )
+from core.money import format_money, to_money
 from municipalities.models import Municipality
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -198,7 +198,7 @@ DATASETS = {
 
 def _csv_value(value):
     if isinstance(value, Decimal):
-        return f"{value:.2f}".replace(".", ",")
+        return format_money(value, symbol=False, grouping=False)
     if isinstance(value, datetime.date):
         return value.strftime("%d-%m-%Y")
     return neutralise(value)

@@ -1,11 +1,11 @@
 """Forms. Amounts use DutchMoneyField: Dutch input in, Decimal with two decimals out."""
 
-import filetype
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from budgets.models import (
+    LETTER_UPLOAD,
     Allocation,
     Commitment,
     FundingStream,
@@ -13,13 +13,12 @@ from budgets.models import (
     SpendingGoal,
     period_error,
 )
-from budgets.money import DutchMoneyField
 from budgets.periods import period_parse
+from core.money import DutchMoneyField
+from core.npo import SPENDING_SUBOPTION_CHOICES
+from core.uploads import check_upload
 from cycles.models import Activity, Cycle, Goal
-from municipalities.npo import SPENDING_SUBOPTION_CHOICES
 from schools.models import PartnerOrganisation
-
-MAX_LETTER_BYTES = 10 * 1024 * 1024
 
 
 class StreamChoiceField(forms.ModelChoiceField):
@@ -59,13 +58,7 @@ class AllocationForm(forms.ModelForm):
         letter = self.cleaned_data.get("letter")
         if not letter or not hasattr(letter, "content_type"):
             return letter  # unchanged or cleared
-        if letter.size > MAX_LETTER_BYTES:
-            raise ValidationError(_("Het bestand is groter dan 10 MB."))
-        head = letter.read(2048)
-        letter.seek(0)
-        kind = filetype.guess(head)
-        if kind is None or kind.mime != "application/pdf":
-            raise ValidationError(_("Voeg de beschikking toe als pdf-bestand."))
+        check_upload(letter, policy=LETTER_UPLOAD)
         return letter
 
 

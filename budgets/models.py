@@ -5,9 +5,6 @@ queryset method. Amounts are ``DecimalField(max_digits=12, decimal_places=2)``: 
 float. ``budgets`` sits above ``cycles`` and ``schools`` and may point at them; they never import it.
 """
 
-import uuid
-from pathlib import PurePath
-
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -15,8 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from budgets.periods import PeriodKind, period_parse, validate_period_label
+from core.npo import SPENDING_SUBOPTION_CHOICES, SPENDING_SUBOPTIONS, SpendingCategory
+from core.uploads import MB, GeneratedName, UploadPolicy
 from municipalities.models import Municipality, TenantQuerySet
-from municipalities.npo import SPENDING_SUBOPTION_CHOICES, SPENDING_SUBOPTIONS, SpendingCategory
 
 AMOUNT = {"max_digits": 12, "decimal_places": 2}
 
@@ -90,10 +88,12 @@ def period_error(stream: FundingStream, label: str | None) -> str | None:
     }
 
 
-def letter_upload_to(instance: "Allocation", filename: str) -> str:
-    # Random names: the original file name may hold personal data and must not be guessable.
-    suffix = PurePath(filename).suffix.lower()[:10]
-    return f"budgets/beschikkingen/{instance.municipality_id}/{uuid.uuid4().hex}{suffix}"
+# What an allocation letter (beschikking) may be: checked by its content (core.uploads).
+LETTER_UPLOAD = UploadPolicy(
+    kinds=("pdf",),
+    max_bytes=10 * MB,
+    wrong_kind_message=_("Voeg de beschikking toe als pdf-bestand."),
+)
 
 
 class Allocation(models.Model):
@@ -119,7 +119,11 @@ class Allocation(models.Model):
         _("kenmerk beschikking"), max_length=100, blank=True, help_text=_("Bijvoorbeeld 31548690.")
     )
     letter = models.FileField(
-        _("beschikking (pdf)"), upload_to=letter_upload_to, blank=True, max_length=200
+        _("beschikking (pdf)"),
+        # Random names: the original file name may hold personal data and must not be guessable.
+        upload_to=GeneratedName("budgets/beschikkingen/{municipality_id}"),
+        blank=True,
+        max_length=200,
     )
     letter_name = models.CharField(_("bestandsnaam"), max_length=200, blank=True)
     is_estimate = models.BooleanField(

@@ -24,10 +24,10 @@ from budgets.models import (
     Spending,
     SpendingGoal,
 )
-from budgets.money import ZERO, format_money, to_money
 from budgets.periods import period_of, period_parse
+from core.money import ZERO, format_money, to_money
+from core.npo import SpendingCategory
 from municipalities.models import Municipality
-from municipalities.npo import SpendingCategory
 
 DAYS_PER_MONTH = Decimal("30.4375")  # 365.25 / 12
 

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from budgets.models import (
+    LETTER_UPLOAD,
     Allocation,
     Commitment,
     FundingStream,
@@ -14,6 +15,7 @@ from budgets.models import (
     Spending,
     SpendingGoal,
 )
+from core.uploads import check_upload, clean_display_name
 from municipalities.models import Municipality
 
 ALLOCATION_FIELDS = (
@@ -45,8 +47,10 @@ def allocation_save(
         allocation.letter = None
         allocation.letter_name = ""
     elif letter is not None:
+        kind = check_upload(letter, policy=LETTER_UPLOAD)
+        allocation.letter_name = clean_display_name(letter.name, extension=kind.extension)
+        letter.name = f"beschikking{kind.extension}"  # stored under a name of GeneratedName's
         allocation.letter = letter
-        allocation.letter_name = letter.name[:200]
     if not allocation.is_estimate:
         allocation.estimate_basis = ""
     allocation.full_clean()

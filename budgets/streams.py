@@ -3,28 +3,42 @@ creates them and by ``funding_streams_ensure()`` (the demo seeder and tests that
 database need them back). Staff maintain the streams in the admin afterwards; ensuring never
 overwrites their edits.
 
-Windows and accountability follow ../shared/DOMAIN.md for the NPO. For the other streams the
-window is a starting value: each municipality's beschikking is leading.
+The NPO stream's window, amounts and school years come from ``core.npo`` (one definition for the
+whole platform, following ../shared/DOMAIN.md). For the other streams the window is a starting
+value: each municipality's beschikking is leading.
 """
 
 import datetime
+
+from core.money import format_money
+from core.npo import (
+    NPO_AMOUNT_PER_OAB_UNIT,
+    NPO_AMOUNT_PER_PUPIL,
+    NPO_OAB_SCORE_YEAR,
+    NPO_PUPIL_COUNT_YEAR,
+    NPO_SCHOOL_YEARS,
+    NPO_WINDOW_END,
+    NPO_WINDOW_START,
+)
 
 STREAMS = [
     {
         "code": "npo-gemeenten",
         "name": "NPO gemeenten",
         "description": (
-            "Specifieke uitkering Nationaal Programma Onderwijs voor gemeenten: € 118,11 per "
-            "leerling op 1 oktober 2020 (po en vo) plus € 22,64 per eenheid "
-            "onderwijsachterstandsscore (2022)."
+            "Specifieke uitkering Nationaal Programma Onderwijs voor gemeenten: "
+            f"{format_money(NPO_AMOUNT_PER_PUPIL)} per leerling op 1 oktober "
+            f"{NPO_PUPIL_COUNT_YEAR} (po en vo) plus {format_money(NPO_AMOUNT_PER_OAB_UNIT)} per "
+            f"eenheid onderwijsachterstandsscore ({NPO_OAB_SCORE_YEAR})."
         ),
         "period_kind": "schooljaar",
-        "window_start": datetime.date(2021, 8, 1),
-        "window_end": datetime.date(2025, 7, 31),
+        "window_start": NPO_WINDOW_START,
+        "window_end": NPO_WINDOW_END,
         "accountability": (
             "Verantwoording via SiSa (single information, single audit) in de jaarrekening. "
-            "Besteden in de schooljaren 2021-2022 tot en met 2024-2025; voorfinanciering mag. "
-            "Overleg met schoolbesturen en kinderopvang over de besteding is verplicht."
+            f"Besteden in de schooljaren {NPO_SCHOOL_YEARS[0]} tot en met {NPO_SCHOOL_YEARS[-1]}; "
+            "voorfinanciering mag. Overleg met schoolbesturen en kinderopvang over de besteding "
+            "is verplicht."
         ),
         "is_sisa": True,
         "sort_order": 10,

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import ProtectedError, Sum
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -29,7 +29,8 @@ from budgets.forms import (
     SpendingGoalForm,
 )
 from budgets.models import Allocation
-from budgets.money import to_money
+from core.downloads import private_download
+from core.money import to_money
 from cycles.models import Cycle
 from municipalities.access import tenant_view
 from municipalities.models import EDITOR_ROLES, READER_ROLES, Municipality
@@ -170,11 +171,8 @@ def allocation_letter(
         handle = allocation.letter.open("rb")
     except FileNotFoundError as exc:
         raise Http404 from exc
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=allocation.letter_name or "beschikking.pdf",
-        content_type="application/pdf",
+    return private_download(
+        handle, filename=allocation.letter_name or "beschikking.pdf", content_type="application/pdf"
     )
 
 
@@ -418,15 +416,11 @@ def _filename(municipality: Municipality, name: str, extension: str) -> str:
 @require_GET
 @read_view
 def export_xlsx(request: HttpRequest, municipality: Municipality) -> HttpResponse:
-    content = exports.to_xlsx(exports.all_datasets(municipality=municipality))
-    response = HttpResponse(
-        content,
+    return private_download(
+        exports.to_xlsx(exports.all_datasets(municipality=municipality)),
+        filename=_filename(municipality, "verantwoording", "xlsx"),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    response["Content-Disposition"] = (
-        f'attachment; filename="{_filename(municipality, "verantwoording", "xlsx")}"'
-    )
-    return response
 
 
 @require_GET
@@ -435,10 +429,8 @@ def export_csv(request: HttpRequest, municipality: Municipality, dataset: str) -
     build = exports.DATASETS.get(dataset)
     if build is None:
         raise Http404
-    response = HttpResponse(
-        exports.to_csv(build(municipality=municipality)), content_type="text/csv; charset=utf-8"
+    return private_download(
+        exports.to_csv(build(municipality=municipality)),
+        filename=_filename(municipality, dataset, "csv"),
+        content_type="text/csv; charset=utf-8",
     )
-    response["Content-Disposition"] = (
-        f'attachment; filename="{_filename(municipality, dataset, "csv")}"'
-    )
-    return response

@@ -199,7 +199,8 @@ def is_plain_text(file) -> bool:
         try:
             text = head.decode(encoding)
         except UnicodeDecodeError as exc:
-            if encoding == "utf-8" and exc.start >= len(head) - 3:
+            cut_off = len(head) == TEXT_SNIFF_BYTES and exc.start >= len(head) - 3
+            if encoding == "utf-8" and cut_off:
                 text = head[: exc.start].decode(encoding)  # a character cut off at 64 KB
             else:
                 continue

@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from core.npo import Domain, SpendingCategory, TargetGroup
 from cycles.models import (
     Activity,
     ActivityStatus,
@@ -24,7 +25,6 @@ from cycles.models import (
     StakeholderSession,
 )
 from municipalities.models import Membership, Municipality, Role
-from municipalities.npo import Domain, SpendingCategory, TargetGroup
 from schools.models import Intervention, PartnerOrganisation, School
 
 

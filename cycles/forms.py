@@ -1,13 +1,13 @@
 """Forms for the 4D cycle. Choices of schools, partners, sessions and findings are limited to the
 municipality (and cycle) in the URL; a posted id from elsewhere is an invalid choice."""
 
-from pathlib import PurePath
-
 from django import forms
 from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
+from core.uploads import check_upload
 from cycles.models import (
+    SESSION_ATTACHMENT_UPLOAD,
     Activity,
     ActivityStatus,
     Cycle,
@@ -18,7 +18,6 @@ from cycles.models import (
     StakeholderSession,
 )
 from schools.models import Intervention, PartnerOrganisation, School
-from schools.uploads import MB, detect_kind, is_plain_text, validate_upload_size
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -112,52 +111,16 @@ class SessionForm(TenantChoicesMixin, forms.ModelForm):
 
 
 class AttachmentForm(forms.Form):
-    """A document of a stakeholder session. Its kind is read from the content, as for school
-    analyses (schools.uploads): a renamed program or web page is refused, whatever its name."""
+    """A document of a stakeholder session. Its kind is read from the content by the platform's
+    one upload check (core.uploads): a renamed program or web page is refused, whatever its name."""
 
-    MAX_BYTES = 10 * MB
-    # The kinds a session's minutes and presentations come in, with the names they may carry.
-    KINDS = {
-        "pdf": (".pdf",),
-        "docx": (".docx",),
-        "xlsx": (".xlsx",),
-        "pptx": (".pptx",),
-        "odt": (".odt",),
-        "ods": (".ods",),
-        "odp": (".odp",),
-        "png": (".png",),
-        "jpeg": (".jpg", ".jpeg"),
-        "txt": (".txt",),
-    }
     file = forms.FileField(
         label=_("Bijlage"), help_text=_("PDF, Office-document of afbeelding, max. 10 MB.")
     )
 
     def clean_file(self):
         f = self.cleaned_data["file"]
-        validate_upload_size(f, max_bytes=self.MAX_BYTES)
-        extension = PurePath(f.name or "").suffix.lower()
-        if not any(extension in names for names in self.KINDS.values()):
-            raise forms.ValidationError(
-                _(
-                    "Dit soort bestand kan niet worden toegevoegd. Toegestaan zijn PDF, Word, "
-                    "Excel, PowerPoint, OpenDocument, PNG, JPEG en platte tekst."
-                ),
-                code="wrong_extension",
-            )
-        kind = detect_kind(f)  # also refuses zip bombs and damaged Office files
-        if kind is None and extension == ".txt" and is_plain_text(f):
-            kind = "txt"
-        f.seek(0)
-        if kind is None or extension not in self.KINDS[kind]:
-            raise forms.ValidationError(
-                _(
-                    "De inhoud van dit bestand past niet bij de naam (%(ext)s): het is geen echt "
-                    "%(ext)s-bestand. Voeg het document zelf toe."
-                )
-                % {"ext": extension},
-                code="wrong_content",
-            )
+        check_upload(f, policy=SESSION_ATTACHMENT_UPLOAD)
         return f
 
 

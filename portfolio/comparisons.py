@@ -13,9 +13,9 @@ from django.db.models import Count, Max, Q, Sum
 
 from analyses.models import DOMAIN_FIELDS, RECEIVED_STATUSES, Delay, SchoolAnalysis
 from budgets.models import Spending
+from core.npo import SpendingCategory
 from cycles.models import Phase
 from municipalities.models import Municipality
-from municipalities.npo import SpendingCategory
 from schools.models import Intervention, PupilCount
 
 CENT = Decimal("0.01")

@@ -22,9 +22,9 @@ from django.utils.translation import gettext_lazy
 
 from analyses.models import RECEIVED_STATUSES, AnalysisStatus, SchoolAnalysis
 from budgets.models import Allocation, FundingStream, PlannedAmount, Spending
-from budgets.money import ZERO, format_money
 from budgets.selectors import Figures, StreamBlock
 from budgets.selectors import _projection as budget_projection
+from core.money import ZERO, format_money
 from cycles.models import Cycle, Phase, PhaseTransition
 from municipalities.models import Membership, Municipality, Role
 from reports.models import ReportJob

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from core.downloads import private_download
 from municipalities.pagecache import cached_page
 from portfolio import comparisons, selectors
 from portfolio.exports import portfolio_xlsx
@@ -69,11 +70,10 @@ def portfolio(request: HttpRequest) -> HttpResponse:
 def portfolio_export(request: HttpRequest) -> HttpResponse:
     """The rows as shown (same filters and order) as an XLSX file."""
     _form, _all_rows, rows = _rows(request)
-    response = HttpResponse(portfolio_xlsx(rows), content_type=XLSX)
     stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="portfolio-{stamp}.xlsx"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_download(
+        portfolio_xlsx(rows), filename=f"portfolio-{stamp}.xlsx", content_type=XLSX
+    )
 
 
 @require_GET

@@ -17,6 +17,7 @@ from xml.sax.saxutils import escape
 import pygal
 from pygal.style import Style
 
+from core.money import format_money
 from reports.formatting import SUPPRESSED, number_nl
 
 STYLE = Style(
@@ -141,12 +142,18 @@ def budget_per_category(categories: list[dict]) -> Chart | None:
             show_y_labels=True,
             show_x_labels=False,
             height=120 + 55 * len(rows),
-            value_formatter=lambda v: "€ " + number_nl(int(v)),
+            value_formatter=lambda v: format_money(int(v)),
         )
     )
     chart.x_labels = [label if len(label) < 48 else label[:46] + "…" for label, _a in rows]
-    # pygal plots floats; display only. The amounts themselves stay Decimal in the table.
-    chart.add("Begroot", [int(amount) for _l, amount in rows])
+    # pygal plots floats; display only. Each bar's label is the exact amount, as in the table.
+    chart.add(
+        "Begroot",
+        [
+            {"value": int(amount), "formatter": lambda _v, amount=amount: format_money(amount)}
+            for _l, amount in rows
+        ],
+    )
     alt = "Staafdiagram van het begrote budget per bestedingsdoel; de bedragen staan in de tabel."
     return Chart(title, alt, chart.render(is_unicode=True))
 

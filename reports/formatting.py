@@ -1,4 +1,6 @@
-"""Small-number suppression and Dutch number formatting for report snapshots and templates."""
+"""Small-number suppression and Dutch number formatting for report snapshots and templates.
+
+Amounts are formatted by ``core.money.format_money`` (``{{ amount|eur }}``), as on every page."""
 
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -38,16 +40,3 @@ def number_nl(value) -> str:
     text = f"{Decimal(value):,}"
     return text.translate(str.maketrans(",.", ".,"))
 
-
-def money_nl(value, *, cents: bool = False) -> str:
-    """Decimal("1234567.5") -> "€ 1.234.568" (or with cents). Accepts Decimal or str, never float."""
-    if value is None or value == "":
-        return "–"
-    if isinstance(value, float):
-        raise TypeError("Money must never be a float.")
-    amount = Decimal(value)
-    quantum = Decimal("0.01") if cents else Decimal("1")
-    amount = amount.quantize(quantum, rounding=ROUND_HALF_UP)
-    sign = "-" if amount < 0 else ""
-    text = f"{abs(amount):,.2f}" if cents else f"{abs(amount):,.0f}"
-    return f"€ {sign}{text.translate(str.maketrans(',.', '.,'))}"

@@ -10,18 +10,13 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.uploads import GeneratedName
 from municipalities.models import Municipality, TenantQuerySet
 
 
 class ReportJobQuerySet(TenantQuerySet):
     def done(self) -> "ReportJobQuerySet":
         return self.filter(status=ReportJob.Status.DONE)
-
-
-def report_upload_to(job: "ReportJob", filename: str) -> str:
-    # Private storage (MEDIA_ROOT lies outside the web root and has no URL route): files are only
-    # ever served by reports.views.report_pdf after an access check.
-    return f"reports/{job.municipality.cbs_code}/{filename}"
 
 
 class ReportJob(models.Model):
@@ -70,7 +65,11 @@ class ReportJob(models.Model):
     attempts = models.PositiveSmallIntegerField(_("pogingen"), default=0)
     task_id = models.CharField(_("Celery-taak"), max_length=255, blank=True)
     error = models.TextField(_("foutmelding"), blank=True)
-    pdf = models.FileField(_("PDF"), upload_to=report_upload_to, blank=True)
+    # Private storage (MEDIA_ROOT lies outside the web root and has no URL route): files are only
+    # ever served by reports.views.report_pdf after an access check, named after ``filename``.
+    pdf = models.FileField(
+        _("PDF"), upload_to=GeneratedName("reports/{municipality.cbs_code}"), blank=True
+    )
     pdf_size = models.PositiveIntegerField(_("grootte PDF (bytes)"), null=True, blank=True)
     snapshot = models.JSONField(_("momentopname van de gegevens"), null=True, blank=True)
     published_at = models.DateTimeField(

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from municipalities.models import Municipality
-from reports.models import ReportJob, report_upload_to
+from reports.models import ReportJob
 
 logger = logging.getLogger(__name__)
 
@@ -173,7 +173,10 @@ def report_build(*, job_pk: int, task_id: str) -> bool:
     progress(70, _("Opmaak en grafieken"))
     pdf_bytes = render_pdf(data)
     progress(95, _("Opslaan"))
-    name = default_storage.save(report_upload_to(job, job.filename), ContentFile(pdf_bytes))
+    # A generated name (core.uploads.GeneratedName, the field's upload_to); job.filename is what
+    # the download is called.
+    name = ReportJob._meta.get_field("pdf").generate_filename(job, job.filename)
+    name = default_storage.save(name, ContentFile(pdf_bytes))
     stored = ReportJob.objects.filter(
         pk=job_pk, status=ReportJob.Status.RUNNING, task_id=task_id
     ).update(

@@ -5,15 +5,15 @@ lives outside ``/g/<slug>/`` and only ever acts on municipalities where the user
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from municipalities.access import tenant_view
+from core.downloads import private_download
+from municipalities.access import advisor_view, tenant_view
 from municipalities.models import EDITOR_ROLES, READER_ROLES, Municipality, Role
 from reports import selectors, services
 from reports.forms import BulkRequestForm, ReportRequestForm
@@ -100,14 +100,9 @@ def report_pdf(request: HttpRequest, municipality: Municipality, report_pk: int)
     )
     if job.status != ReportJob.Status.DONE or not job.pdf:
         raise Http404
-    response = FileResponse(
-        job.pdf.open("rb"),
-        as_attachment=True,
-        filename=job.filename,
-        content_type="application/pdf",
+    return private_download(
+        job.pdf.open("rb"), filename=job.filename, content_type="application/pdf"
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @require_POST
@@ -132,10 +127,10 @@ def report_publish(request: HttpRequest, municipality: Municipality, report_pk: 
 
 @require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")
-@login_required
+@advisor_view
 def bulk_request(request: HttpRequest) -> HttpResponse:
     """Advisors: request the gemeentefoto for several of their municipalities and follow them."""
-    municipalities = selectors.advisor_municipalities(user=request.user)
+    municipalities = request.advisor_municipalities
     if request.method == "POST":
         form = BulkRequestForm(request.POST, municipalities=municipalities)
         if form.is_valid():

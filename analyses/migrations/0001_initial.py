@@ -6,6 +6,7 @@ touches no table. ``schools.0005`` then drops them from the schools state, and `
 the tables and the content types.
 """
 
+import core.uploads
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
@@ -35,7 +36,7 @@ class Migration(migrations.Migration):
                     fields=[
                         ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                         ('token', models.CharField(default=analyses.models._intake_token, editable=False, max_length=40, unique=True)),
-                        ('file', models.FileField(max_length=300, upload_to=analyses.models.intake_path, verbose_name='bestand')),
+                        ('file', models.FileField(max_length=300, upload_to=core.uploads.GeneratedName('analysis-intake/{municipality_id}'), verbose_name='bestand')),
                         ('file_name', models.CharField(max_length=200, verbose_name='bestandsnaam')),
                         ('rows', models.JSONField(default=list, verbose_name='ingelezen regels')),
                         ('error_count', models.PositiveIntegerField(default=0, verbose_name='aantal fouten')),
@@ -109,7 +110,7 @@ class Migration(migrations.Migration):
                     name='AnalysisAttachment',
                     fields=[
                         ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                        ('file', models.FileField(max_length=300, upload_to=analyses.models.attachment_path, verbose_name='bestand')),
+                        ('file', models.FileField(max_length=300, upload_to=core.uploads.GeneratedName('analyses/{municipality_id}'), verbose_name='bestand')),
                         ('name', models.CharField(max_length=200, verbose_name='bestandsnaam')),
                         ('kind', models.CharField(max_length=10, verbose_name='soort')),
                         ('content_type', models.CharField(max_length=100, verbose_name='inhoudstype')),

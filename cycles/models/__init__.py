@@ -29,15 +29,16 @@ from cycles.models.doen import (
     progress_fraction,
 )
 from cycles.models.duiden import (
+    SESSION_ATTACHMENT_UPLOAD,
     Finding,
     SessionAttachment,
     StakeholderSession,
-    session_attachment_path,  # named in migration 0001 (the upload_to of SessionAttachment.file)
 )
 from cycles.models.evaluatie import GoalOutcome
 
 __all__ = [
     "PHASE_ORDER",
+    "SESSION_ATTACHMENT_UPLOAD",
     "UNFINISHED_ACTIVITY_STATUSES",
     "Activity",
     "ActivityStatus",
@@ -55,5 +56,4 @@ __all__ = [
     "phase_next",
     "phase_previous",
     "progress_fraction",
-    "session_attachment_path",
 ]

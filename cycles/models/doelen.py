@@ -6,10 +6,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.npo import SpendingCategory, TargetGroup
 from cycles.models.cycle import Cycle
 from cycles.models.duiden import Finding
 from municipalities.models import Municipality, TenantQuerySet
-from municipalities.npo import SpendingCategory, TargetGroup
 
 
 class Goal(models.Model):

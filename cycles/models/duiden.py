@@ -5,9 +5,10 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.npo import Domain, TargetGroup
+from core.uploads import MB, GeneratedName, UploadPolicy
 from cycles.models.cycle import Cycle
 from municipalities.models import Municipality, TenantQuerySet
-from municipalities.npo import Domain, TargetGroup
 
 
 class StakeholderSession(models.Model):
@@ -50,8 +51,15 @@ class StakeholderSession(models.Model):
         return self.title
 
 
-def session_attachment_path(instance: "SessionAttachment", filename: str) -> str:
-    return f"cycles/{instance.municipality_id}/sessions/{instance.session_id}/{filename}"
+# What a session's minutes and presentations come in: checked by their content (core.uploads).
+SESSION_ATTACHMENT_UPLOAD = UploadPolicy(
+    kinds=("pdf", "docx", "xlsx", "pptx", "odt", "ods", "odp", "png", "jpeg", "txt"),
+    max_bytes=10 * MB,
+    wrong_kind_message=_(
+        "Dit soort bestand kan niet worden toegevoegd. Toegestaan zijn PDF, Word, "
+        "Excel, PowerPoint, OpenDocument, PNG, JPEG en platte tekst."
+    ),
+)
 
 
 class SessionAttachment(models.Model):
@@ -67,7 +75,12 @@ class SessionAttachment(models.Model):
         related_name="attachments",
         verbose_name=_("sessie"),
     )
-    file = models.FileField(_("bestand"), upload_to=session_attachment_path, max_length=300)
+    # A random name (never the uploader's); ``name`` keeps the cleaned display name.
+    file = models.FileField(
+        _("bestand"),
+        upload_to=GeneratedName("cycles/{municipality_id}/sessions/{session_id}"),
+        max_length=300,
+    )
     name = models.CharField(_("naam"), max_length=200)
     uploaded_at = models.DateTimeField(_("geüpload op"), default=timezone.now)
 

@@ -7,7 +7,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from cycles.models import Cycle, Finding, SessionAttachment, StakeholderSession
+from core.uploads import check_upload, clean_display_name
+from cycles.models import (
+    SESSION_ATTACHMENT_UPLOAD,
+    Cycle,
+    Finding,
+    SessionAttachment,
+    StakeholderSession,
+)
 from cycles.services.common import (
     check_same_municipality,
     delete_row,
@@ -69,9 +76,13 @@ def session_delete(*, cycle: Cycle, session: StakeholderSession, user) -> None:
 
 
 def attachment_add(*, cycle: Cycle, session: StakeholderSession, file) -> SessionAttachment:
+    """Check the file's real kind and size, then store it under a generated name."""
     require_editable(cycle, "session")
+    kind = check_upload(file, policy=SESSION_ATTACHMENT_UPLOAD)
+    name = clean_display_name(file.name, extension=kind.extension)
+    file.name = f"bijlage{kind.extension}"  # the storage name is GeneratedName's, with this suffix
     return SessionAttachment.objects.create(
-        municipality_id=cycle.municipality_id, session=session, file=file, name=file.name[:200]
+        municipality_id=cycle.municipality_id, session=session, file=file, name=name
     )
 
 

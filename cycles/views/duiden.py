@@ -1,11 +1,13 @@
 """The Duiden phase: stakeholder sessions with their attachments, and findings."""
 
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
+from core.downloads import private_download
+from core.uploads import content_type_for_name
 from cycles import rules, selectors, services
 from cycles.forms import AttachmentForm, FindingForm, SessionForm
 from cycles.models import Finding, Goal, SessionAttachment, StakeholderSession
@@ -117,7 +119,12 @@ def attachment_download(
 ) -> HttpResponse:
     cycle = selectors.cycle_get(municipality=municipality, pk=cycle_pk)
     attachment = selectors.attachment_get(cycle=cycle, pk=attachment_pk)
-    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)
+    # The display name carries the extension of the kind read from the content (core.uploads).
+    return private_download(
+        attachment.file.open("rb"),
+        filename=attachment.name,
+        content_type=content_type_for_name(attachment.name),
+    )
 
 
 # --- Findings -------------------------------------------------------------------------------------

@@ -4,7 +4,8 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from reports.formatting import SUPPRESSED, money_nl, number_nl
+from core.money import format_money
+from reports.formatting import SUPPRESSED, number_nl
 
 
 def key_figures(snapshot: dict) -> list[dict]:
@@ -22,6 +23,10 @@ def key_figures(snapshot: dict) -> list[dict]:
         ("budget", _("Begroot budget"), snapshot.get("budget", {}).get("total_planned")),
     ]
     return [{"key": k, "label": str(label), "value": v} for k, label, v in figures]
+
+
+def _money(value) -> str:
+    return format_money(value) or "–"  # a dash for "no figure", as number_nl shows it
 
 
 def _as_number(value):
@@ -47,7 +52,7 @@ def changes_since(previous: dict | None, current: dict) -> dict | None:
         direction = ""
         if a is not None and b is not None:
             direction = "up" if b > a else "down"
-        display = money_nl if figure["key"] == "budget" else number_nl
+        display = _money if figure["key"] == "budget" else number_nl
         rows.append(
             {
                 "label": figure["label"],

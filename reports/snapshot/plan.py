@@ -4,7 +4,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from reports.formatting import money_nl, number_nl
+from core.money import format_money
+from reports.formatting import number_nl
 from reports.snapshot.budget import budget_section
 from reports.snapshot.common import ProgressCallback, cycle_period, snapshot_base
 from reports.snapshot.cycle import activities_section, findings_section, goals_section
@@ -84,7 +85,7 @@ def plan_summary(snap: dict) -> list[str]:
         lines.append(
             _("Er is %(amount)s begroot over %(streams)s financieringsstromen.")
             % {
-                "amount": money_nl(budget["total_planned"]),
+                "amount": format_money(budget["total_planned"]),
                 "streams": len(budget.get("streams", [])),
             }
         )

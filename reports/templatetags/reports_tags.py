@@ -1,6 +1,6 @@
 from django import template
 
-from reports.formatting import money_nl, number_nl
+from reports.formatting import number_nl
 
 register = template.Library()
 
@@ -10,7 +10,3 @@ def nl_number(value) -> str:
     """12345 -> 12.345; "<5" stays "<5"; None -> "–"."""
     return number_nl(value)
 
-
-@register.filter
-def nl_money(value) -> str:
-    return money_nl(value)

@@ -6,8 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from analyses.models import AnalysisAttachment, AnalysisStatus
-from schools.uploads import MAX_ATTACHMENT_BYTES
+from analyses.models import ATTACHMENT_UPLOAD, AnalysisAttachment, AnalysisStatus
 from tests.analyses.factories import (
     SchoolAnalysisFactory,
     docx_bytes,
@@ -18,6 +17,7 @@ from tests.analyses.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+MAX_ATTACHMENT_BYTES = ATTACHMENT_UPLOAD.max_bytes
 
 
 def url(name, municipality, **kwargs):

@@ -14,8 +14,8 @@ from budgets.models import (
     SpendingGoal,
 )
 from budgets.streams import funding_streams_ensure
+from core.npo import SpendingCategory
 from cycles.models import Activity, Cycle, Goal, Phase
-from municipalities.npo import SpendingCategory
 from schools.models import PartnerOrganisation
 from tests.factories import MunicipalityFactory
 

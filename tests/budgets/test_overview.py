@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 
 from budgets.models import Spending
 from budgets.selectors import budget_overview
-from municipalities.npo import SpendingCategory
+from core.npo import SpendingCategory
 from tests.budgets.factories import (
     AllocationFactory,
     CommitmentFactory,

@@ -167,6 +167,11 @@ def test_letter_is_private_and_served_only_to_readers(
     data = {"stream": stream().pk, "period": "2023-2024", "amount": "10"}
     response = officer_client.post(f"{BASE}toekenningen/nieuw/", {**data, "letter": not_pdf})
     assert "Voeg de beschikking toe als pdf-bestand." in response.content.decode()
+    misnamed = SimpleUploadedFile("brief.docx", PDF, content_type="application/pdf")
+    response = officer_client.post(f"{BASE}toekenningen/nieuw/", {**data, "letter": misnamed})
+    assert "De naam eindigt op .docx, maar het bestand is een PDF-bestand." in (
+        response.content.decode()
+    )
     letter = SimpleUploadedFile("Beschikking NPO.pdf", PDF, content_type="application/pdf")
     assert (
         officer_client.post(f"{BASE}toekenningen/nieuw/", {**data, "letter": letter}).status_code
@@ -175,6 +180,9 @@ def test_letter_is_private_and_served_only_to_readers(
     allocation = Allocation.objects.get()
     assert allocation.letter.name.startswith(f"budgets/beschikkingen/{municipality.pk}/")
     assert "Beschikking" not in allocation.letter.name  # random stored name
+    assert (
+        allocation.letter.name.endswith(".pdf") and allocation.letter_name == "Beschikking NPO.pdf"
+    )
     url = f"{BASE}toekenningen/{allocation.pk}/beschikking/"
     response = officer_client.get(url)
     assert response.status_code == 200

@@ -93,6 +93,8 @@ def test_accepted_files_return_their_real_kind_and_are_rewound(policy, name, con
         ),
         (WITH_TEXT, "pagina.html", b"<html></html>", "extension_mismatch", "eindigt op .html"),
         (WITH_TEXT, "programma.txt", exe_bytes(), "wrong_type", WRONG),
+        # Ends in what looks like a cut-off UTF-8 character, but the file is whole: not text.
+        (WITH_TEXT, "kort.txt", b"MZ\x90\x00", "wrong_type", WRONG),
     ],
 )
 def test_refused_files_get_a_dutch_reason(policy, name, content, code, message):

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import factory
 
+from core.npo import Domain, SpendingCategory, TargetGroup
 from cycles.models import (
     Activity,
     ActivityStatus,
@@ -14,7 +15,6 @@ from cycles.models import (
     ProgressUpdate,
     StakeholderSession,
 )
-from municipalities.npo import Domain, SpendingCategory, TargetGroup
 from schools.models import PartnerOrganisation
 from tests.factories import MunicipalityFactory
 

@@ -36,6 +36,9 @@ def test_editor_uploads_and_a_viewer_downloads(client, session, member_factory):
         session.municipality,
         "verslag.pdf",
     )
+    # Stored under a generated name in the session's folder, never the uploader's.
+    folder = f"cycles/{session.municipality_id}/sessions/{session.pk}/"
+    assert attachment.file.name.startswith(folder) and "verslag" not in attachment.file.name
 
     client.force_login(member_factory(session.municipality, Role.VIEWER))
     url = reverse(
@@ -44,8 +47,17 @@ def test_editor_uploads_and_a_viewer_downloads(client, session, member_factory):
     )
     response = client.get(url)
     assert response.status_code == 200
-    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["Content-Disposition"].startswith('attachment; filename="verslag.pdf"')
+    assert response["Content-Type"] == "application/pdf"
     assert b"".join(response.streaming_content) == b"%PDF-1.7\n minutes"
+
+
+def test_a_name_without_extension_gets_the_one_of_its_content(client, session, member_factory):
+    client.force_login(member_factory(session.municipality, Role.POLICY_OFFICER))
+    upload = SimpleUploadedFile("verslag/../notulen", b"%PDF-1.7\n minutes")
+    assert client.post(_add_url(session), {"file": upload}).status_code == 302
+    attachment = SessionAttachment.objects.get()
+    assert attachment.name == "notulen.pdf" and attachment.file.name.endswith(".pdf")
 
 
 def test_wrong_kind_of_file_is_refused_in_dutch_and_nothing_is_saved(
@@ -103,12 +115,12 @@ def test_real_documents_are_accepted(client, session, member_factory, name, cont
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        # A web page or a program renamed to a harmless extension.
-        ("verslag.pdf", b"<html><script>alert(1)</script>", "geen echt .pdf-bestand"),
-        ("foto.png", b"MZ\x90\x00\x03\x00\x00\x00", "geen echt .png-bestand"),
-        ("notities.txt", b"MZ\x90\x00\x03\x00\x00\x00\x04\x00", "geen echt .txt-bestand"),
+        # A web page or a program renamed to a harmless extension (the one check of core.uploads).
+        ("verslag.pdf", b"<html><script>alert(1)</script>", "De naam eindigt op .pdf, maar"),
+        ("foto.png", b"MZ\x90\x00\x03\x00\x00\x00", "Dit soort bestand kan niet"),
+        ("notities.txt", b"MZ\x90\x00\x03\x00\x00\x00\x04\x00", "Dit soort bestand kan niet"),
         # A real document under another document's name.
-        ("verslag.xlsx", DOCX, "geen echt .xlsx-bestand"),
+        ("verslag.xlsx", DOCX, "De naam eindigt op .xlsx, maar het bestand is een Word (DOCX)"),
         ("leeg.pdf", b"", "Het verstuurde bestand is leeg."),
         ("kapot.docx", b"PK\x03\x04 not a zip at all", "beschadigd"),
     ],

@@ -6,8 +6,8 @@ from decimal import Decimal
 import factory
 
 from budgets.models import Allocation, PlannedAmount, SpendingGoal
+from core.npo import Domain, SpendingCategory, TargetGroup
 from cycles.models import Activity, Cycle, Finding, Goal
-from municipalities.npo import Domain, SpendingCategory, TargetGroup
 from reports.models import ReportJob
 from schools.models import PartnerOrganisation, PupilCount, School, SchoolWeight
 from tests.budgets.factories import stream

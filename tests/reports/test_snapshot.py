@@ -2,7 +2,7 @@
 
 import pytest
 
-from reports.formatting import money_nl, number_nl, share, suppress
+from reports.formatting import number_nl, share, suppress
 from reports.models import ReportJob
 from schools.models import PartnerOrganisation, PupilCount, School
 from tests.factories import SchoolFactory
@@ -24,12 +24,9 @@ def test_share_is_hidden_for_a_small_group():
     assert share(25, 100) == "25,0"
 
 
-def test_dutch_number_and_money_formatting():
+def test_dutch_number_formatting():
     assert number_nl(12345) == "12.345"
     assert number_nl("<5") == "<5"
-    assert money_nl("1250000.00") == "€ 1.250.000"
-    with pytest.raises(TypeError):
-        money_nl(1.5)
 
 
 def test_small_numbers_never_reach_the_snapshot_or_the_pdf(
@@ -81,7 +78,8 @@ def test_gemeentefoto_sections_with_data(municipality, officer, django_capture_o
     assert snap["analyses"]["available"] is False
     assert snap["changes"] is None
     text = pdf_text(job)
-    assert "€ 487.650" in text and "€ 1.250.000" in text
+    # Amounts as on the pages (core.money): with cents.
+    assert "€ 487.650,00" in text and "€ 1.250.000,00" in text
 
 
 def test_changes_since_the_previous_gemeentefoto(
@@ -99,6 +97,24 @@ def test_changes_since_the_previous_gemeentefoto(
         changes["rows"]
     )
     assert "Wat is er veranderd" in pdf_text(second)
+
+
+def test_budget_changes_show_amounts_with_cents_and_a_dash_for_none():
+    from reports.snapshot.figures import changes_since
+
+    def figures(value):
+        return [{"key": "budget", "label": "Begroot budget", "value": value}]
+
+    rows = changes_since(
+        {"version": 1, "key_figures": figures(None)}, {"key_figures": figures("487650.5")}
+    )["rows"]
+    assert rows == [
+        {"label": "Begroot budget", "before": "–", "after": "€ 487.650,50", "direction": ""}
+    ]
+    rows = changes_since(
+        {"version": 1, "key_figures": figures("1000.00")}, {"key_figures": figures("999.99")}
+    )["rows"]
+    assert rows[0]["before"] == "€ 1.000,00" and rows[0]["direction"] == "down"
 
 
 def test_old_versions_show_the_data_as_it_was(

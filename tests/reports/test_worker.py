@@ -44,5 +44,5 @@ def test_real_worker_builds_gemeentefoto_and_plan(transactional_db):
         text = pdf_text(job)
         assert "Utrecht" in text
         assert "Leesvaardigheid omhoog in groep 8" in text  # a goal title
-        assert "€ 487.650" in text  # a budget figure
+        assert "€ 487.650,00" in text  # a budget figure, with cents as on the pages
     assert plan.snapshot["gemeentefoto_version"] == foto.version
