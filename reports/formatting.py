@@ -39,4 +39,3 @@ def number_nl(value) -> str:
         return f"{value:,}".replace(",", ".")
     text = f"{Decimal(value):,}"
     return text.translate(str.maketrans(",.", ".,"))
-

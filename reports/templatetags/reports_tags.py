@@ -9,4 +9,3 @@ register = template.Library()
 def nl_number(value) -> str:
     """12345 -> 12.345; "<5" stays "<5"; None -> "–"."""
     return number_nl(value)
-
