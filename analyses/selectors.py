@@ -19,6 +19,7 @@ from analyses.models import (
     AnalysisStatus,
     SchoolAnalysis,
 )
+from cycles.models import Cycle
 from municipalities.models import Membership, Municipality, Role
 from schools.models import Intervention, School
 
@@ -27,26 +28,21 @@ NOT_RECEIVED = "niet_ontvangen"
 REMINDER_INTERVAL = timedelta(days=1)
 
 
-def cycle_model():
-    """The Cycle model, reached through our string FK (schools sits below cycles)."""
-    return SchoolAnalysis._meta.get_field("cycle").related_model
-
-
 def open_cycle(*, municipality: Municipality):
     """The municipality's current open 4D cycle, or None."""
-    return cycle_model().objects.for_municipality(municipality).open().first()
+    return Cycle.objects.for_municipality(municipality).open().first()
 
 
 def cycle_for_overview(*, municipality: Municipality, cycle_pk: str | None):
     """The cycle asked for in ``?cyclus=`` (any cycle of this municipality), else the open one."""
-    cycles = cycle_model().objects.for_municipality(municipality)
+    cycles = Cycle.objects.for_municipality(municipality)
     if cycle_pk and str(cycle_pk).isdigit():
         return get_object_or_404(cycles, pk=int(cycle_pk))
     return open_cycle(municipality=municipality)
 
 
 def cycles_of(*, municipality: Municipality) -> list:
-    return list(cycle_model().objects.for_municipality(municipality).order_by("-start_date"))
+    return list(Cycle.objects.for_municipality(municipality).order_by("-start_date"))
 
 
 def analyses_visible_to(*, membership: Membership) -> QuerySet[SchoolAnalysis]:

@@ -123,7 +123,7 @@ def analysis_update(
 
 def analysis_submit(*, analysis: SchoolAnalysis, user, site_url: str) -> SchoolAnalysis:
     """Draft → submitted, or returned → resubmitted; tells the officers and advisors."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         analysis = (
             SchoolAnalysis.objects.select_for_update()
             .select_related("school", "cycle", "municipality")
@@ -178,7 +178,7 @@ def analysis_return(
 
 
 def _review(*, analysis, user, site_url: str, accept: bool, comment: str) -> SchoolAnalysis:
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         analysis = (
             SchoolAnalysis.objects.select_for_update()
             .select_related("school", "cycle", "municipality")
@@ -264,7 +264,7 @@ def reminders_send(*, municipality: Municipality, cycle, user, site_url: str) ->
     with_users = [(s, u) for s, u in messages if u]
     link = _link(site_url, "analyses:mine", municipality)
     now = timezone.now()
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         for school, recipients in with_users:
             AnalysisReminder.objects.create(
                 municipality=municipality,

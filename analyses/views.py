@@ -17,7 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from analyses import selectors as selectors
@@ -54,9 +54,9 @@ def _errors(exc: ValidationError) -> list[str]:
 # --- Overview -------------------------------------------------------------------------------------
 
 
-@tenant_view(roles=READERS_AND_SCHOOL)
 @require_GET
 @vary_on_headers("HX-Request")
+@tenant_view(roles=READERS_AND_SCHOOL)
 def overview(request: HttpRequest, municipality: Municipality) -> HttpResponse:
     """The intake overview of a cycle; school users are sent to their own analysis."""
     if _is_school(request):
@@ -88,8 +88,8 @@ def overview(request: HttpRequest, municipality: Municipality) -> HttpResponse:
     return render(request, template, context)
 
 
-@tenant_view(write_roles=EDITOR_ROLES)
 @require_POST
+@tenant_view(write_roles=EDITOR_ROLES)
 def remind(request: HttpRequest, municipality: Municipality) -> HttpResponse:
     cycle = selectors.open_cycle(municipality=municipality)
     try:
@@ -134,6 +134,7 @@ def remind(request: HttpRequest, municipality: Municipality) -> HttpResponse:
 # --- The school's own analysis --------------------------------------------------------------------
 
 
+@require_http_methods(["GET", "POST"])
 @tenant_view(roles=SCHOOL_ONLY, write_roles=SCHOOL_ONLY)
 def mine(request: HttpRequest, municipality: Municipality) -> HttpResponse:
     """A school user's entry point: their analysis for the open cycle (started on first POST)."""
@@ -165,8 +166,8 @@ def mine(request: HttpRequest, municipality: Municipality) -> HttpResponse:
     )
 
 
-@tenant_view(roles=READERS_AND_SCHOOL)
 @require_GET
+@tenant_view(roles=READERS_AND_SCHOOL)
 def detail(request: HttpRequest, municipality: Municipality, analysis_pk: int) -> HttpResponse:
     analysis = selectors.analysis_detail(membership=request.membership, pk=analysis_pk)
     is_own = _is_school(request)
@@ -185,6 +186,7 @@ def detail(request: HttpRequest, municipality: Municipality, analysis_pk: int) -
     )
 
 
+@require_http_methods(["GET", "POST"])
 @tenant_view(roles=SCHOOL_ONLY, write_roles=SCHOOL_ONLY)
 def edit(request: HttpRequest, municipality: Municipality, analysis_pk: int) -> HttpResponse:
     analysis = selectors.analysis_get(membership=request.membership, pk=analysis_pk)
@@ -217,8 +219,8 @@ def edit(request: HttpRequest, municipality: Municipality, analysis_pk: int) -> 
     )
 
 
-@tenant_view(roles=SCHOOL_ONLY, write_roles=SCHOOL_ONLY)
 @require_POST
+@tenant_view(roles=SCHOOL_ONLY, write_roles=SCHOOL_ONLY)
 def submit(request: HttpRequest, municipality: Municipality, analysis_pk: int) -> HttpResponse:
     analysis = selectors.analysis_get(membership=request.membership, pk=analysis_pk)
     try:
@@ -233,8 +235,8 @@ def submit(request: HttpRequest, municipality: Municipality, analysis_pk: int) -
 # --- Attachments ----------------------------------------------------------------------------------
 
 
-@tenant_view(roles=SCHOOL_ONLY, write_roles=SCHOOL_ONLY)
 @require_POST
+@tenant_view(roles=SCHOOL_ONLY, write_roles=SCHOOL_ONLY)
 def attachment_upload(
     request: HttpRequest, municipality: Municipality, analysis_pk: int
 ) -> HttpResponse:
@@ -258,8 +260,8 @@ def attachment_upload(
     return redirect("analyses:detail", municipality_slug=municipality.slug, analysis_pk=analysis.pk)
 
 
-@tenant_view(roles=READERS_AND_SCHOOL)
 @require_GET
+@tenant_view(roles=READERS_AND_SCHOOL)
 def attachment_download(
     request: HttpRequest, municipality: Municipality, analysis_pk: int, analysis_attachment_pk: int
 ) -> HttpResponse:
@@ -270,8 +272,8 @@ def attachment_download(
     )
 
 
-@tenant_view(roles=SCHOOL_ONLY, write_roles=SCHOOL_ONLY)
 @require_POST
+@tenant_view(roles=SCHOOL_ONLY, write_roles=SCHOOL_ONLY)
 def attachment_delete(
     request: HttpRequest, municipality: Municipality, analysis_pk: int, analysis_attachment_pk: int
 ) -> HttpResponse:
@@ -289,8 +291,8 @@ def attachment_delete(
 # --- Review ---------------------------------------------------------------------------------------
 
 
-@tenant_view(write_roles=EDITOR_ROLES)
 @require_POST
+@tenant_view(write_roles=EDITOR_ROLES)
 def review(request: HttpRequest, municipality: Municipality, analysis_pk: int) -> HttpResponse:
     analysis = selectors.analysis_get(membership=request.membership, pk=analysis_pk)
     form = ReviewForm(request.POST)
@@ -323,6 +325,7 @@ def review(request: HttpRequest, municipality: Municipality, analysis_pk: int) -
 # --- Bulk intake ----------------------------------------------------------------------------------
 
 
+@require_http_methods(["GET", "POST"])
 @tenant_view(roles=EDITOR_ROLES, write_roles=EDITOR_ROLES)
 def intake(request: HttpRequest, municipality: Municipality) -> HttpResponse:
     cycle = selectors.open_cycle(municipality=municipality)
@@ -350,8 +353,8 @@ def intake(request: HttpRequest, municipality: Municipality) -> HttpResponse:
     )
 
 
-@tenant_view(roles=EDITOR_ROLES, write_roles=EDITOR_ROLES)
 @require_GET
+@tenant_view(roles=EDITOR_ROLES, write_roles=EDITOR_ROLES)
 def intake_template(request: HttpRequest, municipality: Municipality) -> HttpResponse:
     cycle = selectors.open_cycle(municipality=municipality)
     if cycle is None:
@@ -364,6 +367,7 @@ def intake_template(request: HttpRequest, municipality: Municipality) -> HttpRes
     )
 
 
+@require_http_methods(["GET", "POST"])
 @tenant_view(roles=EDITOR_ROLES, write_roles=EDITOR_ROLES)
 def intake_preview(
     request: HttpRequest, municipality: Municipality, intake_token: str

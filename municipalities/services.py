@@ -74,7 +74,10 @@ def invitation_create(
 
     token = secrets.token_urlsafe(32)
     now = timezone.now()
-    with transaction.atomic(), audit_context(event=Event.INVITATION_SENT, actor=invited_by):
+    with (
+        transaction.atomic(durable=True),
+        audit_context(event=Event.INVITATION_SENT, actor=invited_by),
+    ):
         for previous in (
             Invitation.objects.for_municipality(municipality).open().filter(email=email)
         ):

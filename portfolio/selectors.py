@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, F, Max, Q, Sum
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -26,6 +26,7 @@ from budgets.selectors import Figures, StreamBlock
 from budgets.selectors import _projection as budget_projection
 from core.money import ZERO, format_money
 from cycles.models import Cycle, Phase, PhaseTransition
+from municipalities.access import advisor_municipalities
 from municipalities.models import Membership, Municipality, Role
 from reports.models import ReportJob
 from schools.models import School
@@ -60,27 +61,7 @@ SORT_KEYS = (
 
 
 def is_advisor(*, user) -> bool:
-    if not user.is_authenticated:
-        return False
-    return (
-        Membership.objects.active()
-        .filter(user=user, role=Role.ADVISOR, municipality__is_active=True)
-        .exists()
-    )
-
-
-def advisor_municipalities(*, user) -> QuerySet[Municipality]:
-    """The active municipalities where ``user`` is an active advisor: the portfolio's boundary."""
-    if not user.is_authenticated:
-        return Municipality.objects.none()
-    return Municipality.objects.filter(
-        Exists(
-            Membership.objects.active().filter(
-                municipality=OuterRef("pk"), user=user, role=Role.ADVISOR
-            )
-        ),
-        is_active=True,
-    ).order_by("name")
+    return advisor_municipalities(user).exists()
 
 
 def other_memberships(*, user) -> list[Membership]:
@@ -306,7 +287,7 @@ def portfolio_rows(*, user, today: datetime.date | None = None) -> list[Portfoli
     """One row per municipality the user advises, sorted by name (a fixed number of queries)."""
     today = today or timezone.localdate()
     stale_days = settings.PORTFOLIO_STALE_WEEKS * 7
-    municipalities = list(advisor_municipalities(user=user))
+    municipalities = list(advisor_municipalities(user))
     ids = [m.pk for m in municipalities]
     facts = _municipality_facts(ids=ids)
     budget = _budget_figures(ids=ids, as_of=today)

@@ -6,7 +6,6 @@ posted ids against it, so a tampered id of another municipality is refused, neve
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from core.downloads import private_download
+from municipalities.access import advisor_municipalities, advisor_view
 from municipalities.pagecache import cached_page
 from portfolio import comparisons, selectors
 from portfolio.exports import portfolio_xlsx
@@ -24,7 +24,7 @@ from portfolio.services import portfolio_send_reminders
 
 def _advised_ids(request: HttpRequest) -> list[int]:
     """The municipalities the portfolio page shows: its cached copy follows their data."""
-    return list(selectors.advisor_municipalities(user=request.user).values_list("pk", flat=True))
+    return list(advisor_municipalities(request.user).values_list("pk", flat=True))
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -40,7 +40,7 @@ def _rows(request: HttpRequest) -> tuple[PortfolioFilterForm, list, list]:
 @require_GET
 @vary_on_headers("HX-Request")
 @cached_page(_advised_ids)
-@login_required
+@advisor_view
 def portfolio(request: HttpRequest) -> HttpResponse:
     """One row per municipality the user advises; filters and sorting re-render the table."""
     form, all_rows, rows = _rows(request)
@@ -66,7 +66,7 @@ def portfolio(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@login_required
+@advisor_view
 def portfolio_export(request: HttpRequest) -> HttpResponse:
     """The rows as shown (same filters and order) as an XLSX file."""
     _form, _all_rows, rows = _rows(request)
@@ -77,9 +77,9 @@ def portfolio_export(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@login_required
+@advisor_view
 def portfolio_comparisons(request: HttpRequest) -> HttpResponse:
-    municipalities = list(selectors.advisor_municipalities(user=request.user))
+    municipalities = list(request.advisor_municipalities)
     context = {"municipalities": municipalities}
     if municipalities:
         spending, year = comparisons.spending_per_pupil(municipalities=municipalities)
@@ -93,12 +93,10 @@ def portfolio_comparisons(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@login_required
+@advisor_view
 def portfolio_reminders(request: HttpRequest) -> HttpResponse:
     """Send analysis reminders for the selected municipalities (advisor's own only)."""
-    form = MunicipalitySelectionForm(
-        request.POST, municipalities=selectors.advisor_municipalities(user=request.user)
-    )
+    form = MunicipalitySelectionForm(request.POST, municipalities=request.advisor_municipalities)
     if not form.is_valid():
         for error in form.errors.get("municipalities", []):
             messages.error(request, error)

@@ -3,6 +3,7 @@
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
+from municipalities.access import advisor_municipalities
 from municipalities.models import Membership, Municipality, Role
 from reports.models import ReportJob
 
@@ -40,19 +41,9 @@ def report_get(
     return get_object_or_404(jobs, pk=pk)
 
 
-def advisor_municipalities(*, user) -> QuerySet:
-    """Municipalities in which ``user`` is an active advisor: the only ones bulk actions touch."""
-    return Municipality.objects.filter(
-        is_active=True,
-        memberships__user=user,
-        memberships__role=Role.ADVISOR,
-        memberships__ended_at__isnull=True,
-    ).order_by("name")
-
-
 def bulk_jobs(*, user, pks: list[int]) -> list[ReportJob]:
     return list(
-        ReportJob.objects.filter(pk__in=pks, municipality__in=advisor_municipalities(user=user))
+        ReportJob.objects.filter(pk__in=pks, municipality__in=advisor_municipalities(user))
         .select_related("municipality")
         .defer("snapshot")
         .order_by("municipality__name")

@@ -73,7 +73,7 @@ def report_request(
     """
     if kind not in ReportJob.Kind.values:
         raise ValueError(f"Unknown report kind {kind!r}")
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         # Serialise version numbering per municipality (SQLite serialises writers anyway).
         Municipality.objects.select_for_update().filter(pk=municipality.pk).exists()
         job = ReportJob.objects.create(

@@ -12,7 +12,8 @@ The house order of a view's decorators, outermost first:
    (no login redirect, no membership lookup, no cached page);
 2. ``vary_on_headers("HX-Request")`` on views that answer htmx with a partial;
 3. ``cached_tenant_page`` / ``cached_page``;
-4. the access decorator: ``tenant_view(...)``, or ``login_required`` outside /g/.
+4. the access decorator: ``tenant_view(...)``; outside /g/ ``advisor_view`` for pages that span
+   the advised municipalities, or ``login_required``.
 
 What is asserted, for every URL of ours:
 
@@ -41,7 +42,7 @@ from django.utils.cache import has_vary_header
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
-from municipalities.access import tenant_view
+from municipalities.access import advisor_view, tenant_view
 from municipalities.models import Invitation, Role
 from municipalities.pagecache import cached_page, cached_tenant_page
 from municipalities.services import invitation_token_hash
@@ -113,6 +114,7 @@ _LAYERS = {
     _code(cached_page(lambda request: [])(lambda request: None)): (2, "cached_page"),
     _code(tenant_view()(lambda request, municipality: None)): (3, "tenant_view"),
     _code(login_required(lambda request: None)): (3, "login_required"),
+    _code(advisor_view(lambda request: None)): (3, "advisor_view"),
 }
 
 
