@@ -149,10 +149,14 @@ def test_confirm_imports_the_stored_preview_not_what_the_browser_sends(
         ("11AA00", {"share_rekenen": "=1+1"}, "formules zijn hier niet toegestaan; vul een getal in"),
         ("11AA00", {"share_rekenen": "veel"}, "'veel' is geen getal"),
         ("11AA00", {"own_budget": -100}, "het bedrag mag niet negatief zijn"),
+        # Amounts are read as in every form (core.money): a dot is a thousands separator.
+        ("11AA00", {"own_budget": "1234.56"}, "Eigen NPO-budget school (EUR)): dit is geen geldig bedrag. Gebruik een komma voor de centen"),
+        ("11AA00", {"own_budget": "12,500"}, "gebruik hoogstens twee cijfers achter de komma."),
         ("11AA00", {"share_executief": None}, "kolom M (% leerlingen executieve functies (0-100)): niet ingevuld"),
     ],
     ids=["unknown-code", "other-municipality", "over-100", "negative", "bad-delay", "formula-number",
-         "text-number", "negative-budget", "missing-value"],
+         "text-number", "negative-budget", "dot-decimal-budget", "three-decimals-budget",
+         "missing-value"],
 )  # fmt: skip
 def test_invalid_rows_are_reported_by_row_and_column_and_nothing_is_imported(
     officer_client, municipality, other_municipality, schools, cycle, code, values, message

@@ -51,6 +51,11 @@ def test_school_starts_fills_in_and_saves_its_analysis(school_client, municipali
     assert list(analysis.needs.values_list("category", "explanation")) == [
         ("inhalen", "Bijles voor groep 6 tot en met 8")
     ]
+    # Shown and filled in again the Dutch way, as every amount (core.money).
+    edit_page = school_client.get(url("edit", municipality, analysis_pk=analysis.pk))
+    assert 'value="45.000,50"' in edit_page.content.decode()
+    detail_page = school_client.get(url("detail", municipality, analysis_pk=analysis.pk))
+    assert "€ 45.000,50" in detail_page.content.decode()
     # The entry point now leads to the analysis itself.
     assert school_client.get(url("mine", municipality)).url == url(
         "detail", municipality, analysis_pk=analysis.pk
