@@ -80,7 +80,8 @@ def _our_app_configs() -> list:
     return [
         config
         for config in apps.get_app_configs()
-        if Path(config.path).is_relative_to(base) and ".venv" not in Path(config.path).parts
+        if Path(config.path).is_relative_to(base)
+        and not {".venv", "site-packages"} & set(Path(config.path).parts)
     ]
 
 
