@@ -4,15 +4,13 @@ A school user fills in the analysis of its own location for the municipality's o
 advisors and policy officers review it (accept, or return it with a comment). The cycle lives in
 the ``cycles`` app, above this one, so it is referenced by a string foreign key.
 
-Imported at the end of ``schools/models.py`` so Django sees these models as part of the app.
-Every model carries ``municipality`` and is therefore in the audit trail automatically; the
-analysis itself is registered here with its interventions as an m2m field so that changes to the
-chosen interventions are logged too.
+Every model is a ``TenantModel`` and is therefore in the audit trail automatically; the analysis
+names its interventions in ``AUDIT_M2M_FIELDS`` so that changes to the chosen interventions are
+logged too.
 """
 
 import secrets
 
-from auditlog.registry import auditlog
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -22,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.npo import ANALYSIS_DOMAINS, Domain, SpendingCategory
 from core.uploads import MB, GeneratedName, UploadPolicy
-from municipalities.models import Municipality, TenantQuerySet
+from municipalities.models import TenantModel
 
 __all__ = [
     "AnalysisAttachment",
@@ -87,12 +85,12 @@ def _share_field(verbose_name) -> models.PositiveSmallIntegerField:
     )
 
 
-class SchoolAnalysis(models.Model):
+class SchoolAnalysis(TenantModel):
     """One school location's NPO analysis for one 4D cycle."""
 
-    municipality = models.ForeignKey(
-        Municipality, on_delete=models.CASCADE, related_name="+", verbose_name=_("gemeente")
-    )
+    # The chosen interventions are logged in the audit trail as well as the plain fields.
+    AUDIT_M2M_FIELDS = ("interventions",)
+
     school = models.ForeignKey(
         "schools.School",
         on_delete=models.CASCADE,
@@ -160,9 +158,6 @@ class SchoolAnalysis(models.Model):
         help_text=_("Ingevoerd door de gemeente met het sjabloon."),
     )
     created_at = models.DateTimeField(_("aangemaakt op"), default=timezone.now)
-    updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
-
-    objects = TenantQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("schoolanalyse")
@@ -229,12 +224,9 @@ class SchoolAnalysis(models.Model):
         return [str(m) for m in missing]
 
 
-class AnalysisNeed(models.Model):
+class AnalysisNeed(TenantModel):
     """What the school needs from the municipality and partners, in one spending-goal category."""
 
-    municipality = models.ForeignKey(
-        Municipality, on_delete=models.CASCADE, related_name="+", verbose_name=_("gemeente")
-    )
     analysis = models.ForeignKey(
         SchoolAnalysis, on_delete=models.CASCADE, related_name="needs", verbose_name=_("analyse")
     )
@@ -242,8 +234,6 @@ class AnalysisNeed(models.Model):
         _("bestedingsdoel"), max_length=20, choices=SpendingCategory.choices
     )
     explanation = models.TextField(_("toelichting"))
-
-    objects = TenantQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("behoefte")
@@ -270,12 +260,9 @@ ATTACHMENT_UPLOAD = UploadPolicy(
 )
 
 
-class AnalysisAttachment(models.Model):
+class AnalysisAttachment(TenantModel):
     """The school's own analysis document. No public URL: served by an access-checked view."""
 
-    municipality = models.ForeignKey(
-        Municipality, on_delete=models.CASCADE, related_name="+", verbose_name=_("gemeente")
-    )
     analysis = models.ForeignKey(
         SchoolAnalysis,
         on_delete=models.CASCADE,
@@ -300,8 +287,6 @@ class AnalysisAttachment(models.Model):
     )
     uploaded_at = models.DateTimeField(_("geüpload op"), default=timezone.now)
 
-    objects = TenantQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("bijlage bij schoolanalyse")
         verbose_name_plural = _("bijlagen bij schoolanalyses")
@@ -311,12 +296,9 @@ class AnalysisAttachment(models.Model):
         return self.name
 
 
-class AnalysisReminder(models.Model):
+class AnalysisReminder(TenantModel):
     """A reminder sent to one school about its missing analysis (one per school per day at most)."""
 
-    municipality = models.ForeignKey(
-        Municipality, on_delete=models.CASCADE, related_name="+", verbose_name=_("gemeente")
-    )
     cycle = models.ForeignKey(
         "cycles.Cycle", on_delete=models.CASCADE, related_name="+", verbose_name=_("cyclus")
     )
@@ -333,8 +315,6 @@ class AnalysisReminder(models.Model):
     )
     sent_at = models.DateTimeField(_("verstuurd op"), default=timezone.now)
 
-    objects = TenantQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("herinnering schoolanalyse")
         verbose_name_plural = _("herinneringen schoolanalyse")
@@ -349,7 +329,7 @@ def _intake_token() -> str:
     return secrets.token_urlsafe(24)
 
 
-class AnalysisIntake(models.Model):
+class AnalysisIntake(TenantModel):
     """An uploaded bulk-intake spreadsheet, parsed and validated, waiting for confirmation.
 
     The preview shown to the editor is stored here: confirming imports exactly these parsed rows,
@@ -363,9 +343,6 @@ class AnalysisIntake(models.Model):
         PREVIEW = "preview", _("Voorbeeld")
         IMPORTED = "imported", _("Ingelezen")
 
-    municipality = models.ForeignKey(
-        Municipality, on_delete=models.CASCADE, related_name="+", verbose_name=_("gemeente")
-    )
     cycle = models.ForeignKey(
         "cycles.Cycle", on_delete=models.CASCADE, related_name="+", verbose_name=_("cyclus")
     )
@@ -389,8 +366,6 @@ class AnalysisIntake(models.Model):
     created_at = models.DateTimeField(_("geüpload op"), default=timezone.now)
     imported_at = models.DateTimeField(_("ingelezen op"), null=True, blank=True)
 
-    objects = TenantQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("bulkinvoer schoolanalyses")
         verbose_name_plural = _("bulkinvoer schoolanalyses")
@@ -398,8 +373,3 @@ class AnalysisIntake(models.Model):
 
     def __str__(self) -> str:
         return self.file_name
-
-
-# Registered here (before municipalities' automatic registration, which then skips it) so that the
-# chosen interventions are logged as well as the plain fields.
-auditlog.register(SchoolAnalysis, m2m_fields={"interventions"})

@@ -1,8 +1,8 @@
 """Funding streams, allocations, spending goals with planned amounts, commitments and spending.
 
-Every tenant-owned model carries its own ``municipality`` foreign key and a ``for_municipality``
-queryset method. Amounts are ``DecimalField(max_digits=12, decimal_places=2)``: whole cents, never
-float. ``budgets`` sits above ``cycles`` and ``schools`` and may point at them; they never import it.
+Every tenant-owned model is a ``TenantModel``: its own ``municipality`` foreign key and a
+``for_municipality`` queryset method. Amounts are ``DecimalField(max_digits=12,
+decimal_places=2)``: whole cents, never float. ``budgets`` sits above ``cycles`` and ``schools`` and may point at them; they never import it.
 """
 
 from django.core.exceptions import ValidationError
@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from budgets.periods import PeriodKind, period_parse, validate_period_label
 from core.npo import SPENDING_SUBOPTION_CHOICES, SPENDING_SUBOPTIONS, SpendingCategory
 from core.uploads import MB, GeneratedName, UploadPolicy
-from municipalities.models import Municipality, TenantQuerySet
+from municipalities.models import Municipality, TenantModel
 
 AMOUNT = {"max_digits": 12, "decimal_places": 2}
 
@@ -96,7 +96,7 @@ LETTER_UPLOAD = UploadPolicy(
 )
 
 
-class Allocation(models.Model):
+class Allocation(TenantModel):
     """Money granted to the municipality from one stream for one period (per beschikking)."""
 
     municipality = models.ForeignKey(
@@ -135,8 +135,6 @@ class Allocation(models.Model):
     note = models.TextField(_("toelichting"), blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
-    objects = TenantQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("toekenning")
         verbose_name_plural = _("toekenningen")
@@ -160,7 +158,7 @@ class Allocation(models.Model):
             raise ValidationError(errors)
 
 
-class SpendingGoal(models.Model):
+class SpendingGoal(TenantModel):
     """A bestedingsdoel of one cycle: a category, a title, the goals it serves, planned amounts."""
 
     municipality = models.ForeignKey(
@@ -187,8 +185,6 @@ class SpendingGoal(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
-    objects = TenantQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("bestedingsdoel")
         verbose_name_plural = _("bestedingsdoelen")
@@ -206,7 +202,7 @@ class SpendingGoal(models.Model):
                 )
 
 
-class PlannedAmount(models.Model):
+class PlannedAmount(TenantModel):
     """How much of a stream a spending goal plans to use in one period."""
 
     municipality = models.ForeignKey(
@@ -220,8 +216,6 @@ class PlannedAmount(models.Model):
     )
     period = models.CharField(_("periode"), max_length=9, validators=[validate_period_label])
     amount = models.DecimalField(_("gepland bedrag"), **AMOUNT)
-
-    objects = TenantQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("gepland bedrag")
@@ -238,7 +232,7 @@ class PlannedAmount(models.Model):
         return f"{self.spending_goal} – {self.stream} {self.period}"
 
 
-class Transaction(models.Model):
+class Transaction(TenantModel):
     """What commitments (verplichtingen) and spending (realisatie) share."""
 
     municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
@@ -269,8 +263,6 @@ class Transaction(models.Model):
     description = models.CharField(_("omschrijving"), max_length=300)
     reference = models.CharField(_("factuur- of ordernummer"), max_length=100, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
-
-    objects = TenantQuerySet.as_manager()
 
     class Meta:
         abstract = True

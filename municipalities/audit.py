@@ -12,13 +12,17 @@ Built on django-auditlog (signal handlers, field diffs old -> new, the actor and
 For other engineers – what you get without doing anything
 ---------------------------------------------------------
 ``register_tenant_models()`` runs in ``MunicipalitiesConfig.ready()``, after every app's models are
-loaded. It registers **every model that has a ``municipality`` foreign key** to ``Municipality``
-with auditlog, so each create, update and delete of such a model (through ``save()`` and
-``delete()``; ``bulk_create``/``QuerySet.update`` send no signals and are therefore not logged) is
-recorded with the changed fields and lands in that municipality's Activiteitenlog.
+loaded. It registers **every** ``TenantModel`` (municipalities.models) with auditlog, so each
+create, update and delete of such a model (through ``save()`` and ``delete()``;
+``bulk_create``/``QuerySet.update`` send no signals and are therefore not logged) is recorded with
+the changed fields and lands in that municipality's Activiteitenlog. ``schools.School`` is not a
+``TenantModel`` (reference data) but is logged the same way: the schools app calls ``register``.
 
+* The stamps ``created_at`` and ``updated_at`` are never in the trail (``updated_at`` changes on
+  every save; the entry has its own timestamp).
 * Keep a field out of the trail (a secret, a big blob): give the model a class attribute
   ``AUDIT_EXCLUDE_FIELDS = ("field_name", ...)``.
+* Log the changes of a many-to-many field too: ``AUDIT_M2M_FIELDS = ("field_name", ...)``.
 * Register a model yourself with other auditlog options: call ``auditlog.register(...)`` in your
   app's ``AppConfig.ready()`` (it replaces our registration).
 * Bulk imports that should not fill the log: wrap them in ``auditlog.context.disable_auditlog()``.
@@ -44,34 +48,46 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.dispatch import receiver
 
 MAX_EMAIL = 254
 
 
-def _municipality_fk(model) -> models.ForeignKey | None:
-    from municipalities.models import Municipality
-
-    try:
-        field = model._meta.get_field("municipality")
-    except FieldDoesNotExist:
-        return None
-    if isinstance(field, models.ForeignKey) and field.related_model is Municipality:
-        return field
-    return None
+# Bookkeeping of every TenantModel: never in the trail.
+STAMP_FIELDS = ("created_at", "updated_at")
 
 
 def tenant_models() -> list[type[models.Model]]:
-    """Every installed model that belongs to a municipality (has a ``municipality`` FK)."""
-    from municipalities.models import AuditLogEntry
+    """Every installed tenant-owned model: the concrete subclasses of ``TenantModel``."""
+    from municipalities.models import TenantModel
 
-    return [
-        model
-        for model in apps.get_models()
-        if model is not AuditLogEntry and _municipality_fk(model) is not None
-    ]
+    return [model for model in apps.get_models() if issubclass(model, TenantModel)]
+
+
+# The models whose changes go to a municipality's log, in the order they were registered.
+_logged: dict[type[models.Model], None] = {}
+
+
+def register(model: type[models.Model]) -> None:
+    """Log ``model``'s changes in the municipality's trail: every field except the stamps and
+    ``AUDIT_EXCLUDE_FIELDS``, plus the many-to-many fields in ``AUDIT_M2M_FIELDS``. A model
+    registered with auditlog already keeps its own options."""
+    _logged[model] = None
+    if auditlog.contains(model):
+        return
+    exclude = dict.fromkeys([*STAMP_FIELDS, *getattr(model, "AUDIT_EXCLUDE_FIELDS", ())])
+    auditlog.register(
+        model,
+        exclude_fields=list(exclude),
+        m2m_fields=set(getattr(model, "AUDIT_M2M_FIELDS", ())),
+    )
+
+
+def logged_models() -> list[type[models.Model]]:
+    """The kinds of object in a municipality's Activiteitenlog: the models passed to
+    ``register`` (the municipality, every ``TenantModel``, schools)."""
+    return list(_logged)
 
 
 def register_tenant_models() -> None:
@@ -79,9 +95,7 @@ def register_tenant_models() -> None:
     from municipalities.models import Municipality
 
     for model in [Municipality, *tenant_models()]:
-        if auditlog.contains(model):
-            continue
-        auditlog.register(model, exclude_fields=list(getattr(model, "AUDIT_EXCLUDE_FIELDS", ())))
+        register(model)
     user_model = get_user_model()
     if not auditlog.contains(user_model):
         # Platform level (no municipality): staff see these in the admin. last_login changes on

@@ -139,6 +139,33 @@ class TenantQuerySet(PageCacheQuerySet):
         return self.filter(municipality=municipality)
 
 
+class TenantModel(models.Model):
+    """Base of every tenant-owned model: the row belongs to one municipality.
+
+    Carries ``municipality`` (directly, not only through a parent row, so ``for_municipality()``
+    is one indexed filter and the audit trail attributes each row), the ``TenantQuerySet``
+    manager, and the stamps ``created_at``/``updated_at``. The audit trail registers every
+    subclass (municipalities.audit) and never logs the stamps.
+
+    A subclass whose foreign key differs (another ``related_name``, no verbose name) or whose
+    stamps predate this base re-declares the field; Django lets a field of an abstract base be
+    overridden. A subclass with its own queryset methods builds its manager from a subclass of
+    ``TenantQuerySet``. Not a subclass: ``AuditLogEntry`` (platform entries have no
+    municipality) and ``schools.School`` (reference data from DUO's files, which say where it is).
+    """
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="+", verbose_name=_("gemeente")
+    )
+    created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
 class MembershipQuerySet(TenantQuerySet):
     def active(self) -> "MembershipQuerySet":
         return self.filter(ended_at__isnull=True)
@@ -157,7 +184,7 @@ EDITOR_ROLES = frozenset({Role.ADVISOR, Role.POLICY_OFFICER})
 READER_ROLES = frozenset({Role.ADVISOR, Role.POLICY_OFFICER, Role.VIEWER})
 
 
-class Membership(models.Model):
+class Membership(TenantModel):
     """A user's role in one municipality. Ended memberships are kept for the audit trail."""
 
     user = models.ForeignKey(
@@ -222,7 +249,7 @@ class InvitationQuerySet(TenantQuerySet):
         return self.filter(accepted_at__isnull=True, revoked_at__isnull=True)
 
 
-class Invitation(models.Model):
+class Invitation(TenantModel):
     """An e-mail invitation to join a municipality with a role.
 
     Only a SHA-256 hash of the one-time token is stored; the token itself exists only in the

@@ -14,7 +14,7 @@ from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from municipalities.audit import tenant_models
+from municipalities.audit import logged_models
 from municipalities.models import AuditLogEntry, Invitation, Membership, Municipality
 
 
@@ -80,8 +80,7 @@ ACTION_FILTERS = {
 
 def audit_content_types() -> list[ContentType]:
     """The kinds of object that appear in a municipality's log (cached by ContentType)."""
-    models = [Municipality, *tenant_models()]
-    by_model = ContentType.objects.get_for_models(*models)
+    by_model = ContentType.objects.get_for_models(*logged_models())
     return sorted(by_model.values(), key=lambda ct: str(ct.model_class()._meta.verbose_name))
 
 

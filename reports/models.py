@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.uploads import GeneratedName
-from municipalities.models import Municipality, TenantQuerySet
+from municipalities.models import Municipality, TenantModel, TenantQuerySet
 
 
 class ReportJobQuerySet(TenantQuerySet):
@@ -19,7 +19,7 @@ class ReportJobQuerySet(TenantQuerySet):
         return self.filter(status=ReportJob.Status.DONE)
 
 
-class ReportJob(models.Model):
+class ReportJob(TenantModel):
     class Kind(models.TextChoices):
         GEMEENTEFOTO = "gemeentefoto", _("Gemeentefoto")
         PLAN = "plan", _("Plan (gemeentelijke NPO-aanpak)")

@@ -7,7 +7,7 @@ class SchoolsConfig(AppConfig):
     verbose_name = _("Scholen")
 
     def ready(self) -> None:
-        from municipalities import pagecache
+        from municipalities import audit, pagecache
         from municipalities.hooks import provide_school_choices
         from schools.models import (
             Intervention,
@@ -17,6 +17,10 @@ class SchoolsConfig(AppConfig):
             SchoolBoard,
             SchoolWeight,
         )
+
+        # Not a TenantModel (reference data), but each location lies in one municipality, which
+        # edits its note: its changes go to that municipality's audit trail like tenant rows.
+        audit.register(School)
 
         # Writes to these retire cached pages. Not registered: ReferenceImport, the loader's
         # bookkeeping; the loader writes with raw SQL and retires the reference version itself.

@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from municipalities.models import Municipality, TenantQuerySet
+from municipalities.models import Municipality, TenantModel, TenantQuerySet
 
 
 class SchoolBoard(models.Model):
@@ -28,7 +28,12 @@ class SchoolQuerySet(TenantQuerySet):
 
 
 class School(models.Model):
-    """A school location (vestiging), keyed by DUO's vestigingscode (BRIN + 2 digits)."""
+    """A school location (vestiging), keyed by DUO's vestigingscode (BRIN + 2 digits).
+
+    Not a ``TenantModel``: a location is reference data, and its municipality is where DUO's
+    files place it, not an owner (the loader moves it when DUO does). It still has
+    ``for_municipality()``, and its changes go to that municipality's audit trail.
+    """
 
     class Sector(models.TextChoices):
         BO = "BO", _("Basisonderwijs")
@@ -144,7 +149,7 @@ class PartnerOrganisationQuerySet(TenantQuerySet):
         return self.filter(is_active=True)
 
 
-class PartnerOrganisation(models.Model):
+class PartnerOrganisation(TenantModel):
     """An organisation the municipality works with in its NPO plan (tenant-owned)."""
 
     class Kind(models.TextChoices):
@@ -176,8 +181,6 @@ class PartnerOrganisation(models.Model):
         verbose_name=_("scholen waarmee samengewerkt wordt"),
     )
     is_active = models.BooleanField(_("actief"), default=True)
-    created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
 
     objects = PartnerOrganisationQuerySet.as_manager()
 

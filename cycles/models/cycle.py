@@ -6,7 +6,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from municipalities.models import Municipality, TenantQuerySet
+from municipalities.models import Municipality, TenantModel, TenantQuerySet
 
 
 class Phase(models.TextChoices):
@@ -36,7 +36,7 @@ class CycleQuerySet(TenantQuerySet):
         return self.exclude(phase=Phase.AFGEROND)
 
 
-class Cycle(models.Model):
+class Cycle(TenantModel):
     """One run of the 4D method for a municipality, usually spanning one or more school years."""
 
     municipality = models.ForeignKey(
@@ -111,16 +111,13 @@ class Cycle(models.Model):
         return self.phase_index >= PHASE_ORDER.index(phase)
 
 
-class PhaseTransition(models.Model):
+class PhaseTransition(TenantModel):
     """One move of a cycle from one phase to another: who, when, why."""
 
     class Direction(models.TextChoices):
         FORWARD = "forward", _("Vooruit")
         BACK = "back", _("Terug")
 
-    municipality = models.ForeignKey(
-        Municipality, on_delete=models.CASCADE, related_name="+", verbose_name=_("gemeente")
-    )
     cycle = models.ForeignKey(
         Cycle, on_delete=models.CASCADE, related_name="transitions", verbose_name=_("cyclus")
     )
@@ -136,8 +133,6 @@ class PhaseTransition(models.Model):
     )
     created_at = models.DateTimeField(_("op"), default=timezone.now)
     note = models.TextField(_("toelichting"), blank=True)
-
-    objects = TenantQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("faseovergang")

@@ -9,15 +9,12 @@ from django.utils.translation import gettext_lazy as _
 from core.npo import SpendingCategory, TargetGroup
 from cycles.models.cycle import Cycle
 from cycles.models.duiden import Finding
-from municipalities.models import Municipality, TenantQuerySet
+from municipalities.models import TenantModel
 
 
-class Goal(models.Model):
+class Goal(TenantModel):
     """A SMART goal. Fixed once the cycle is in Doen: changes are then a logged bijstelling."""
 
-    municipality = models.ForeignKey(
-        Municipality, on_delete=models.CASCADE, related_name="+", verbose_name=_("gemeente")
-    )
     cycle = models.ForeignKey(
         Cycle, on_delete=models.CASCADE, related_name="goals", verbose_name=_("cyclus")
     )
@@ -72,8 +69,6 @@ class Goal(models.Model):
     )
     created_at = models.DateTimeField(_("aangemaakt op"), default=timezone.now)
 
-    objects = TenantQuerySet.as_manager()
-
     # Fields that together make a goal "complete" (SMART enough for the Doelen → Doen gate).
     REQUIRED_FOR_COMPLETE = (
         "indicator",
@@ -104,12 +99,9 @@ class Goal(models.Model):
         return not self.missing_for_complete
 
 
-class GoalRevision(models.Model):
+class GoalRevision(TenantModel):
     """A bijstelling: a change to a goal after the cycle entered Doen, with its reason."""
 
-    municipality = models.ForeignKey(
-        Municipality, on_delete=models.CASCADE, related_name="+", verbose_name=_("gemeente")
-    )
     goal = models.ForeignKey(
         Goal, on_delete=models.CASCADE, related_name="revisions", verbose_name=_("doel")
     )
@@ -125,8 +117,6 @@ class GoalRevision(models.Model):
         verbose_name=_("door"),
     )
     created_at = models.DateTimeField(_("op"), default=timezone.now)
-
-    objects = TenantQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("bijstelling")

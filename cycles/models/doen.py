@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cycles.models.doelen import Goal
-from municipalities.models import Municipality, TenantQuerySet
+from municipalities.models import TenantModel
 
 
 class ActivityStatus(models.TextChoices):
@@ -22,12 +22,9 @@ class ActivityStatus(models.TextChoices):
 UNFINISHED_ACTIVITY_STATUSES = (ActivityStatus.PLANNED, ActivityStatus.RUNNING)
 
 
-class Activity(models.Model):
+class Activity(TenantModel):
     """Something done towards a goal in the Doen phase."""
 
-    municipality = models.ForeignKey(
-        Municipality, on_delete=models.CASCADE, related_name="+", verbose_name=_("gemeente")
-    )
     goal = models.ForeignKey(
         Goal, on_delete=models.CASCADE, related_name="activities", verbose_name=_("doel")
     )
@@ -60,8 +57,6 @@ class Activity(models.Model):
     )
     created_at = models.DateTimeField(_("aangemaakt op"), default=timezone.now)
 
-    objects = TenantQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("activiteit")
         verbose_name_plural = _("activiteiten")
@@ -79,12 +74,9 @@ class Activity(models.Model):
         return self.title
 
 
-class ProgressUpdate(models.Model):
+class ProgressUpdate(TenantModel):
     """A monitoring entry for an activity; its measured value drives the goal's progress."""
 
-    municipality = models.ForeignKey(
-        Municipality, on_delete=models.CASCADE, related_name="+", verbose_name=_("gemeente")
-    )
     activity = models.ForeignKey(
         Activity, on_delete=models.CASCADE, related_name="updates", verbose_name=_("activiteit")
     )
@@ -107,8 +99,6 @@ class ProgressUpdate(models.Model):
         verbose_name=_("door"),
     )
     created_at = models.DateTimeField(_("aangemaakt op"), default=timezone.now)
-
-    objects = TenantQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("voortgangsupdate")

@@ -8,15 +8,12 @@ from django.utils.translation import gettext_lazy as _
 from core.npo import Domain, TargetGroup
 from core.uploads import MB, GeneratedName, UploadPolicy
 from cycles.models.cycle import Cycle
-from municipalities.models import Municipality, TenantQuerySet
+from municipalities.models import TenantModel
 
 
-class StakeholderSession(models.Model):
+class StakeholderSession(TenantModel):
     """A Duiden session with schools, childcare, JGZ and other partners."""
 
-    municipality = models.ForeignKey(
-        Municipality, on_delete=models.CASCADE, related_name="+", verbose_name=_("gemeente")
-    )
     cycle = models.ForeignKey(
         Cycle, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("cyclus")
     )
@@ -40,8 +37,6 @@ class StakeholderSession(models.Model):
     decisions = models.TextField(_("besluiten en afspraken"), blank=True)
     created_at = models.DateTimeField(_("aangemaakt op"), default=timezone.now)
 
-    objects = TenantQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("duidingssessie")
         verbose_name_plural = _("duidingssessies")
@@ -62,13 +57,10 @@ SESSION_ATTACHMENT_UPLOAD = UploadPolicy(
 )
 
 
-class SessionAttachment(models.Model):
+class SessionAttachment(TenantModel):
     """A file belonging to a session (presentation, attendance list). Served only through a view
     that checks the membership: there is no public media URL."""
 
-    municipality = models.ForeignKey(
-        Municipality, on_delete=models.CASCADE, related_name="+", verbose_name=_("gemeente")
-    )
     session = models.ForeignKey(
         StakeholderSession,
         on_delete=models.CASCADE,
@@ -84,8 +76,6 @@ class SessionAttachment(models.Model):
     name = models.CharField(_("naam"), max_length=200)
     uploaded_at = models.DateTimeField(_("geüpload op"), default=timezone.now)
 
-    objects = TenantQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("bijlage")
         verbose_name_plural = _("bijlagen")
@@ -95,7 +85,7 @@ class SessionAttachment(models.Model):
         return self.name
 
 
-class Finding(models.Model):
+class Finding(TenantModel):
     """What the stakeholders read in the data: a theme, its evidence and its priority."""
 
     class Priority(models.IntegerChoices):
@@ -103,9 +93,6 @@ class Finding(models.Model):
         MEDIUM = 2, _("Middel")
         LOW = 3, _("Laag")
 
-    municipality = models.ForeignKey(
-        Municipality, on_delete=models.CASCADE, related_name="+", verbose_name=_("gemeente")
-    )
     cycle = models.ForeignKey(
         Cycle, on_delete=models.CASCADE, related_name="findings", verbose_name=_("cyclus")
     )
@@ -127,8 +114,6 @@ class Finding(models.Model):
         verbose_name=_("besproken in sessies"),
     )
     created_at = models.DateTimeField(_("aangemaakt op"), default=timezone.now)
-
-    objects = TenantQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("bevinding")

@@ -5,10 +5,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cycles.models.doelen import Goal
-from municipalities.models import Municipality, TenantQuerySet
+from municipalities.models import TenantModel
 
 
-class GoalOutcome(models.Model):
+class GoalOutcome(TenantModel):
     """The evaluation of one goal at the end of the cycle."""
 
     class Result(models.TextChoices):
@@ -16,17 +16,12 @@ class GoalOutcome(models.Model):
         PARTLY = "partly", _("Deels behaald")
         NOT_ACHIEVED = "not_achieved", _("Niet behaald")
 
-    municipality = models.ForeignKey(
-        Municipality, on_delete=models.CASCADE, related_name="+", verbose_name=_("gemeente")
-    )
     goal = models.OneToOneField(
         Goal, on_delete=models.CASCADE, related_name="outcome", verbose_name=_("doel")
     )
     result = models.CharField(_("resultaat"), max_length=14, choices=Result.choices)
     explanation = models.TextField(_("toelichting"))
     updated_at = models.DateTimeField(_("bijgewerkt op"), default=timezone.now)
-
-    objects = TenantQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("doelresultaat")
