@@ -113,6 +113,7 @@ _LAYERS = {
     _code(cached_tenant_page(lambda request, slug: None)): (2, "cached_tenant_page"),
     _code(cached_page(lambda request: [])(lambda request: None)): (2, "cached_page"),
     _code(tenant_view()(lambda request, municipality: None)): (3, "tenant_view"),
+    _code(advisor_view(lambda request: None)): (3, "advisor_view"),
     _code(login_required(lambda request: None)): (3, "login_required"),
     _code(advisor_view(lambda request: None)): (3, "advisor_view"),
 }
