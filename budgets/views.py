@@ -8,7 +8,6 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import ProtectedError, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -31,6 +30,7 @@ from budgets.forms import (
 from budgets.models import Allocation
 from core.downloads import private_download
 from core.money import to_money
+from core.pagination import paginate
 from cycles.models import Cycle
 from municipalities.access import tenant_view
 from municipalities.models import EDITOR_ROLES, READER_ROLES, Municipality
@@ -313,7 +313,7 @@ def _kind_context(kind: str) -> dict:
 
 def _transaction_list(request, municipality, kind):
     rows = KINDS[kind]["list"](municipality=municipality)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    page, _query = paginate(request, rows, PAGE_SIZE)
     total = to_money(rows.aggregate(total=Sum("amount"))["total"])
     return render(
         request,

@@ -128,3 +128,23 @@ class ActivityFilterForm(forms.Form):
             "date_from": self.cleaned_data.get("date_from"),
             "date_to": self.cleaned_data.get("date_to"),
         }
+
+
+class AdvisedMunicipalitiesForm(forms.Form):
+    """The municipalities a bulk action of an advisor applies to (portfolio reminders, bulk
+    reports): the choices are ``advisor_municipalities(user)``, so a tampered id is refused."""
+
+    municipalities = forms.ModelMultipleChoiceField(
+        label=_("Gemeenten"),
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": _("Kies minstens één gemeente."),
+            "invalid_choice": _("U bent geen adviseur van een van de gekozen gemeenten."),
+            "invalid_pk_value": _("Kies gemeenten uit de lijst."),
+        },
+    )
+
+    def __init__(self, *args, municipalities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["municipalities"].queryset = municipalities

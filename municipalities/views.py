@@ -3,13 +3,13 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import resolve, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.pagination import paginate
 from municipalities.access import tenant_view
 from municipalities.dashboard import panels_for
 from municipalities.forms import (
@@ -196,17 +196,15 @@ def team_membership_role(
 def activity_log(request: HttpRequest, municipality: Municipality) -> HttpResponse:
     form = ActivityFilterForm(request.GET or None, municipality=municipality)
     entries = audit_entries(municipality=municipality, **form.filters())
-    page = Paginator(entries, AUDIT_PAGE_SIZE).get_page(request.GET.get("pagina"))
+    page, query = paginate(request, entries, AUDIT_PAGE_SIZE)
     rows = list(page.object_list)
     changes = audit_changes(rows)
-    query = request.GET.copy()
-    query.pop("pagina", None)
     context = {
         "municipality": municipality,
         "form": form,
         "page": page,
         "rows": [(entry, _kind_label(entry), changes[entry.pk]) for entry in rows],
-        "query": query.urlencode(),
+        "query": query,
     }
     return render(request, "municipalities/activity_log.html", context)
 

@@ -31,22 +31,3 @@ class PortfolioFilterForm(forms.Form):
             return {"alert": "", "phase": "", "sort": "name"}
         data = self.cleaned_data
         return {"alert": data["alert"], "phase": data["phase"], "sort": data["sort"] or "name"}
-
-
-class MunicipalitySelectionForm(forms.Form):
-    """The municipalities a bulk action applies to: only ones where the user is advisor."""
-
-    municipalities = forms.ModelMultipleChoiceField(
-        label=_("Gemeenten"),
-        queryset=None,
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={
-            "required": _("Kies minstens één gemeente."),
-            "invalid_choice": _("U bent geen adviseur van een van de gekozen gemeenten."),
-            "invalid_pk_value": _("Kies gemeenten uit de lijst."),
-        },
-    )
-
-    def __init__(self, *args, municipalities, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["municipalities"].queryset = municipalities

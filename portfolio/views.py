@@ -15,10 +15,11 @@ from django.views.decorators.vary import vary_on_headers
 
 from core.downloads import private_download
 from municipalities.access import advisor_municipalities, advisor_view
+from municipalities.forms import AdvisedMunicipalitiesForm
 from municipalities.pagecache import cached_page
 from portfolio import comparisons, selectors
 from portfolio.exports import portfolio_xlsx
-from portfolio.forms import MunicipalitySelectionForm, PortfolioFilterForm
+from portfolio.forms import PortfolioFilterForm
 from portfolio.services import portfolio_send_reminders
 
 
@@ -96,7 +97,7 @@ def portfolio_comparisons(request: HttpRequest) -> HttpResponse:
 @advisor_view
 def portfolio_reminders(request: HttpRequest) -> HttpResponse:
     """Send analysis reminders for the selected municipalities (advisor's own only)."""
-    form = MunicipalitySelectionForm(request.POST, municipalities=request.advisor_municipalities)
+    form = AdvisedMunicipalitiesForm(request.POST, municipalities=request.advisor_municipalities)
     if not form.is_valid():
         for error in form.errors.get("municipalities", []):
             messages.error(request, error)

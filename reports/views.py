@@ -14,9 +14,10 @@ from django.views.decorators.vary import vary_on_headers
 
 from core.downloads import private_download
 from municipalities.access import advisor_view, tenant_view
+from municipalities.forms import AdvisedMunicipalitiesForm
 from municipalities.models import EDITOR_ROLES, READER_ROLES, Municipality, Role
 from reports import selectors, services
-from reports.forms import BulkRequestForm, ReportRequestForm
+from reports.forms import ReportRequestForm
 from reports.models import ReportJob
 from reports.rendering import body_template, document_context
 
@@ -132,7 +133,7 @@ def bulk_request(request: HttpRequest) -> HttpResponse:
     """Advisors: request the gemeentefoto for several of their municipalities and follow them."""
     municipalities = request.advisor_municipalities
     if request.method == "POST":
-        form = BulkRequestForm(request.POST, municipalities=municipalities)
+        form = AdvisedMunicipalitiesForm(request.POST, municipalities=municipalities)
         if form.is_valid():
             pks = []
             for municipality in form.cleaned_data["municipalities"]:
@@ -145,7 +146,7 @@ def bulk_request(request: HttpRequest) -> HttpResponse:
                 pks.append(job.pk)
             return redirect(f"{reverse('reports_bulk:bulk')}?jobs={','.join(map(str, pks))}")
     else:
-        form = BulkRequestForm(municipalities=municipalities)
+        form = AdvisedMunicipalitiesForm(municipalities=municipalities)
     jobs = selectors.bulk_jobs(user=request.user, pks=_pks(request.GET.get("jobs", "")))
     context = {"form": form, "has_municipalities": municipalities.exists(), **_bulk_context(jobs)}
     template = "reports/bulk.html"

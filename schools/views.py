@@ -1,11 +1,11 @@
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from core.pagination import paginate
 from municipalities.access import tenant_view
 from municipalities.models import EDITOR_ROLES, Municipality
 from municipalities.pagecache import cached_tenant_page
@@ -26,16 +26,14 @@ def school_list(request: HttpRequest, municipality: Municipality) -> HttpRespons
     filters = form.filters()
     year = selectors.latest_pupil_year()
     schools = selectors.school_search(municipality=municipality, year=year, **filters)
-    page = Paginator(schools, SCHOOLS_PER_PAGE).get_page(request.GET.get("pagina"))
-    query = request.GET.copy()
-    query.pop("pagina", None)
+    page, query = paginate(request, schools, SCHOOLS_PER_PAGE)
     context = {
         "municipality": municipality,
         "form": form,
         "page": page,
         "year": year,
         "filters": filters,
-        "query": query.urlencode(),
+        "query": query,
     }
     template = "schools/school_list.html"
     if request.htmx and not request.htmx.boosted:
