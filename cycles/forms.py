@@ -14,6 +14,7 @@ from cycles.models import (
     Finding,
     Goal,
     GoalOutcome,
+    Phase,
     ProgressUpdate,
     StakeholderSession,
 )
@@ -55,13 +56,20 @@ class WaiverForm(forms.Form):
         return data
 
 
-class AdvanceForm(forms.Form):
+class PhaseMoveForm(forms.Form):
+    """A phase move names the phase it starts from: a second click on a stale page (or ten
+    parallel clicks) finds the cycle already moved and changes nothing."""
+
+    from_phase = forms.ChoiceField(choices=Phase.choices, widget=forms.HiddenInput)
+
+
+class AdvanceForm(PhaseMoveForm):
     note = forms.CharField(
         label=_("Toelichting"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
-class GoBackForm(forms.Form):
+class GoBackForm(PhaseMoveForm):
     reason = forms.CharField(
         label=_("Reden om terug te gaan"), widget=forms.Textarea(attrs={"rows": 2})
     )

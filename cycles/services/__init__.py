@@ -12,6 +12,7 @@ from cycles.services.carry_over import cycle_start_next, next_cycle_defaults
 from cycles.services.cycle import (
     ONE_OPEN_MESSAGE,
     GateBlocked,
+    PhaseMoved,
     cycle_advance,
     cycle_create,
     cycle_go_back,
@@ -39,6 +40,7 @@ from cycles.services.evaluatie import cycle_evaluation_update, goal_outcome_set
 __all__ = [
     "ONE_OPEN_MESSAGE",
     "GateBlocked",
+    "PhaseMoved",
     "activity_delete",
     "activity_delete_check",
     "activity_save",

@@ -4,6 +4,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from cycles import gates
@@ -72,6 +73,41 @@ def cycle_update(*, cycle: Cycle, title: str, start_date: datetime.date, end_dat
     return cycle
 
 
+class PhaseMoved(ValidationError):
+    """The cycle is no longer in the phase the move started from: someone (or an earlier click)
+    moved it already. Nothing is changed."""
+
+    def __init__(self, cycle: Cycle):
+        last = (
+            PhaseTransition.objects.filter(cycle=cycle)
+            .select_related("actor")
+            .order_by("-created_at", "-pk")
+            .first()
+        )
+        phase = cycle.get_phase_display()
+        if last is None:
+            message = _("De cyclus staat intussen in de fase %(phase)s. Er is niets veranderd.") % {
+                "phase": phase
+            }
+        else:
+            actor = last.actor
+            who = (actor.get_full_name() or actor.email) if actor else _("iemand")
+            message = _(
+                "De cyclus is intussen al naar de fase %(phase)s gezet door %(who)s op %(when)s. "
+                "Er is niets veranderd; bekijk de fase en probeer het zo nodig opnieuw."
+            ) % {
+                "phase": phase,
+                "who": who,
+                "when": formats.date_format(timezone.localtime(last.created_at), "DATETIME_FORMAT"),
+            }
+        super().__init__(message, code="phase_moved")
+
+
+def _check_from_phase(locked: Cycle, from_phase: str | None) -> None:
+    if from_phase is not None and locked.phase != from_phase:
+        raise PhaseMoved(locked)
+
+
 def _transition(*, cycle: Cycle, to_phase: str, actor, note: str, direction: str):
     transition = PhaseTransition.objects.create(
         municipality_id=cycle.municipality_id,
@@ -97,9 +133,15 @@ def _transition(*, cycle: Cycle, to_phase: str, actor, note: str, direction: str
 
 
 @transaction.atomic
-def cycle_advance(*, cycle: Cycle, actor, note: str = "") -> PhaseTransition:
-    """Move to the next phase if the exit checklist is complete; else raise GateBlocked."""
+def cycle_advance(
+    *, cycle: Cycle, actor, note: str = "", from_phase: str | None = None
+) -> PhaseTransition:
+    """Move to the next phase if the exit checklist is complete; else raise GateBlocked.
+
+    ``from_phase`` (what the user saw): refused with PhaseMoved when the cycle is elsewhere now.
+    """
     locked = lock_cycle(cycle)
+    _check_from_phase(locked, from_phase)
     to_phase = phase_next(locked.phase)
     if to_phase is None:
         raise ValidationError(_("Deze cyclus is al afgerond."))
@@ -118,12 +160,18 @@ def cycle_advance(*, cycle: Cycle, actor, note: str = "") -> PhaseTransition:
 
 
 @transaction.atomic
-def cycle_go_back(*, cycle: Cycle, actor, reason: str) -> PhaseTransition:
-    """Return to the previous phase. Needs a reason; a finished cycle stays closed."""
+def cycle_go_back(
+    *, cycle: Cycle, actor, reason: str, from_phase: str | None = None
+) -> PhaseTransition:
+    """Return to the previous phase. Needs a reason; a finished cycle stays closed.
+
+    ``from_phase`` (what the user saw): refused with PhaseMoved when the cycle is elsewhere now.
+    """
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": _("Geef een reden om een fase terug te gaan.")})
     locked = lock_cycle(cycle)
+    _check_from_phase(locked, from_phase)
     if locked.phase == Phase.AFGEROND:
         raise ValidationError(_("Een afgeronde cyclus kan niet worden heropend."))
     to_phase = phase_previous(locked.phase)

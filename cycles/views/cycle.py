@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
@@ -71,8 +72,8 @@ def _detail_context(request, cycle, advance_form=None, back_form=None, next_form
             "progress": selectors.cycle_progress(goals),
             "goals": goals,
             "timeline": selectors.cycle_timeline(cycle=cycle),
-            "advance_form": advance_form or AdvanceForm(),
-            "back_form": back_form or GoBackForm(),
+            "advance_form": advance_form or AdvanceForm(initial={"from_phase": cycle.phase}),
+            "back_form": back_form or GoBackForm(initial={"from_phase": cycle.phase}),
             "phase_index": PHASE_ORDER.index(cycle.phase),
         }
     )
@@ -116,6 +117,11 @@ def cycle_edit(request: HttpRequest, municipality: Municipality, cycle_pk: int) 
 # The phase changes and the next cycle are POSTed from the overview page. A GET (for instance
 # the return to a form's URL after logging in again) leads back to that page.
 
+STALE_FORM_MESSAGE = gettext_lazy(
+    "Dit formulier is verouderd (de fase waarvan het uitging ontbreekt). Er is niets veranderd; "
+    "kijk naar de huidige fase en probeer het opnieuw."
+)
+
 
 @require_http_methods(["GET", "POST"])
 @tenant_view(roles=EDITOR_ROLES)
@@ -124,10 +130,15 @@ def cycle_advance(request: HttpRequest, municipality: Municipality, cycle_pk: in
     if request.method != "POST":
         return redirect("cycles:detail", municipality.slug, cycle.pk)
     form = AdvanceForm(request.POST)
-    if form.is_valid():
+    if not form.is_valid():
+        messages.error(request, STALE_FORM_MESSAGE)
+    else:
         try:
             transition = services.cycle_advance(
-                cycle=cycle, actor=request.user, note=form.cleaned_data["note"]
+                cycle=cycle,
+                actor=request.user,
+                note=form.cleaned_data["note"],
+                from_phase=form.cleaned_data["from_phase"],
             )
         except services.GateBlocked as exc:
             messages.error(
@@ -153,11 +164,20 @@ def cycle_go_back(request: HttpRequest, municipality: Municipality, cycle_pk: in
     if request.method != "POST":
         return redirect("cycles:detail", municipality.slug, cycle.pk)
     form = GoBackForm(request.POST)
+    if "from_phase" in form.errors:
+        messages.error(request, STALE_FORM_MESSAGE)
+        return redirect("cycles:detail", municipality.slug, cycle.pk)
     if form.is_valid():
         try:
             transition = services.cycle_go_back(
-                cycle=cycle, actor=request.user, reason=form.cleaned_data["reason"]
+                cycle=cycle,
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+                from_phase=form.cleaned_data["from_phase"],
             )
+        except services.PhaseMoved as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("cycles:detail", municipality.slug, cycle.pk)
         except ValidationError as exc:
             add_errors(form, exc)
         else:

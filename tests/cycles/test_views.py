@@ -127,13 +127,15 @@ def test_advisor_and_officer_move_phases(client, municipality, member_factory, r
     SessionFactory(cycle=cycle)
     FindingFactory(cycle=cycle)
     client.force_login(member_factory(municipality, role))
-    response = client.post(url("advance", cycle), {"note": "Prioriteiten vastgesteld"})
+    response = client.post(
+        url("advance", cycle), {"note": "Prioriteiten vastgesteld", "from_phase": "duiden"}
+    )
     assert response.status_code == 302
     cycle.refresh_from_db()
     assert cycle.phase == Phase.DOELEN
-    response = client.post(url("go_back", cycle), {"reason": ""})
+    response = client.post(url("go_back", cycle), {"reason": "", "from_phase": "doelen"})
     assert response.status_code == 200 and "Dit veld is verplicht" in response.content.decode()
-    client.post(url("go_back", cycle), {"reason": "Extra sessie nodig"})
+    client.post(url("go_back", cycle), {"reason": "Extra sessie nodig", "from_phase": "doelen"})
     cycle.refresh_from_db()
     assert cycle.phase == Phase.DUIDEN
     body = client.get(url("detail", cycle)).content.decode()
@@ -145,7 +147,7 @@ def test_blocked_advance_explains_what_is_missing(officer_client, municipality):
     body = officer_client.get(url("detail", cycle)).content.decode()
     assert 'aria-disabled="true"' in body
     assert "Nog niet mogelijk: 2 punten staan open" in body
-    response = officer_client.post(url("advance", cycle), follow=True)
+    response = officer_client.post(url("advance", cycle), {"from_phase": "duiden"}, follow=True)
     assert "Leg minstens één duidingssessie" in response.content.decode()
     cycle.refresh_from_db()
     assert cycle.phase == Phase.DUIDEN
