@@ -10,7 +10,6 @@ import datetime
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Count, Q, Sum
 
 from budgets.models import (
     Allocation,
@@ -31,7 +30,8 @@ from core.npo import (
 )
 from cycles.models import Activity, Cycle, Goal, Phase
 from municipalities.models import Municipality
-from schools.models import PartnerOrganisation, PupilCount
+from schools.models import PartnerOrganisation
+from schools.selectors import pupils_on
 
 DEMO_CODES = ["GM0344", "GM0193", "GM0307"]
 ESTIMATE_REFERENCE = "schatting-duo-2020"
@@ -44,28 +44,25 @@ def _say(stdout, text: str) -> None:
 
 def npo_estimate(municipality: Municipality) -> tuple[Decimal, str] | None:
     """(total, basis text) from PO pupil counts of 1 Oct 2020, or None without counts."""
-    counts = PupilCount.objects.filter(
-        school__municipality=municipality, year=NPO_PUPIL_COUNT_YEAR
-    ).aggregate(
-        pupils=Sum("count"),
-        locations=Count("pk", filter=Q(count__isnull=False)),
-        suppressed=Count("pk", filter=Q(suppressed=True)),
+    counts = pupils_on(municipalities=[municipality], year=NPO_PUPIL_COUNT_YEAR).get(
+        municipality.pk
     )
-    if not counts["pupils"]:
+    if counts is None or not counts.pupils:
         return None
     per_pupil = Decimal(NPO_AMOUNT_PER_PUPIL)
-    total = to_money(per_pupil * counts["pupils"])
-    pupils = f"{counts['pupils']:,}".replace(",", ".")
+    total = to_money(per_pupil * counts.pupils)
+    pupils = f"{counts.pupils:,}".replace(",", ".")
+    counted = counts.locations - counts.hidden
     basis = (
         f"Schatting, geen beschikking: {pupils} leerlingen in het primair onderwijs "
-        f"op 1 oktober {NPO_PUPIL_COUNT_YEAR} ({counts['locations']} vestigingen, DUO) × "
+        f"op 1 oktober {NPO_PUPIL_COUNT_YEAR} ({counted} vestigingen, DUO) × "
         f"{format_money(per_pupil)} = {format_money(total)}, gelijk verdeeld over de schooljaren "
         f"{NPO_SCHOOL_YEARS[0]} tot en met {NPO_SCHOOL_YEARS[-1]}. Niet meegeteld: leerlingen in "
         "het voortgezet onderwijs (niet in de gegevens), het OAB-deel "
         f"({format_money(NPO_AMOUNT_PER_OAB_UNIT)} per eenheid achterstandsscore)"
     )
-    if counts["suppressed"]:
-        basis += f" en {counts['suppressed']} vestiging(en) met minder dan 5 leerlingen (<5)"
+    if counts.hidden:
+        basis += f" en {counts.hidden} vestiging(en) met minder dan 5 leerlingen (<5)"
     return total, basis + "."
 
 

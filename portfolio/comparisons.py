@@ -9,14 +9,15 @@ whatever its size), which is what an advisor compares against.
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, Q, Sum
 
 from analyses.models import DOMAIN_FIELDS, RECEIVED_STATUSES, Delay, SchoolAnalysis
 from budgets.models import Spending
 from core.npo import SpendingCategory
 from cycles.models import Phase
 from municipalities.models import Municipality
-from schools.models import Intervention, PupilCount
+from schools.models import Intervention
+from schools.selectors import latest_pupil_year, pupils_on
 
 CENT = Decimal("0.01")
 
@@ -38,6 +39,7 @@ class Cell:
 class MatrixRow:
     municipality: Municipality
     cells: list[Cell]
+    pupils: int | None = None  # the denominator, where a figure is per pupil
 
 
 @dataclass
@@ -79,19 +81,12 @@ def _matrix(
 
 
 def pupil_totals(*, municipalities: list[Municipality]) -> tuple[int | None, dict[int, int]]:
-    """PO pupils per municipality on 1 October of the latest year loaded (two queries)."""
-    counts = PupilCount.objects.filter(school__municipality__in=municipalities)
-    year = counts.aggregate(year=Max("year"))["year"]
+    """Pupils per municipality on 1 October of the latest year loaded (the schools selector)."""
+    year = latest_pupil_year()
     if year is None:
         return None, {}
-    totals = {
-        row["school__municipality_id"]: row["pupils"] or 0
-        for row in counts.filter(year=year)
-        .values("school__municipality_id")
-        .annotate(pupils=Sum("count"))
-        .order_by()
-    }
-    return year, totals
+    totals = pupils_on(municipalities=municipalities, year=year)
+    return year, {pk: total.pupils for pk, total in totals.items()}
 
 
 def spending_per_pupil(*, municipalities: list[Municipality]) -> tuple[Matrix, int | None]:
@@ -117,7 +112,10 @@ def spending_per_pupil(*, municipalities: list[Municipality]) -> tuple[Matrix, i
             total += amount
             values[(m.pk, category.value)] = (amount / n).quantize(CENT, ROUND_HALF_UP)
         values[(m.pk, "total")] = (total / n).quantize(CENT, ROUND_HALF_UP)
-    return _matrix(municipalities, columns, values), year
+    matrix = _matrix(municipalities, columns, values)
+    for row in matrix.rows:
+        row.pupils = pupils.get(row.municipality.pk)
+    return matrix, year
 
 
 def _open_received(municipalities: list[Municipality]):

@@ -1,24 +1,16 @@
 """Dashboard panel of the schools app: the school locations."""
 
-from django.db.models import Count, Sum
-
 from municipalities.dashboard import register_panel
-from schools.models import PupilCount, School
-from schools.selectors import latest_pupil_year
+from schools.models import School
+from schools.selectors import latest_pupil_year, pupils_on, school_locations_per_sector
 
 
 def schools_panel(*, municipality, membership) -> dict:
-    schools = School.objects.for_municipality(municipality).active()
-    per_sector = {
-        row["sector"]: row["n"]
-        for row in schools.values("sector").annotate(n=Count("pk")).order_by("sector")
-    }
+    per_sector = school_locations_per_sector(municipality=municipality)
     year = latest_pupil_year()
     pupils = None
     if year:
-        pupils = PupilCount.objects.filter(
-            school__municipality=municipality, school__is_active=True, year=year
-        ).aggregate(total=Sum("count"))["total"]
+        pupils = pupils_on(municipalities=[municipality], year=year).get(municipality.pk)
     labels = dict(School.Sector.choices)
     return {
         "total": sum(per_sector.values()),

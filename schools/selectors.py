@@ -1,8 +1,9 @@
 """Reads for the school and partner pages. Every tenant read goes through for_municipality()."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery, Sum
 from django.shortcuts import get_object_or_404
 
 from municipalities.models import Municipality
@@ -24,6 +25,113 @@ SCHOOL_SORTS = {
 
 def latest_pupil_year() -> int | None:
     return PupilCount.objects.aggregate(year=Max("year"))["year"]
+
+
+# --- Figures: one selector per figure, used by every page, PDF, export and comparison. ---------
+#
+# Pupils per municipality, year and sector count every location that had pupils on that count
+# date (a published number above 0, or DUO's ``<5``), whatever the location's status today:
+# ``School.is_active`` says whether it is open by the latest files and never changes history.
+# A ``<5`` is never guessed: it adds nothing to ``pupils`` and is counted in ``hidden``, so a
+# total can say "exclusief N vestigingen met <5 leerlingen".
+
+
+@dataclass(frozen=True)
+class PupilTotal:
+    """Pupils of a set of locations on 1 October of ``year`` (DUO teldatum)."""
+
+    year: int
+    pupils: int  # the sum of the published counts
+    locations: int  # locations with pupils on that date, ``hidden`` included
+    hidden: int  # locations DUO publishes as <5, not in ``pupils``
+
+
+def _with_pupils() -> QuerySet[PupilCount]:
+    return PupilCount.objects.filter(Q(count__gt=0) | Q(suppressed=True))
+
+
+_TOTALS = {
+    "pupils": Sum("count"),
+    "locations": Count("pk"),
+    "hidden": Count("pk", filter=Q(suppressed=True)),
+}
+
+
+def _total(year: int, row: dict) -> PupilTotal:
+    return PupilTotal(year, row["pupils"] or 0, row["locations"], row["hidden"])
+
+
+def _municipality_ids(municipalities: Iterable[Municipality | int]) -> list[int]:
+    return [m if isinstance(m, int) else m.pk for m in municipalities]
+
+
+def pupils_per_year(
+    *, municipalities: Iterable[Municipality | int], sectors: Iterable[str] | None = None
+) -> dict[int, list[PupilTotal]]:
+    """Per municipality id: its pupils per year, oldest first (one query)."""
+    counts = _with_pupils().filter(school__municipality__in=_municipality_ids(municipalities))
+    if sectors is not None:
+        counts = counts.filter(school__sector__in=list(sectors))
+    result: dict[int, list[PupilTotal]] = {}
+    for row in (
+        counts.values("school__municipality_id", "year")
+        .annotate(**_TOTALS)
+        .order_by("school__municipality_id", "year")
+    ):
+        result.setdefault(row["school__municipality_id"], []).append(_total(row["year"], row))
+    return result
+
+
+def municipality_pupils_per_year(*, municipality: Municipality) -> list[PupilTotal]:
+    """The municipality's pupils per year, oldest first: the history of the dashboard and PDFs."""
+    return pupils_per_year(municipalities=[municipality]).get(municipality.pk, [])
+
+
+def pupils_on(
+    *,
+    municipalities: Iterable[Municipality | int],
+    year: int,
+    sectors: Iterable[str] | None = None,
+) -> dict[int, PupilTotal]:
+    """Per municipality id: its pupils on 1 October of ``year`` (one query).
+
+    A municipality without locations with pupils that year is absent from the result.
+    """
+    counts = _with_pupils().filter(
+        school__municipality__in=_municipality_ids(municipalities), year=year
+    )
+    if sectors is not None:
+        counts = counts.filter(school__sector__in=list(sectors))
+    return {
+        row["school__municipality_id"]: _total(year, row)
+        for row in counts.values("school__municipality_id").annotate(**_TOTALS).order_by()
+    }
+
+
+def municipality_pupils_per_sector(
+    *, municipality: Municipality, year: int
+) -> dict[str, PupilTotal]:
+    """The municipality's pupils on 1 October of ``year`` per sector (one query)."""
+    return {
+        row["school__sector"]: _total(year, row)
+        for row in _with_pupils()
+        .filter(school__municipality=municipality, year=year)
+        .values("school__sector")
+        .annotate(**_TOTALS)
+        .order_by()
+    }
+
+
+def school_locations_per_sector(*, municipality: Municipality) -> dict[str, int]:
+    """The municipality's school locations open by the latest files, per sector (public counts)."""
+    return {
+        row["sector"]: row["n"]
+        for row in School.objects.for_municipality(municipality)
+        .active()
+        .values("sector")
+        .annotate(n=Count("pk"))
+        .order_by("sector")
+    }
 
 
 def school_search(

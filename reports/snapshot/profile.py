@@ -3,13 +3,18 @@
 from decimal import ROUND_HALF_UP, Decimal
 from statistics import median
 
-from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 
 from municipalities.models import Municipality
 from reports.formatting import share, suppress
 from reports.snapshot.common import unavailable
-from schools.models import PupilCount, School, SchoolWeight
+from schools.models import School, SchoolWeight
+from schools.selectors import (
+    latest_pupil_year,
+    municipality_pupils_per_sector,
+    municipality_pupils_per_year,
+    school_locations_per_sector,
+)
 
 PUPIL_YEARS_SHOWN = 10
 # School weight bands (CBS schoolweging lies roughly between 20 and 40; national mean ~30).
@@ -25,38 +30,18 @@ WEIGHT_BANDS = [
 
 
 def profile_section(municipality: Municipality) -> dict:
-    schools = School.objects.for_municipality(municipality).active()
-    per_sector = {
-        row["sector"]: row["n"]
-        for row in schools.values("sector").annotate(n=Count("id")).order_by()
-    }
+    per_sector = school_locations_per_sector(municipality=municipality)
     total_schools = sum(per_sector.values())
 
-    counts = PupilCount.objects.filter(school__municipality=municipality, school__is_active=True)
-    by_year = list(
-        counts.values("year")
-        .annotate(
-            total=Sum("count"),
-            locations=Count("id"),
-            hidden=Count("id", filter=Q(suppressed=True)),
-        )
-        .order_by("year")
+    by_year = municipality_pupils_per_year(municipality=municipality)
+    latest_year = latest_pupil_year() if by_year else None
+    pupils_per_sector = (
+        municipality_pupils_per_sector(municipality=municipality, year=latest_year)
+        if latest_year
+        else {}
     )
-    latest_year = by_year[-1]["year"] if by_year else None
-    pupils_per_sector: dict[str, dict] = {}
-    if latest_year:
-        for row in (
-            counts.filter(year=latest_year)
-            .values("school__sector")
-            .annotate(
-                total=Sum("count"),
-                locations=Count("id"),
-                hidden=Count("id", filter=Q(suppressed=True)),
-            )
-            .order_by()
-        ):
-            pupils_per_sector[row["school__sector"]] = row
-    total_pupils = sum((row["total"] or 0) for row in pupils_per_sector.values())
+    latest = next((row for row in by_year if row.year == latest_year), None)
+    total_pupils = latest.pupils if latest else 0
 
     sectors = []
     for code, label in School.Sector.choices:
@@ -69,18 +54,14 @@ def profile_section(municipality: Municipality) -> dict:
                 "code": code,
                 "label": str(label),
                 "schools": suppress(n_schools),
-                "pupils": suppress(pupils["total"]) if pupils else None,
-                "pupils_share": share(pupils["total"], total_pupils) if pupils else None,
-                "hidden_locations": pupils["hidden"] if pupils else 0,
+                "pupils": suppress(pupils.pupils) if pupils else None,
+                "pupils_share": share(pupils.pupils, total_pupils) if pupils else None,
+                "hidden_locations": pupils.hidden if pupils else 0,
             }
         )
 
     years = [
-        {
-            "year": row["year"],
-            "pupils": suppress(row["total"]),
-            "hidden_locations": row["hidden"],
-        }
+        {"year": row.year, "pupils": suppress(row.pupils), "hidden_locations": row.hidden}
         for row in by_year[-PUPIL_YEARS_SHOWN:]
     ]
 
@@ -95,6 +76,7 @@ def profile_section(municipality: Municipality) -> dict:
         "province": municipality.province,
         "total_schools": suppress(total_schools),
         "total_pupils": suppress(total_pupils) if latest_year else None,
+        "hidden_locations": latest.hidden if latest else 0,
         "pupil_year": latest_year,
         "sectors": sectors,
         "years": years,
