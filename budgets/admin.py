@@ -14,10 +14,11 @@ class FundingStreamAdmin(admin.ModelAdmin):
         "window_start",
         "window_end",
         "is_sisa",
+        "money_per_period",
         "is_active",
         "sort_order",
     ]
     list_editable = ["sort_order", "is_active"]
-    list_filter = ["period_kind", "is_sisa", "is_active"]
+    list_filter = ["period_kind", "is_sisa", "money_per_period", "is_active"]
     search_fields = ["name", "code"]
     prepopulated_fields = {"code": ["name"]}

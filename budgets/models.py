@@ -40,6 +40,15 @@ class FundingStream(models.Model):
         _("verantwoording"), blank=True, help_text=_("Bijvoorbeeld: via SiSa in de jaarrekening.")
     )
     is_sisa = models.BooleanField(_("SiSa-verantwoording"), default=False)
+    money_per_period = models.BooleanField(
+        _("geld gebonden aan de periode"),
+        default=False,
+        help_text=_(
+            "Aanvinken als de beschikking het geld aan een jaar bindt: dan mag per periode niet "
+            "meer worden besteed dan voor die periode is toegekend. Bij NPO mag geld binnen de "
+            "termijn tussen schooljaren schuiven."
+        ),
+    )
     sort_order = models.PositiveSmallIntegerField(_("volgorde"), default=100)
     is_active = models.BooleanField(_("actief"), default=True)
 
@@ -53,6 +62,9 @@ class FundingStream(models.Model):
                 | Q(window_end__isnull=True)
                 | Q(window_end__gte=models.F("window_start")),
                 name="fundingstream_window_in_order",
+                violation_error_message=_(
+                    "Het einde van de bestedingstermijn ligt vóór het begin."
+                ),
             )
         ]
 
@@ -141,7 +153,9 @@ class Allocation(TenantModel):
         ordering = ["stream__sort_order", "period", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(amount__gte=0), name="allocation_amount_not_negative"
+                condition=Q(amount__gte=0),
+                name="allocation_amount_not_negative",
+                violation_error_message=_("Het toegekende bedrag mag niet negatief zijn."),
             ),
         ]
 
@@ -222,9 +236,17 @@ class PlannedAmount(TenantModel):
         verbose_name_plural = _("geplande bedragen")
         ordering = ["stream__sort_order", "period", "pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gte=0), name="planned_amount_not_negative"),
+            models.CheckConstraint(
+                condition=Q(amount__gte=0),
+                name="planned_amount_not_negative",
+                violation_error_message=_("Een gepland bedrag mag niet negatief zijn."),
+            ),
             models.UniqueConstraint(
-                fields=["spending_goal", "stream", "period"], name="planned_amount_once_per_period"
+                fields=["spending_goal", "stream", "period"],
+                name="planned_amount_once_per_period",
+                violation_error_message=_(
+                    "Per geldstroom en periode kan een bestedingsdoel maar één gepland bedrag hebben."
+                ),
             ),
         ]
 
@@ -299,7 +321,13 @@ class Commitment(Transaction):
         verbose_name = _("verplichting")
         verbose_name_plural = _("verplichtingen")
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gte=0), name="commitment_not_negative"),
+            models.CheckConstraint(
+                condition=Q(amount__gte=0),
+                name="commitment_not_negative",
+                violation_error_message=_(
+                    "Het bedrag van een verplichting mag niet negatief zijn."
+                ),
+            ),
         ]
         indexes = [models.Index(fields=["municipality", "date"])]
 

@@ -103,6 +103,11 @@ def spending_goal_save(
     ]
     for row in rows:
         row.full_clean(exclude=["spending_goal", "municipality"], validate_unique=False)
+    if len({(row.stream_id, row.period) for row in rows}) < len(rows):
+        # The unique constraint would otherwise surface as an IntegrityError from bulk_create.
+        raise ValidationError(
+            _("Per geldstroom en periode kan een bestedingsdoel maar één gepland bedrag hebben.")
+        )
     spending_goal.planned_amounts.all().delete()
     PlannedAmount.objects.bulk_create(rows)
     return spending_goal

@@ -96,12 +96,22 @@ STREAMS = [
 ]
 
 
+# Streams whose beschikking ties money to a year: spending per period is checked against that
+# period's allocation. OAB is granted and accounted for (SiSa) per calendar year. NPO is not
+# here: its money may move between school years inside the window. Kept apart from STREAMS
+# because the 0002 data migration seeds STREAMS before this field existed.
+PER_PERIOD_CODES = frozenset({"oab"})
+
+
 def funding_streams_ensure() -> int:
     """Create the standard streams that are missing (by code); returns how many were created."""
     from budgets.models import FundingStream
 
     created = 0
     for stream in STREAMS:
-        _, was_created = FundingStream.objects.get_or_create(code=stream["code"], defaults=stream)
+        _, was_created = FundingStream.objects.get_or_create(
+            code=stream["code"],
+            defaults={**stream, "money_per_period": stream["code"] in PER_PERIOD_CODES},
+        )
         created += was_created
     return created

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from analyses.models import RECEIVED_STATUSES, AnalysisStatus, SchoolAnalysis
 from budgets.models import Allocation, FundingStream, PlannedAmount, Spending
-from budgets.selectors import Figures, StreamBlock
+from budgets.selectors import Figures, StreamBlock, budget_warnings_for
 from budgets.selectors import _projection as budget_projection
 from core.money import ZERO, format_money
 from cycles.models import Cycle, Phase, PhaseTransition
@@ -34,6 +34,7 @@ from schools.models import School
 
 class AlertCode:
     UNSPENT = "unspent"
+    BUDGET = "budget"
     STALE = "stale"
     RETURNED = "returned"
     REPORT_FAILED = "report_failed"
@@ -41,6 +42,7 @@ class AlertCode:
 
 ALERT_CHOICES = [
     (AlertCode.UNSPENT, gettext_lazy("Geld blijft over")),
+    (AlertCode.BUDGET, gettext_lazy("Begroting klopt niet")),
     (AlertCode.STALE, gettext_lazy("Fase staat stil")),
     (AlertCode.RETURNED, gettext_lazy("Analyses teruggestuurd")),
     (AlertCode.REPORT_FAILED, gettext_lazy("Rapportage mislukt")),
@@ -291,6 +293,7 @@ def portfolio_rows(*, user, today: datetime.date | None = None) -> list[Portfoli
     ids = [m.pk for m in municipalities]
     facts = _municipality_facts(ids=ids)
     budget = _budget_figures(ids=ids, as_of=today)
+    budget_warnings = budget_warnings_for(municipality_ids=ids)
     analyses = _analysis_figures(
         cycle_ids=[f.cycle["pk"] for f in facts.values() if f.cycle is not None]
     )
@@ -325,6 +328,9 @@ def portfolio_rows(*, user, today: datetime.date | None = None) -> list[Portfoli
             analyses_waived=bool(cycle.get("analyses_waived")),
         )
         row.alerts.extend(budget.unspent_alerts[m.pk])
+        # Overspending, commitments above the plan, money outside the window: the overview's
+        # own checks, with the overview's own sentences.
+        row.alerts.extend(Alert(AlertCode.BUDGET, w.text) for w in budget_warnings[m.pk])
         if days is not None and days >= stale_days:
             row.alerts.append(
                 Alert(

@@ -53,4 +53,7 @@ def budget_section(municipality: Municipality, cycle) -> dict:
         "categories": categories,
         "streams": streams,
         "note": note,
+        # The overview's warnings (overspending, commitments above the plan, money outside the
+        # window), frozen with the figures they are about.
+        "warnings": [w.text for w in overview.warnings],
     }
