@@ -65,11 +65,6 @@ def register_check(
     return check
 
 
-def unregister_check(phase: str, key: str) -> None:
-    """Remove a check (for tests that register a temporary one)."""
-    _registry.pop((str(phase), key), None)
-
-
 def checks_for(phase: str) -> list[Check]:
     return sorted(
         (c for c in _registry.values() if c.phase == str(phase)), key=lambda c: (c.order, c.key)

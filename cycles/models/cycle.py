@@ -107,9 +107,6 @@ class Cycle(TenantModel):
     def phase_index(self) -> int:
         return PHASE_ORDER.index(self.phase)
 
-    def phase_reached(self, phase: str) -> bool:
-        return self.phase_index >= PHASE_ORDER.index(phase)
-
 
 class PhaseTransition(TenantModel):
     """One move of a cycle from one phase to another: who, when, why."""
