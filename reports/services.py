@@ -40,6 +40,14 @@ def _next_version(*, municipality: Municipality, cycle, kind: str) -> int:
     return (jobs.aggregate(last=Max("version"))["last"] or 0) + 1
 
 
+def _unfinished(*, municipality: Municipality, cycle, kind: str) -> ReportJob | None:
+    jobs = ReportJob.objects.for_municipality(municipality).filter(
+        kind=kind, status__in=[ReportJob.Status.QUEUED, ReportJob.Status.RUNNING]
+    )
+    jobs = jobs.filter(cycle=cycle) if cycle is not None else jobs.filter(cycle__isnull=True)
+    return jobs.order_by("-version").first()
+
+
 def report_enqueue(*, job_pk: int) -> None:
     """Send the build task to the broker (or run it in-process without one)."""
     from celery.exceptions import Retry
@@ -69,13 +77,22 @@ def report_request(
 ) -> ReportJob:
     """Create a queued job with the next version number; the task starts after commit.
 
+    While an identical job (same municipality, cycle and kind) is still queued or running, that
+    job is returned instead and nothing is created: ten clicks make one report. Such a job has
+    ``already_requested = True``.
+
     ``enqueue=False`` only creates the job (the demo seeder and the benchmark run it themselves).
     """
     if kind not in ReportJob.Kind.values:
         raise ValueError(f"Unknown report kind {kind!r}")
     with transaction.atomic(durable=True):
-        # Serialise version numbering per municipality (SQLite serialises writers anyway).
+        # Serialise requests per municipality (SQLite serialises writers anyway): the check for
+        # an unfinished job and the version number below see every committed request.
         Municipality.objects.select_for_update().filter(pk=municipality.pk).exists()
+        pending = _unfinished(municipality=municipality, cycle=cycle, kind=kind)
+        if pending is not None:
+            pending.already_requested = True
+            return pending
         job = ReportJob.objects.create(
             municipality=municipality,
             cycle=cycle,
@@ -84,6 +101,7 @@ def report_request(
             requested_by=user,
             progress_label=_("In de wachtrij"),
         )
+        job.already_requested = False
         if enqueue:
             transaction.on_commit(partial(report_enqueue, job_pk=job.pk))
     return job

@@ -37,11 +37,21 @@ def report_list(request: HttpRequest, municipality: Municipality) -> HttpRespons
                 user=request.user,
                 cycle=services.current_cycle(municipality=municipality),
             )
-            messages.success(
-                request,
-                _("%(kind)s versie %(version)s is aangevraagd.")
-                % {"kind": job.get_kind_display(), "version": job.version},
-            )
+            if job.already_requested:
+                messages.info(
+                    request,
+                    _(
+                        "%(kind)s versie %(version)s wordt al gemaakt; er is geen nieuwe "
+                        "aangevraagd. Je ziet de voortgang hieronder."
+                    )
+                    % {"kind": job.get_kind_display(), "version": job.version},
+                )
+            else:
+                messages.success(
+                    request,
+                    _("%(kind)s versie %(version)s is aangevraagd.")
+                    % {"kind": job.get_kind_display(), "version": job.version},
+                )
             return redirect(f"{reverse('reports:list', args=[municipality.slug])}#job-{job.pk}")
     else:
         form = ReportRequestForm()

@@ -52,7 +52,8 @@ def test_viewer_reads_but_cannot_request(client, municipality, member_factory):
 def test_progress_partial_polls_until_done_then_links_to_results(
     officer_client, municipality, officer, django_capture_on_commit_callbacks
 ):
-    job = ReportJobFactory(municipality=municipality, status="running", progress=40)
+    # A running plan: the gemeentefoto requested below is another report, not a repeat of it.
+    job = ReportJobFactory(municipality=municipality, kind="plan", status="running", progress=40)
     url = f"{LIST}{job.pk}/voortgang/"
     partial = officer_client.get(url, headers={"HX-Request": "true"}).content.decode()
     assert "<html" not in partial
