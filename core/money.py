@@ -4,7 +4,11 @@ Amounts are ``Decimal`` everywhere (database ``DecimalField(12, 2)``, forms, sum
 float is ever involved. Display is Dutch, always with cents: ``€ 1.234,56`` (pages, PDFs, chart
 labels), ``1.234,56`` in a form field and ``1234,56`` in a CSV file. Input accepts what Dutch
 users type: ``1.234,56``, ``1234,56``, ``1234`` and ``€ 1.234``; a dot is a thousands separator,
-the comma the decimal separator. The budget forms, the school analysis form and the bulk intake
+the comma the decimal separator. The parser is strict rather than clever: ``1,234.56``, ``12,345``
+(three decimals), ``1.234.56``, ``1e-7``, ``NaN``, ``Infinity``, digits other than 0–9, more than
+two decimals and more than ten digits before the comma are refused with a Dutch message, never
+guessed at or rounded. A spreadsheet's number cell is taken as it is when it has at most two
+decimals. The budget forms, the school analysis form and the bulk intake
 all read amounts with ``parse_money``.
 """
 
@@ -20,7 +24,8 @@ MAX_DIGITS = 12  # as in the database: DecimalField(max_digits=12, decimal_place
 ZERO = Decimal("0.00")
 
 # Digits with optional groups of exactly three after a thousands dot, then an optional comma part.
-_GROUPED = re.compile(r"^(?P<int>\d{1,3}(?:\.\d{3})+|\d+)(?:,(?P<frac>\d+))?$")
+# ASCII digits only: ``\d`` would also take Arabic-Indic or full-width digits.
+_GROUPED = re.compile(r"^(?P<int>[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]+)(?:,(?P<frac>[0-9]+))?$")
 
 
 def to_money(value) -> Decimal:
@@ -56,7 +61,7 @@ def _parse_text(text: str) -> tuple[Decimal, bool]:
         cleaned = cleaned[1:]
     if not cleaned:
         raise ValidationError(_("Vul een bedrag in, bijvoorbeeld 1.234,56."), code="required")
-    if re.search(r"[^\d.,]", cleaned):
+    if re.search(r"[^0-9.,]", cleaned):
         raise ValidationError(
             _("Een bedrag bestaat alleen uit cijfers, punten en een komma, bijvoorbeeld 1.234,56."),
             code="invalid_characters",
@@ -107,6 +112,17 @@ def parse_money(value, *, allow_negative: bool = False) -> Decimal:
     if isinstance(value, int | Decimal):
         if not Decimal(value).is_finite():
             raise ValidationError(_("Dit is geen geldig bedrag."), code="invalid")
+        if Decimal(value).adjusted() > MAX_DIGITS - 3:
+            # Ten digits before the comma at most; also keeps Decimal("1E+999999") from quantizing.
+            raise ValidationError(
+                _("Het bedrag is te groot (hoogstens € 9.999.999.999,99)."), code="too_large"
+            )
+        if Decimal(value) != Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP):
+            # A spreadsheet number with more than cents (1E-7, 0.125) is refused, not rounded:
+            # rounding would silently store an amount nobody typed.
+            raise ValidationError(
+                _("Gebruik hoogstens twee cijfers achter de komma."), code="too_many_decimals"
+            )
         amount, negative = abs(to_money(value)), value < 0
     else:
         amount, negative = _parse_text(str(value))
