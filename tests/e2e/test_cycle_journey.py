@@ -126,7 +126,7 @@ def test_policy_officer_walks_a_cycle_and_starts_the_next(
     form.get_by_role("button", name="Opslaan").click()
     expect(page.locator("#activities-section")).to_contain_text("Tutoring in kleine groepen")
     page.get_by_role("link", name="Voortgang toevoegen").click()
-    form = page.locator("[id$='-progress'].inline-form")
+    form = page.locator("[id$='-progress'].form-panel")
     form.get_by_label("Datum").fill("2025-01-15")
     form.get_by_label("Toelichting").fill("Gestart op vier scholen.")
     form.get_by_label("Gemeten waarde").fill("65")
