@@ -4,7 +4,9 @@ Amounts are formatted by ``core.money.format_money`` (``{{ amount|eur }}``), as 
 
 from decimal import ROUND_HALF_UP, Decimal
 
-# Counts of pupils or schools under this threshold are never shown (DUO/CBS practice): "<5".
+# Counts of schools derived from their NPO analyses under this threshold are never shown: "<5".
+# Counts from public files are not suppressed again: DUO's own "<5" stays "<5" and is left out of
+# every total ("exclusief N vestigingen met <5 leerlingen"), school locations are counted openly.
 SMALL_NUMBER_LIMIT = 5
 SUPPRESSED = "<5"
 
@@ -24,6 +26,14 @@ def suppress(value: int | None) -> int | str | None:
 def share(part: int | None, whole: int | None) -> str | None:
     """A percentage with one decimal ("12,3"), or None when it could reveal a small group."""
     if not part or not whole or suppress(part) == SUPPRESSED:
+        return None
+    pct = (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return f"{pct}".replace(".", ",")
+
+
+def percent(part: int | None, whole: int | None) -> str | None:
+    """A percentage of public counts with one decimal ("12,3"), computed from the exact values."""
+    if part is None or not whole:
         return None
     pct = (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
     return f"{pct}".replace(".", ",")

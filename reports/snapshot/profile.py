@@ -6,7 +6,7 @@ from statistics import median
 from django.utils.translation import gettext as _
 
 from municipalities.models import Municipality
-from reports.formatting import share, suppress
+from reports.formatting import percent
 from reports.snapshot.common import unavailable
 from schools.models import School, SchoolWeight
 from schools.selectors import (
@@ -53,15 +53,15 @@ def profile_section(municipality: Municipality) -> dict:
             {
                 "code": code,
                 "label": str(label),
-                "schools": suppress(n_schools),
-                "pupils": suppress(pupils.pupils) if pupils else None,
-                "pupils_share": share(pupils.pupils, total_pupils) if pupils else None,
+                "schools": n_schools,
+                "pupils": pupils.pupils if pupils else None,
+                "pupils_share": percent(pupils.pupils, total_pupils) if pupils else None,
                 "hidden_locations": pupils.hidden if pupils else 0,
             }
         )
 
     years = [
-        {"year": row.year, "pupils": suppress(row.pupils), "hidden_locations": row.hidden}
+        {"year": row.year, "pupils": row.pupils, "hidden_locations": row.hidden}
         for row in by_year[-PUPIL_YEARS_SHOWN:]
     ]
 
@@ -74,8 +74,8 @@ def profile_section(municipality: Municipality) -> dict:
         else "",
         "inhabitants": municipality.inhabitants,
         "province": municipality.province,
-        "total_schools": suppress(total_schools),
-        "total_pupils": suppress(total_pupils) if latest_year else None,
+        "total_schools": total_schools,
+        "total_pupils": total_pupils if latest_year else None,
         "hidden_locations": latest.hidden if latest else 0,
         "pupil_year": latest_year,
         "sectors": sectors,
@@ -87,6 +87,14 @@ def profile_section(municipality: Municipality) -> dict:
 def _dec1(value: Decimal, quantum: str = "0.1") -> str:
     """Decimal -> Dutch text with a decimal comma: Decimal("30.46") -> "30,5"."""
     return str(Decimal(value).quantize(Decimal(quantum), rounding=ROUND_HALF_UP)).replace(".", ",")
+
+
+def weight_reference_date(school_year: str) -> str:
+    """The peildatum of a schoolweging (Inspectie's file): 1 Oct for 2021-2022, 1 Feb after."""
+    first, _sep, second = school_year.partition("-")
+    if school_year == "2021-2022" or not second.isdigit():
+        return _("1 okt. %(year)s") % {"year": first}
+    return _("1 feb. %(year)s") % {"year": second}
 
 
 def weights_section(municipality: Municipality) -> dict:
@@ -104,12 +112,13 @@ def weights_section(municipality: Municipality) -> dict:
     bands = []
     for low, high, label in WEIGHT_BANDS:
         n = sum(1 for w in weights if (low is None or w >= low) and (high is None or w < high))
-        bands.append({"label": label, "schools": suppress(n)})
+        bands.append({"label": label, "schools": n})
     mean = sum(weights) / len(weights)
     return {
         "available": True,
         "school_year": latest,
-        "schools": suppress(len(weights)),
+        "reference_date": weight_reference_date(latest),
+        "schools": len(weights),
         "mean": _dec1(mean),
         "median": _dec1(Decimal(median(weights))),
         # Min and max describe single schools; only shown where there are enough schools.

@@ -29,24 +29,28 @@ def test_dutch_number_formatting():
     assert number_nl("<5") == "<5"
 
 
-def test_small_numbers_never_reach_the_snapshot_or_the_pdf(
+def test_public_counts_are_shown_and_duo_suppression_stays(
     municipality, officer, django_capture_on_commit_callbacks
 ):
-    # Two primary schools (one with 3 pupils) and one VO school: every count is under 5.
+    # DUO's published counts and the public school locations are shown as they are (suppressing
+    # them again would only invite derivation from the totals); DUO's own <5 stays <5 and is
+    # left out of every total, which says how many locations it leaves out.
     small = SchoolFactory(municipality=municipality, name="Kleine school", sector=School.Sector.BO)
     PupilCount.objects.create(school=small, year=2024, count=3)
-    SchoolFactory(municipality=municipality, sector=School.Sector.BO)
+    tiny = SchoolFactory(municipality=municipality, sector=School.Sector.BO)
+    PupilCount.objects.create(school=tiny, year=2024, count=None, suppressed=True)
     SchoolFactory(municipality=municipality, sector=School.Sector.VO)
     job = build(municipality, "gemeentefoto", officer, None, django_capture_on_commit_callbacks)
     profile = job.snapshot["profile"]
-    assert profile["total_schools"] == "<5"
-    assert profile["total_pupils"] == "<5"
-    assert {s["code"]: s["schools"] for s in profile["sectors"]} == {"BO": "<5", "VO": "<5"}
-    assert profile["years"] == [{"year": 2024, "pupils": "<5", "hidden_locations": 0}]
-    assert all(s["pupils_share"] is None for s in profile["sectors"])
-    text = pdf_text(job)
-    assert "<5" in text
-    assert "Leerlingen PO (1 okt. 2024)\n3" not in text
+    assert (profile["total_schools"], profile["total_pupils"]) == (3, 3)
+    assert profile["hidden_locations"] == 1
+    assert {s["code"]: s["schools"] for s in profile["sectors"]} == {"BO": 2, "VO": 1}
+    assert profile["years"] == [{"year": 2024, "pupils": 3, "hidden_locations": 1}]
+    assert {s["code"]: s["pupils_share"] for s in profile["sectors"]} == {"BO": "100,0", "VO": None}
+    text = " ".join(pdf_text(job).split())
+    assert "exclusief 1 vestiging met <5 leerlingen" in text
+    assert "Bron: DUO, 1 okt. 2024" in text
+    assert "Afscherming: waar DUO een vestiging met <5 leerlingen publiceert" in text
 
 
 def test_every_section_without_data_says_so_instead_of_failing(
