@@ -18,6 +18,7 @@ from core.money import DutchMoneyField
 from core.npo import SPENDING_SUBOPTION_CHOICES
 from core.uploads import check_upload
 from cycles.models import Activity, Cycle, Goal
+from municipalities.versions import VersionedFormMixin
 from schools.models import PartnerOrganisation
 
 
@@ -30,7 +31,7 @@ class StreamChoiceField(forms.ModelChoiceField):
         return obj.name
 
 
-class AllocationForm(forms.ModelForm):
+class AllocationForm(VersionedFormMixin, forms.ModelForm):
     stream = StreamChoiceField(
         label=_("Geldstroom"), queryset=FundingStream.objects.filter(is_active=True)
     )
@@ -67,7 +68,7 @@ class GoalChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.title} ({obj.cycle.title})"
 
 
-class SpendingGoalForm(forms.ModelForm):
+class SpendingGoalForm(VersionedFormMixin, forms.ModelForm):
     suboption = forms.ChoiceField(
         label=_("Onderdeel"),
         required=False,

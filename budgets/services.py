@@ -17,6 +17,7 @@ from budgets.models import (
 )
 from core.uploads import check_upload, clean_display_name
 from municipalities.models import Municipality
+from municipalities.versions import version_check
 
 ALLOCATION_FIELDS = (
     "stream",
@@ -36,11 +37,20 @@ def _apply(instance, fields: dict) -> None:
 
 @transaction.atomic
 def allocation_save(
-    *, municipality: Municipality, allocation: Allocation | None = None, letter=None, **fields
+    *,
+    municipality: Municipality,
+    allocation: Allocation | None = None,
+    letter=None,
+    version: str | None = None,
+    **fields,
 ) -> Allocation:
-    """Create (``allocation=None``) or update an allocation. ``letter=False`` removes the letter."""
+    """Create (``allocation=None``) or update an allocation. ``letter=False`` removes the letter.
+
+    ``version``: what the edit form was opened on; a newer stored row raises EditConflict.
+    """
     allocation = allocation or Allocation(municipality=municipality)
     assert allocation.municipality_id == municipality.pk
+    version_check(allocation, version)
     _apply(allocation, {k: v for k, v in fields.items() if k in ALLOCATION_FIELDS})
     old_letter = allocation.letter.name if allocation.letter else ""
     if letter is False:
@@ -77,11 +87,16 @@ def spending_goal_save(
     spending_goal: SpendingGoal | None = None,
     planned: list[tuple[FundingStream, str, Decimal]],
     goals=None,
+    version: str | None = None,
     **fields,
 ) -> SpendingGoal:
-    """Create or update a spending goal and replace its planned amounts with ``planned``."""
+    """Create or update a spending goal and replace its planned amounts with ``planned``.
+
+    ``version``: what the edit form was opened on; a newer stored row raises EditConflict.
+    """
     spending_goal = spending_goal or SpendingGoal(municipality=municipality)
     assert spending_goal.municipality_id == municipality.pk
+    version_check(spending_goal, version)
     _apply(spending_goal, fields)
     spending_goal.full_clean()
     spending_goal.save()

@@ -35,6 +35,7 @@ from cycles.models import Cycle
 from municipalities.access import tenant_view
 from municipalities.models import EDITOR_ROLES, READER_ROLES, Municipality
 from municipalities.pagecache import cached_tenant_page
+from municipalities.versions import EditConflict
 
 PAGE_SIZE = 50
 
@@ -117,6 +118,7 @@ def allocation_edit(
     )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
+        version = form.pop_version(data)
         letter = data.pop("letter", None)
         if letter is False:
             letter_arg = False
@@ -126,8 +128,14 @@ def allocation_edit(
             letter_arg = None
         try:
             services.allocation_save(
-                municipality=municipality, allocation=allocation, letter=letter_arg, **data
+                municipality=municipality,
+                allocation=allocation,
+                letter=letter_arg,
+                version=version,
+                **data,
             )
+        except EditConflict as exc:
+            form.show_conflict(exc)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -216,6 +224,7 @@ def spending_goal_edit(
     formset = PlannedAmountFormSet(request.POST or None, initial=initial_planned, prefix="gepland")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         data = dict(form.cleaned_data)
+        version = form.pop_version(data)
         goals = data.pop("goals", None)
         try:
             saved = services.spending_goal_save(
@@ -223,8 +232,11 @@ def spending_goal_edit(
                 spending_goal=spending_goal,
                 planned=formset.planned_rows(),
                 goals=goals,
+                version=version,
                 **data,
             )
+        except EditConflict as exc:
+            form.show_conflict(exc)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
