@@ -12,7 +12,7 @@ RUN_ENV := DEBUG=true
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help run test lint format checks migrate demo worker beat messages browser clean
+.PHONY: help run test lint format checks check-figures migrate demo worker beat messages browser clean
 
 help: ## Show the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -64,6 +64,9 @@ checks: $(VENV)/.dev-installed ## Migrations in sync, and Django's deployment ch
 	$(RUN_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 	DEBUG=false SECRET_KEY="$$(head -c 48 /dev/urandom | base64)" ALLOWED_HOSTS=npo.example.nl \
 	  SECURE_HSTS_PRELOAD=true $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+check-figures: $(VENV)/.dev-installed ## Recompute every municipality's figures from reference_data/ and compare with the pages
+	$(BIN)/python scripts/check_figures.py
 
 worker: $(VENV)/.base-installed ## A Celery worker (needs REDIS_URL)
 	$(BIN)/celery -A npo_platform worker --loglevel INFO --max-tasks-per-child 50
