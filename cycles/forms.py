@@ -18,12 +18,13 @@ from cycles.models import (
     ProgressUpdate,
     StakeholderSession,
 )
+from municipalities.versions import VersionedFormMixin
 from schools.models import Intervention, PartnerOrganisation, School
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class CycleForm(forms.ModelForm):
+class CycleForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Cycle
         fields = ["title", "start_date", "end_date"]
@@ -171,7 +172,7 @@ def menukaart_interventions():
     return Intervention.objects.filter(version=newest).order_by("area", "name")
 
 
-class GoalForm(TenantChoicesMixin, forms.ModelForm):
+class GoalForm(VersionedFormMixin, TenantChoicesMixin, forms.ModelForm):
     interventions = InterventionChoiceField(
         queryset=Intervention.objects.none(),
         required=False,
@@ -233,7 +234,7 @@ class GoalForm(TenantChoicesMixin, forms.ModelForm):
             del self.fields["reason"]
 
 
-class ActivityForm(TenantChoicesMixin, forms.ModelForm):
+class ActivityForm(VersionedFormMixin, TenantChoicesMixin, forms.ModelForm):
     class Meta:
         model = Activity
         fields = [

@@ -159,9 +159,17 @@ class VersionedFormMixin:
             raise ValidationError(STALE_FORM)
         return value
 
+    def clean(self):
+        # Out of cleaned_data (views pass that on to services as keyword arguments); the view
+        # hands it to the service through pop_version().
+        cleaned = super().clean()
+        self.version = (cleaned or self.cleaned_data).pop(VERSION_FIELD, None) or None
+        return cleaned
+
     def pop_version(self, data: dict) -> str | None:
-        """Take the version out of ``data`` (a copy of cleaned_data) for the service."""
-        return data.pop(VERSION_FIELD, None) or None
+        """The version the form was opened on, for the service (``data``: a copy of
+        cleaned_data, from which it is removed if still there)."""
+        return data.pop(VERSION_FIELD, None) or getattr(self, "version", None)
 
     def show_conflict(self, conflict: EditConflict) -> None:
         """Put the conflict on the form, keep the input and carry the stored version, so a

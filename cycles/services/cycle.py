@@ -12,6 +12,7 @@ from cycles.models import Cycle, Phase, PhaseTransition, phase_next, phase_previ
 from cycles.services.common import lock_cycle, require_editable
 from municipalities.audit import audit_event_record
 from municipalities.models import AuditLogEntry, Municipality
+from municipalities.versions import version_check
 
 
 class GateBlocked(ValidationError):
@@ -65,11 +66,22 @@ def cycle_create(
         raise ValidationError(ONE_OPEN_MESSAGE) from exc
 
 
-def cycle_update(*, cycle: Cycle, title: str, start_date: datetime.date, end_date: datetime.date):
+@transaction.atomic
+def cycle_update(
+    *,
+    cycle: Cycle,
+    title: str,
+    start_date: datetime.date,
+    end_date: datetime.date,
+    version: str | None = None,
+):
+    """Change the cycle's title and dates. ``version``: what the form was opened on; a newer
+    stored cycle raises EditConflict."""
     require_editable(cycle, "cycle")
     _check_dates(start_date, end_date)
+    version_check(cycle, version)
     cycle.title, cycle.start_date, cycle.end_date = title, start_date, end_date
-    cycle.save(update_fields=["title", "start_date", "end_date"])
+    cycle.save(update_fields=["title", "start_date", "end_date", "updated_at"])
     return cycle
 
 

@@ -16,6 +16,7 @@ from cycles.services.common import (
     require_editable,
 )
 from municipalities.audit import audit_context
+from municipalities.versions import version_check
 
 GOAL_FIELDS = (
     "title",
@@ -48,10 +49,12 @@ def goal_save(
     actor=None,
     reason: str = "",
     data: dict,
+    version: str | None = None,
 ) -> Goal:
     """Create or change a goal. Once the cycle is in Doen, a change is a bijstelling: it needs a
     reason and is logged with the old and new values. ``data`` holds GOAL_FIELDS and
-    GOAL_RELATIONS (querysets or lists)."""
+    GOAL_RELATIONS (querysets or lists). ``version``: what the edit form was opened on; a newer
+    stored goal raises EditConflict."""
     require_editable(cycle, "goal")
     fixed = rules.goal_is_fixed(cycle)
     if goal is None and fixed:
@@ -67,6 +70,7 @@ def goal_save(
         goal = Goal(municipality_id=cycle.municipality_id, cycle=cycle)
     else:
         # Compare with what is stored, not with an instance a ModelForm may already have changed.
+        version_check(goal, version)
         goal = Goal.objects.select_for_update().get(pk=goal.pk)
     changes: dict[str, list[str]] = {}
     for name in GOAL_FIELDS:

@@ -17,6 +17,7 @@ from cycles.services.common import (
     require_editable,
 )
 from municipalities.audit import audit_context
+from municipalities.versions import version_check
 
 
 @transaction.atomic
@@ -32,7 +33,10 @@ def activity_save(
     start_date: datetime.date | None = None,
     end_date: datetime.date | None = None,
     status: str = "planned",
+    version: str | None = None,
 ) -> Activity:
+    """Create or change an activity. ``version``: what the edit form was opened on; a newer
+    stored activity raises EditConflict."""
     require_editable(cycle, "activity")
     if goal.cycle_id != cycle.pk:
         raise ValidationError({"goal": _("Kies een doel van deze cyclus.")})
@@ -40,6 +44,8 @@ def activity_save(
     check_same_municipality(cycle, "schools", schools)
     if start_date and end_date and end_date < start_date:
         raise ValidationError({"end_date": _("De einddatum ligt voor de begindatum.")})
+    if activity is not None:
+        version_check(activity, version)
     activity = activity or Activity(municipality_id=cycle.municipality_id)
     activity.goal = goal
     activity.title, activity.description = title, description

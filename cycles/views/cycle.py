@@ -18,6 +18,7 @@ from cycles.views.common import add_errors, base_context, can_change, form_page
 from municipalities.access import tenant_view
 from municipalities.models import EDITOR_ROLES, Municipality
 from municipalities.pagecache import cached_tenant_page
+from municipalities.versions import EditConflict
 
 
 @require_http_methods(["GET", "POST"])
@@ -94,8 +95,12 @@ def cycle_edit(request: HttpRequest, municipality: Municipality, cycle_pk: int) 
     form = CycleForm(request.POST or None, instance=cycle)
     if request.method == "POST" and form.is_valid():
         fresh = selectors.cycle_get(municipality=municipality, pk=cycle_pk)
+        data = dict(form.cleaned_data)
+        version = form.pop_version(data)
         try:
-            services.cycle_update(cycle=fresh, **form.cleaned_data)
+            services.cycle_update(cycle=fresh, version=version, **data)
+        except EditConflict as exc:
+            form.show_conflict(exc)
         except ValidationError as exc:
             add_errors(form, exc)
         else:

@@ -14,6 +14,7 @@ from cycles.views.deletion import delete_page, linked_elsewhere
 from cycles.views.phases import saved
 from municipalities.access import tenant_view
 from municipalities.models import EDITOR_ROLES, Municipality
+from municipalities.versions import EditConflict
 
 
 @require_http_methods(["GET", "POST"])
@@ -29,8 +30,18 @@ def goal_form(
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         reason = data.pop("reason", "")
+        version = form.pop_version(data)
         try:
-            services.goal_save(cycle=cycle, goal=goal, actor=request.user, reason=reason, data=data)
+            services.goal_save(
+                cycle=cycle,
+                goal=goal,
+                actor=request.user,
+                reason=reason,
+                data=data,
+                version=version,
+            )
+        except EditConflict as exc:
+            form.show_conflict(exc)
         except ValidationError as exc:
             add_errors(form, exc)
         else:

@@ -14,6 +14,7 @@ from cycles.views.deletion import delete_page, linked_elsewhere
 from cycles.views.phases import saved
 from municipalities.access import tenant_view
 from municipalities.models import EDITOR_ROLES, Municipality
+from municipalities.versions import EditConflict
 
 
 @require_http_methods(["GET", "POST"])
@@ -31,8 +32,14 @@ def activity_form(
     goal = activity.goal if activity else selectors.goal_get(cycle=cycle, pk=goal_pk)
     form = ActivityForm(request.POST or None, instance=activity, cycle=cycle)
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = form.pop_version(data)
         try:
-            services.activity_save(cycle=cycle, goal=goal, activity=activity, **form.cleaned_data)
+            services.activity_save(
+                cycle=cycle, goal=goal, activity=activity, version=version, **data
+            )
+        except EditConflict as exc:
+            form.show_conflict(exc)
         except ValidationError as exc:
             add_errors(form, exc)
         else:

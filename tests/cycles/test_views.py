@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from cycles.models import Cycle, Finding, Goal, GoalRevision, Phase, StakeholderSession
 from municipalities.models import Role
+from municipalities.versions import version_of
 from tests.cycles.factories import (
     ActivityFactory,
     CycleFactory,
@@ -256,6 +257,7 @@ def test_goal_change_in_doen_is_a_logged_bijstelling(officer_client, municipalit
         "deadline": "2025-07-01",
         "spending_category": goal.spending_category,
         "target_group": goal.target_group,
+        "versie": version_of(goal),  # what the edit form was opened on
     }
     response = officer_client.post(url("goal_edit", cycle, goal.pk), data)
     assert response.status_code == 200 and "geef een reden" in response.content.decode()
