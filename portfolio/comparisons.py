@@ -24,15 +24,22 @@ CENT = Decimal("0.01")
 
 @dataclass
 class Cell:
-    value: Decimal | None
+    value: Decimal | None  # rounded to cents, as shown
     average: Decimal | None
+    exact_value: Decimal | None = None  # unrounded: percentages are computed from these
+    exact_average: Decimal | None = None
 
     @property
     def difference_percent(self) -> int | None:
-        """How far above (+) or below (-) the portfolio average, in whole percent."""
-        if self.value is None or not self.average:
+        """How far above (+) or below (-) the portfolio average, in whole percent.
+
+        From the unrounded values: two rounded amounts (€ 0,03 against € 0,01) would make 200%
+        into 202%."""
+        value = self.exact_value if self.exact_value is not None else self.value
+        average = self.exact_average if self.exact_average is not None else self.average
+        if value is None or not average:
             return None
-        return int(((self.value - self.average) / self.average * 100).to_integral_value())
+        return int(((value - average) / average * 100).to_integral_value(ROUND_HALF_UP))
 
 
 @dataclass
@@ -51,9 +58,14 @@ class Matrix:
 
 
 def _mean(values: list[Decimal]) -> Decimal | None:
+    """The exact mean (rounded only for display)."""
     if not values:
         return None
-    return (sum(values, Decimal(0)) / len(values)).quantize(CENT, ROUND_HALF_UP)
+    return sum(values, Decimal(0)) / len(values)
+
+
+def _cents(value: Decimal | None) -> Decimal | None:
+    return None if value is None else value.quantize(CENT, ROUND_HALF_UP)
 
 
 def _matrix(
@@ -61,6 +73,7 @@ def _matrix(
     columns: list[tuple[str, str]],
     values: dict[tuple[int, str], Decimal | None],
 ) -> Matrix:
+    """``values`` are exact; the cells show them rounded to cents and compare them unrounded."""
     averages = []
     for code, _label in columns:
         present = [
@@ -71,13 +84,18 @@ def _matrix(
         MatrixRow(
             municipality=m,
             cells=[
-                Cell(values.get((m.pk, code)), averages[index])
+                Cell(
+                    _cents(values.get((m.pk, code))),
+                    _cents(averages[index]),
+                    values.get((m.pk, code)),
+                    averages[index],
+                )
                 for index, (code, _label) in enumerate(columns)
             ],
         )
         for m in municipalities
     ]
-    return Matrix(columns=columns, rows=rows, averages=averages)
+    return Matrix(columns=columns, rows=rows, averages=[_cents(a) for a in averages])
 
 
 def pupil_totals(*, municipalities: list[Municipality]) -> tuple[int | None, dict[int, int]]:
@@ -110,8 +128,8 @@ def spending_per_pupil(*, municipalities: list[Municipality]) -> tuple[Matrix, i
         for category in SpendingCategory:
             amount = spent.get((m.pk, category.value), Decimal(0))
             total += amount
-            values[(m.pk, category.value)] = (amount / n).quantize(CENT, ROUND_HALF_UP)
-        values[(m.pk, "total")] = (total / n).quantize(CENT, ROUND_HALF_UP)
+            values[(m.pk, category.value)] = amount / n
+        values[(m.pk, "total")] = total / n
     matrix = _matrix(municipalities, columns, values)
     for row in matrix.rows:
         row.pupils = pupils.get(row.municipality.pk)
@@ -138,7 +156,7 @@ def large_delays(*, municipalities: list[Municipality]) -> Matrix:
             continue
         for domain, _delay, _share in DOMAIN_FIELDS:
             share = Decimal(100 * row[domain.value]) / row["n"]
-            values[(row["municipality_id"], domain.value)] = share.quantize(CENT, ROUND_HALF_UP)
+            values[(row["municipality_id"], domain.value)] = share
     columns = [(domain.value, domain.label) for domain, _d, _s in DOMAIN_FIELDS]
     return _matrix(municipalities, columns, values)
 
@@ -182,9 +200,7 @@ def chosen_interventions(
     result = []
     for pk in top:
         values = {
-            (m.pk, "share"): (Decimal(100 * per.get((pk, m.pk), 0)) / received[m.pk]).quantize(
-                CENT, ROUND_HALF_UP
-            )
+            (m.pk, "share"): Decimal(100 * per.get((pk, m.pk), 0)) / received[m.pk]
             for m in municipalities
             if received.get(m.pk)
         }

@@ -133,3 +133,23 @@ def test_comparisons_query_count_does_not_grow(client, django_assert_max_num_que
             client.get(COMPARE)
         counts.append(len(captured))
     assert counts[0] == counts[1], counts
+
+
+def test_difference_to_the_average_is_computed_from_unrounded_values():
+    from types import SimpleNamespace
+
+    from portfolio.comparisons import _matrix
+
+    a, b, c = (SimpleNamespace(pk=pk) for pk in (1, 2, 3))
+    # € 0,0249 per pupil against a mean of € 0,0083: exactly three times the mean (+200%),
+    # although the rounded amounts shown (€ 0,02 against € 0,01) would say +100%.
+    values = {(1, "x"): Decimal("0.0249"), (2, "x"): Decimal(0), (3, "x"): Decimal(0)}
+    matrix = _matrix([a, b, c], [("x", "x")], values)
+    cell = matrix.rows[0].cells[0]
+    assert (cell.value, cell.average, matrix.averages) == (
+        Decimal("0.02"),
+        Decimal("0.01"),
+        [Decimal("0.01")],
+    )
+    assert cell.difference_percent == 200
+    assert matrix.rows[1].cells[0].difference_percent == -100
