@@ -1,4 +1,9 @@
+import uuid
+
 from django.conf import settings
+from django.core.cache import caches
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
@@ -26,11 +31,39 @@ def _broker_ok() -> bool:
         return False
 
 
+def _cache_ok() -> bool:
+    """The cache holds the page cache and (with Redis) the sessions: write, read, delete."""
+    key = f"healthz:{uuid.uuid4().hex}"
+    try:
+        cache = caches["default"]
+        cache.set(key, "1", timeout=10)
+        ok = cache.get(key) == "1"
+        cache.delete(key)
+        return ok
+    except Exception:  # noqa: BLE001
+        return False
+
+
+def _media_ok() -> bool:
+    """Uploads and report PDFs can be written: a small file is saved and removed again."""
+    try:
+        name = default_storage.save(f"healthz/{uuid.uuid4().hex}.txt", ContentFile(b"ok"))
+        default_storage.delete(name)
+        return True
+    except Exception:  # noqa: BLE001
+        return False
+
+
 @require_GET
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
-    """200 when the database (and the broker, if one is configured) answers; 503 naming what is down."""
-    checks = {"database": "ok" if _database_ok() else "down"}
+    """200 when the database, the cache (the session store with Redis), the media store and the
+    broker (if one is configured) answer; 503 naming what is down."""
+    checks = {
+        "database": "ok" if _database_ok() else "down",
+        "cache": "ok" if _cache_ok() else "down",
+        "media": "ok" if _media_ok() else "down",
+    }
     if settings.CELERY_BROKER_URL and not settings.CELERY_BROKER_URL.startswith("memory"):
         checks["broker"] = "ok" if _broker_ok() else "down"
     down = sorted(name for name, state in checks.items() if state != "ok")
