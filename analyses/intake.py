@@ -41,6 +41,9 @@ INTAKE_UPLOAD = UploadPolicy(
     wrong_kind_message=gettext_lazy(
         "Dit is geen geldig Excel-bestand (XLSX). Gebruik het gedownloade sjabloon."
     ),
+    # openpyxl holds the shared strings in memory: a filled template of 5000 schools unpacks to
+    # a few MB, and 25 MB keeps the largest accepted file well under 100 MB extra memory.
+    max_unpacked_bytes=25 * MB,
 )
 MAX_ROWS = 5000
 MAX_TEXT = 5000
@@ -299,7 +302,16 @@ def intake_parse(*, municipality: Municipality, cycle, upload) -> ParseResult:
     try:
         sheet = workbook[SHEET_TITLE] if SHEET_TITLE in workbook.sheetnames else workbook.active
         cols = columns()
-        raw = list(sheet.iter_rows(min_row=1, max_row=FIRST_DATA_ROW + MAX_ROWS, values_only=True))
+        # Bounded in rows and columns before a cell is read: a sheet with one cell in column
+        # XFD would otherwise pad every row to 16,384 values.
+        raw = list(
+            sheet.iter_rows(
+                min_row=1,
+                max_row=FIRST_DATA_ROW + MAX_ROWS,
+                max_col=len(cols),
+                values_only=True,
+            )
+        )
     except Exception:
         raise ValidationError(
             _("Het Excel-bestand is beschadigd en kan niet worden gelezen."), code="corrupt"
@@ -330,8 +342,9 @@ def intake_parse(*, municipality: Municipality, cycle, upload) -> ParseResult:
             % {"code": municipality.cbs_code},
             code="not_template",
         )
-    headers = [_text(cell(raw[HEADER_ROW - 1], i)) for i in range(len(cols))]
-    if len(raw) < HEADER_ROW or headers != [c.header for c in cols]:
+    header_row = raw[HEADER_ROW - 1] if len(raw) >= HEADER_ROW else None
+    headers = [_text(cell(header_row, i)) for i in range(len(cols))]
+    if header_row is None or headers != [c.header for c in cols]:
         raise ValidationError(
             _(
                 "De kolommen in rij %(row)s komen niet overeen met het sjabloon. Voeg geen kolommen "

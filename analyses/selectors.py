@@ -19,6 +19,7 @@ from analyses.models import (
     AnalysisStatus,
     SchoolAnalysis,
 )
+from core.params import id_param
 from cycles.models import Cycle
 from municipalities.models import Membership, Municipality, Role
 from schools.models import Intervention, School
@@ -36,8 +37,8 @@ def open_cycle(*, municipality: Municipality):
 def cycle_for_overview(*, municipality: Municipality, cycle_pk: str | None):
     """The cycle asked for in ``?cyclus=`` (any cycle of this municipality), else the open one."""
     cycles = Cycle.objects.for_municipality(municipality)
-    if cycle_pk and str(cycle_pk).isdigit():
-        return get_object_or_404(cycles, pk=int(cycle_pk))
+    if cycle_pk := id_param(cycle_pk):  # BadRequest (400) for a malformed or oversized id
+        return get_object_or_404(cycles, pk=cycle_pk)
     return open_cycle(municipality=municipality)
 
 

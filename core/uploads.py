@@ -97,8 +97,11 @@ def _read_head(file, length: int) -> bytes:
     return head
 
 
-def check_zip_directory(file) -> zipfile.ZipFile:
+def check_zip_directory(file, *, max_unpacked: int = MAX_UNPACKED_BYTES) -> zipfile.ZipFile:
     """Open ``file`` as a zip and check its directory (not its contents) against zip bombs.
+
+    ``max_unpacked`` bounds the declared unpacked size (a policy may set it lower: what a
+    parser holds in memory grows with it).
 
     Only the central directory is read: the sizes it declares are checked before anything is
     decompressed. A parser opening the archive afterwards also stops at the declared size, so
@@ -119,13 +122,13 @@ def check_zip_directory(file) -> zipfile.ZipFile:
             code="zip_bomb",
         )
     total = sum(info.file_size for info in infos)
-    if total > MAX_UNPACKED_BYTES:
+    if total > max_unpacked:
         raise ValidationError(
             _(
                 "Het bestand is uitgepakt %(mb)s MB groot (meer dan %(max)s MB): mogelijk een "
                 "zip-bom. Het wordt niet geopend."
             )
-            % {"mb": total // MB, "max": MAX_UNPACKED_BYTES // MB},
+            % {"mb": total // MB, "max": max_unpacked // MB},
             code="zip_bomb",
         )
     for info in infos:
@@ -157,8 +160,8 @@ OPENDOCUMENT_MIMETYPES = {
 IMAGE_SIGNATURES = {b"\x89PNG\r\n\x1a\n": "png", b"\xff\xd8\xff": "jpeg"}
 
 
-def _zip_kind(file) -> str | None:
-    archive = check_zip_directory(file)
+def _zip_kind(file, *, max_unpacked: int = MAX_UNPACKED_BYTES) -> str | None:
+    archive = check_zip_directory(file, max_unpacked=max_unpacked)
     names = set(archive.namelist())
     infos = archive.infolist()
     if infos and infos[0].filename == "mimetype":
@@ -174,7 +177,7 @@ def _zip_kind(file) -> str | None:
     return None
 
 
-def detect_kind(file) -> str | None:
+def detect_kind(file, *, max_unpacked: int = MAX_UNPACKED_BYTES) -> str | None:
     """The kind of ``file`` from its content: pdf, docx, xlsx, pptx, odt, ods, odp, png, jpeg,
     or None (plain text is not told apart here: see ``is_plain_text``). A zip is checked
     against zip bombs first (a Dutch ``ValidationError``)."""
@@ -182,7 +185,7 @@ def detect_kind(file) -> str | None:
     if head.startswith(b"%PDF-"):
         return "pdf"
     if head.startswith(b"PK\x03\x04"):
-        return _zip_kind(file)
+        return _zip_kind(file, max_unpacked=max_unpacked)
     for signature, kind in IMAGE_SIGNATURES.items():
         if head.startswith(signature):
             return kind
@@ -214,11 +217,13 @@ def is_plain_text(file) -> bool:
 @dataclass(frozen=True)
 class UploadPolicy:
     """What one upload surface accepts: the kinds (keys of ``FILE_KINDS``), the largest size in
-    bytes, and the Dutch message for any other kind of file (it names what is allowed)."""
+    bytes, the Dutch message for any other kind of file (it names what is allowed), and the
+    largest unpacked size of a zip-based document (lower for files a parser reads whole)."""
 
     kinds: tuple[str, ...]
     max_bytes: int
     wrong_kind_message: str
+    max_unpacked_bytes: int = MAX_UNPACKED_BYTES
 
     def __post_init__(self):
         unknown = set(self.kinds) - set(FILE_KINDS)
@@ -249,7 +254,7 @@ def check_upload(file, *, policy: UploadPolicy) -> FileKind:
             % {"max": policy.max_bytes // MB},
             code="too_large",
         )
-    kind = detect_kind(file)
+    kind = detect_kind(file, max_unpacked=policy.max_unpacked_bytes)
     if kind is None and "txt" in policy.kinds and is_plain_text(file):
         kind = "txt"
     if kind not in policy.kinds:

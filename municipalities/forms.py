@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
+from core.params import BoundedDateField
 from municipalities.hooks import school_choices
 from municipalities.models import Municipality, Role
 from municipalities.selectors import audit_actors, audit_content_types
@@ -95,10 +96,11 @@ class ActivityFilterForm(forms.Form):
     )
     kind = forms.TypedChoiceField(label=_("Soort gegeven"), required=False, coerce=int)
     action = forms.ChoiceField(label=_("Actie"), choices=ACTION_CHOICES, required=False)
-    date_from = forms.DateField(
+    # Bounded: 9999-12-31 would overflow the end-of-day arithmetic of the filter.
+    date_from = BoundedDateField(
         label=_("Vanaf"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    date_to = forms.DateField(
+    date_to = BoundedDateField(
         label=_("Tot en met"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 

@@ -206,7 +206,10 @@ def activity_log(request: HttpRequest, municipality: Municipality) -> HttpRespon
         "rows": [(entry, _kind_label(entry), changes[entry.pk]) for entry in rows],
         "query": query,
     }
-    return render(request, "municipalities/activity_log.html", context)
+    # A filter value that is out of bounds (a date past 2100) is a bad request: the page shows
+    # the Dutch form error with status 400.
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "municipalities/activity_log.html", context, status=status)
 
 
 def _kind_label(entry) -> str:
