@@ -16,6 +16,9 @@ def analyses_panel(*, municipality, membership) -> dict | None:
         return {"school_view": True, "cycle": cycle, "analysis": analysis}
     if cycle is None:
         return {"school_view": False, "cycle": None}
+    if cycle.analyses_waived:
+        # Waived for this cycle: nothing is missing, so no "0 of 86 handed in".
+        return {"school_view": False, "cycle": cycle, "waived": True}
     counts = (
         SchoolAnalysis.objects.for_municipality(municipality)
         .filter(cycle=cycle)

@@ -258,6 +258,11 @@ def reminders_send(*, municipality: Municipality, cycle, user, site_url: str) ->
     """
     if cycle is None:
         raise ValidationError(_("Er is geen open cyclus."))
+    if cycle.analyses_waived:
+        # The municipality waived the analyses for this cycle: no school has one to hand in.
+        raise ValidationError(
+            _("Voor deze cyclus zijn geen schoolanalyses nodig; er gaan geen herinneringen uit.")
+        )
     due, skipped = selectors.schools_to_remind(municipality=municipality, cycle=cycle)
     users = selectors.school_users(schools=due)
     messages: list[tuple[School, list]] = [(s, users.get(s.pk, [])) for s in due]

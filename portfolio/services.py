@@ -24,6 +24,7 @@ class ReminderResult:
     skipped: int = 0
     without_users: int = 0
     no_cycle: list[str] = field(default_factory=list)
+    waived: list[str] = field(default_factory=list)
 
     def message(self) -> str:
         parts = [
@@ -54,6 +55,11 @@ class ReminderResult:
                 )
                 % {"n": self.without_users}
             )
+        if self.waived:
+            parts.append(
+                _("Geen schoolanalyses nodig in deze cyclus, dus geen herinnering: %(names)s.")
+                % {"names": ", ".join(self.waived)}
+            )
         if self.no_cycle:
             parts.append(
                 _("Geen open cyclus, dus geen herinnering: %(names)s.")
@@ -75,6 +81,9 @@ def portfolio_send_reminders(
         cycle = cycles.get(municipality.pk)
         if cycle is None:
             result.no_cycle.append(municipality.name)
+            continue
+        if cycle.analyses_waived:
+            result.waived.append(municipality.name)
             continue
         try:
             counts = reminders_send(

@@ -177,3 +177,28 @@ def test_summary_for_the_gemeentefoto_counts_only_received_analyses(
         "label": "Bovenschoolse maatregelen om vertragingen in te halen",
         "schools": 2,
     }
+
+
+def test_waived_cycle_counts_as_done_no_reminders_and_dashboard_says_so(
+    officer_client, municipality, cycle, django_capture_on_commit_callbacks
+):
+    missing = SchoolFactory(municipality=municipality, name="Zonder analyse")
+    school_user(municipality, missing)
+    cycle.analyses_waived = True
+    cycle.analyses_waiver_reason = "De analyses liggen al bij het samenwerkingsverband."
+    cycle.save()
+
+    overview = officer_client.get(url("overview", municipality)).content.decode()
+    assert "Voor deze cyclus zijn geen schoolanalyses nodig; er ontbreekt er dus geen." in overview
+    assert "Stuur herinnering" not in overview
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = officer_client.post(url("remind", municipality), follow=True)
+    assert mail.outbox == [] and not AnalysisReminder.objects.exists()
+    assert "er gaan geen herinneringen uit" in response.content.decode()
+
+    dashboard = officer_client.get(
+        reverse("municipalities:dashboard", kwargs={"municipality_slug": municipality.slug})
+    ).content.decode()
+    assert "Voor deze cyclus zijn geen schoolanalyses nodig." in dashboard
+    assert "scholen hebben hun analyse ingediend" not in dashboard

@@ -173,3 +173,22 @@ def test_reminders_by_a_policy_officer_of_that_municipality_are_refused(client, 
 def test_reminders_need_post_and_login(client):
     assert client.get(REMINDERS).status_code in (302, 405)
     assert client.post(REMINDERS, {}).status_code == 302
+
+
+@pytest.mark.django_db
+def test_bulk_reminders_skip_a_municipality_that_waived_its_analyses(
+    client, reminder_setup, django_capture_on_commit_callbacks
+):
+    user, a, b, _foreign = reminder_setup
+    Cycle.objects.filter(municipality=b).update(
+        analyses_waived=True, analyses_waiver_reason="Al bij het samenwerkingsverband."
+    )
+    client.force_login(user)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(REMINDERS, {"municipalities": [a.pk, b.pk]}, follow=True)
+    assert len(mail.outbox) == 1
+    assert not AnalysisReminder.objects.filter(municipality=b).exists()
+    assert (
+        f"Geen schoolanalyses nodig in deze cyclus, dus geen herinnering: {b.name}."
+        in response.content.decode()
+    )
