@@ -17,6 +17,8 @@ import pandas as pd
 from django.db import connection, models
 from django.utils.translation import gettext as _
 
+from core.text import MAX_QUOTE, excerpt
+
 # The encodings DUO, CBS and the Inspectie publish in. UTF-16 or double-encoded text is refused.
 MOJIBAKE_MARKERS = ("Ã«", "Ã©", "Ã¨", "Ã¯", "Ã¶", "Ã¼", "Ã¢", "â€")
 
@@ -33,7 +35,13 @@ def file_line(index: int) -> int:
 def cell_error(label: str, index: int, column: str, message: str) -> ReferenceDataError:
     return ReferenceDataError(
         _("%(file)s, regel %(line)s, kolom '%(column)s': %(message)s")
-        % {"file": label, "line": file_line(index), "column": column, "message": message}
+        % {
+            "file": label,
+            "line": file_line(index),
+            "column": column,
+            # The message quotes the cell; bounded, so a huge cell gives a short message.
+            "message": excerpt(message, 2 * MAX_QUOTE),
+        }
     )
 
 
@@ -89,15 +97,40 @@ def files_sha256(paths: Iterable[Path], salt: str = "") -> str:
     return digest.hexdigest()
 
 
+def _looks_like_utf16(raw: bytes) -> bool:
+    """A UTF-16 byte order mark, or text whose every other byte is NUL (UTF-16 without BOM).
+
+    Only then is the file called UTF-16; a stray NUL elsewhere is reported as what it is."""
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return True
+    head = raw[:4096]
+    if len(head) < 4:
+        return False
+    for start in (0, 1):  # big-endian ASCII has NUL on even bytes, little-endian on odd ones
+        half = head[start::2]
+        if half.count(0) >= 0.9 * len(half) and head[1 - start :: 2].count(0) == 0:
+            return True
+    return False
+
+
 def decode(raw: bytes, label: str) -> str:
     """Text of a file in UTF-8 (with or without BOM) or Windows-1252, or a Dutch error."""
-    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in raw[:4096]:
+    if _looks_like_utf16(raw):
         raise ReferenceDataError(
             _(
                 "%(file)s: het bestand is in UTF-16 opgeslagen; verwacht is UTF-8 (met of zonder "
                 "BOM) of Windows-1252, zoals DUO en CBS publiceren."
             )
             % {"file": label}
+        )
+    if (position := raw.find(b"\x00")) >= 0:
+        # Honest: a NUL byte alone does not make UTF-16; it makes a file that is not plain text.
+        raise ReferenceDataError(
+            _(
+                "%(file)s, regel %(line)s: het bestand bevat een NUL-byte en is dus geen "
+                "tekstbestand (CSV). Sla het opnieuw op als CSV in UTF-8."
+            )
+            % {"file": label, "line": raw.count(b"\n", 0, position) + 1}
         )
     if raw.startswith(codecs.BOM_UTF8):
         raw = raw[len(codecs.BOM_UTF8) :]
@@ -149,7 +182,8 @@ def read_table(path: Path, *, sep: str, columns: Iterable[str], label: str = "")
         )
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise ReferenceDataError(
-            _("%(file)s: geen geldig CSV-bestand (%(error)s).") % {"file": label, "error": exc}
+            _("%(file)s: geen geldig CSV-bestand (%(error)s).")
+            % {"file": label, "error": excerpt(exc)}
         ) from exc
     frame.columns = [str(c).strip() for c in frame.columns]
     require_columns(frame, columns, label)
@@ -167,7 +201,8 @@ def require_columns(frame: pd.DataFrame, columns: Iterable[str], label: str) -> 
             % {
                 "file": label,
                 "missing": ", ".join(f"'{c}'" for c in missing),
-                "found": ", ".join(f"'{c}'" for c in list(frame.columns)[:12]) or "-",
+                # At most about 100 characters of the file's own header line.
+                "found": excerpt(", ".join(f"'{c}'" for c in list(frame.columns)[:12])) or "-",
             }
         )
 
@@ -187,7 +222,7 @@ def require_unique(frame: pd.DataFrame, keys: list[str], label: str, column: str
         second,
         column,
         _("'%(value)s' komt dubbel voor (ook op regel %(line)s).")
-        % {"value": value, "line": file_line(first)},
+        % {"value": excerpt(value), "line": file_line(first)},
     )
 
 
@@ -205,7 +240,7 @@ def require_pattern(frame: pd.DataFrame, column: str, pattern: str, label: str, 
             bad[0],
             column,
             _("'%(value)s' is geen geldige %(what)s.")
-            % {"value": frame.at[bad[0], column], "what": what},
+            % {"value": excerpt(frame.at[bad[0], column]), "what": what},
         )
 
 
