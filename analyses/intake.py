@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy
 from analyses.models import DOMAIN_FIELDS, AnalysisStatus, Delay, SchoolAnalysis
 from core.money import parse_money
 from core.npo import SpendingCategory
+from core.text import neutralise
 from core.uploads import MB, UploadPolicy, check_upload
 from municipalities.models import Municipality
 from schools.models import School
@@ -47,7 +48,6 @@ INTAKE_UPLOAD = UploadPolicy(
 )
 MAX_ROWS = 5000
 MAX_TEXT = 5000
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 DELAY_WORDS = {
     "geen": Delay.NONE,
     "klein": Delay.SMALL,
@@ -105,13 +105,6 @@ def column_letter(index: int) -> str:
     from openpyxl.utils import get_column_letter
 
     return get_column_letter(index + 1)
-
-
-def neutralise(value):
-    """Text a spreadsheet would run as a formula gets a leading quote, so it stays text."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 # --- Template -------------------------------------------------------------------------------------

@@ -2,7 +2,8 @@
 
 Every data set is built once as header + rows of Python values; the CSV and XLSX writers only
 serialise them. Amounts stay numbers (Decimal in, number cell / plain number out). Text cells that a
-spreadsheet could run as a formula (starting with = + - @, tab or CR) get a leading single quote.
+spreadsheet could run as a formula (= + - @ or their full-width forms after leading spaces, or a
+tab or CR) get a leading single quote (``core.text.neutralise``).
 """
 
 import csv
@@ -22,16 +23,8 @@ from budgets.selectors import (
     spending_list,
 )
 from core.money import format_money, to_money
+from core.text import neutralise
 from municipalities.models import Municipality
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value):
-    """Prefix text that a spreadsheet would treat as a formula with a single quote."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 @dataclass
