@@ -13,6 +13,12 @@ def analyses_section(municipality: Municipality, cycle) -> dict:
     missing = unavailable(_("Er zijn nog geen schoolanalyses ontvangen voor deze cyclus."))
     if cycle is None:
         return missing
+    if cycle.analyses_waived:
+        # Waived: the gemeentefoto must not say that none were received, as if schools failed.
+        return unavailable(
+            _("Voor deze cyclus zijn geen schoolanalyses nodig: %(reason)s")
+            % {"reason": cycle.analyses_waiver_reason}
+        )
     summary = analysis_summary(municipality=municipality, cycle=cycle)
     if not summary["received"]:
         return missing
