@@ -17,11 +17,11 @@ from django.utils.translation import gettext as _
 from budgets.models import PlannedAmount
 from budgets.selectors import (
     allocation_list,
-    budget_overview,
     commitment_list,
     spending_goal_list,
     spending_list,
 )
+from budgets.sisa import sisa_dataset as sisa_rows
 from core.money import format_money, to_money
 from core.text import neutralise
 from municipalities.models import Municipality
@@ -141,31 +141,22 @@ def spending_dataset(*, municipality: Municipality) -> DataSet:
 def sisa_dataset(*, municipality: Municipality) -> DataSet:
     """Per stream and calendar year: committed, spent, spent cumulatively, and what is left.
 
-    SiSa asks per specifieke uitkering for the spending (lasten) in year T and cumulatively. A year
-    appears from the first year with allocations or spending up to the last one.
+    The rows are ``budgets.sisa.sisa_dataset``: every year from the stream's first allocation up
+    to and including this year, with zero for a year without spending.
     """
-    overview = budget_overview(municipality=municipality)
-    rows = []
-    for block in overview.blocks:
-        years = sorted(
-            {year for (stream_id, year) in overview.by_year if stream_id == block.stream.pk}
-        )
-        cumulative = Decimal("0.00")
-        for year in years:
-            figures = overview.by_year[(block.stream.pk, year)]
-            cumulative += figures.spent
-            rows.append(
-                [
-                    block.stream.name,
-                    year,
-                    _yes_no(block.stream.is_sisa),
-                    block.total.allocated,
-                    figures.committed,
-                    figures.spent,
-                    cumulative,
-                    block.total.allocated - cumulative,
-                ]
-            )
+    rows = [
+        [
+            row.stream.name,
+            row.year,
+            _yes_no(row.stream.is_sisa),
+            row.allocated_total,
+            row.committed,
+            row.spent,
+            row.spent_cumulative,
+            row.remaining,
+        ]
+        for row in sisa_rows(municipality=municipality)
+    ]
     headers = [
         _("Geldstroom"),
         _("Jaar"),
