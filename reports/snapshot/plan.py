@@ -1,8 +1,10 @@
 """The whole snapshot of a plan (the municipality's NPO-aanpak), with its summary."""
 
+from decimal import Decimal
+
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import ngettext, override
 
 from core.money import format_money
 from reports.formatting import number_nl
@@ -73,21 +75,36 @@ def plan_summary(snap: dict) -> list[str]:
     activities = snap.get("activities", {}).get("items", [])
     if findings:
         lines.append(
-            _("Samen met scholen en partners zijn %(n)s bevindingen geduid.") % {"n": len(findings)}
+            ngettext(
+                "Samen met scholen en partners is %(n)s bevinding geduid.",
+                "Samen met scholen en partners zijn %(n)s bevindingen geduid.",
+                len(findings),
+            )
+            % {"n": len(findings)}
         )
     if goals:
+        activities_text = ngettext("%(a)s activiteit", "%(a)s activiteiten", len(activities)) % {
+            "a": len(activities)
+        }
         lines.append(
-            _("Dit plan stelt %(n)s doelen, uitgewerkt in %(a)s activiteiten.")
-            % {"n": len(goals), "a": len(activities)}
+            ngettext(
+                "Dit plan stelt %(n)s doel, uitgewerkt in %(activities)s.",
+                "Dit plan stelt %(n)s doelen, uitgewerkt in %(activities)s.",
+                len(goals),
+            )
+            % {"n": len(goals), "activities": activities_text}
         )
     budget = snap.get("budget", {})
-    if budget.get("available") and budget.get("total_planned"):
+    # Amounts are stored as text ("0.00" is not empty): nothing planned says nothing.
+    if budget.get("available") and Decimal(budget.get("total_planned") or 0):
+        streams = len(budget.get("streams", []))
         lines.append(
-            _("Er is %(amount)s begroot over %(streams)s financieringsstromen.")
-            % {
-                "amount": format_money(budget["total_planned"]),
-                "streams": len(budget.get("streams", [])),
-            }
+            ngettext(
+                "Er is %(amount)s begroot uit %(streams)s financieringsstroom.",
+                "Er is %(amount)s begroot over %(streams)s financieringsstromen.",
+                streams,
+            )
+            % {"amount": format_money(budget["total_planned"]), "streams": streams}
         )
     return lines
 

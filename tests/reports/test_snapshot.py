@@ -179,3 +179,24 @@ def test_few_school_analyses_are_suppressed(
     analyses = job.snapshot["analyses"]
     assert analyses["submitted"] == "<5"
     assert all(d["small"] == "<5" and d["share"] is None for d in analyses["domains"])
+
+
+def test_plan_summary_counts_in_singular_and_plural():
+    from reports.snapshot.plan import plan_summary
+
+    snap = {
+        "municipality": {"name": "Zwolle"},
+        "findings": {"items": [{}]},
+        "goals": {"items": [{}, {}]},
+        "activities": {"items": [{}]},
+        "budget": {"available": True, "total_planned": "2920000.00", "streams": [{}]},
+    }
+    assert plan_summary(snap) == [
+        "Samen met scholen en partners is 1 bevinding geduid.",
+        "Dit plan stelt 2 doelen, uitgewerkt in 1 activiteit.",
+        "Er is € 2.920.000,00 begroot uit 1 financieringsstroom.",
+    ]
+    snap["budget"]["streams"] = [{}, {}]
+    assert plan_summary(snap)[-1] == "Er is € 2.920.000,00 begroot over 2 financieringsstromen."
+    snap["budget"]["total_planned"] = "0.00"
+    assert not any("begroot" in line for line in plan_summary(snap))
