@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
@@ -279,6 +280,7 @@ def spending_goal_delete(
 
 # --- Commitments and spending -----------------------------------------------------------------
 
+# Lazy: these texts are read per request, in the language of that request (not at import).
 KINDS = {
     "commitment": {
         "list": selectors.commitment_list,
@@ -286,10 +288,12 @@ KINDS = {
         "save": services.commitment_save,
         "delete": services.commitment_delete,
         "form": CommitmentForm,
-        "title": _("Verplichtingen"),
-        "singular": _("verplichting"),
-        "new": _("Verplichting vastleggen"),
-        "intro": _(
+        "title": gettext_lazy("Verplichtingen"),
+        "singular": gettext_lazy("verplichting"),
+        "saved": gettext_lazy("De verplichting is opgeslagen."),
+        "deleted": gettext_lazy("De verplichting is verwijderd."),
+        "new": gettext_lazy("Verplichting vastleggen"),
+        "intro": gettext_lazy(
             "Verplichtingen zijn bedragen waaraan de gemeente zich heeft verbonden: een opdracht, "
             "contract of subsidiebeschikking."
         ),
@@ -300,10 +304,12 @@ KINDS = {
         "save": services.spending_save,
         "delete": services.spending_delete,
         "form": SpendingForm,
-        "title": _("Realisatie"),
-        "singular": _("besteding"),
-        "new": _("Betaling vastleggen"),
-        "intro": _("Realisatie zijn de bedragen die echt zijn betaald."),
+        "title": gettext_lazy("Realisatie"),
+        "singular": gettext_lazy("besteding"),
+        "saved": gettext_lazy("De besteding is opgeslagen."),
+        "deleted": gettext_lazy("De besteding is verwijderd."),
+        "new": gettext_lazy("Betaling vastleggen"),
+        "intro": gettext_lazy("Realisatie zijn de bedragen die echt zijn betaald."),
     },
 }
 
@@ -349,7 +355,7 @@ def _transaction_edit(request, municipality, kind, pk=None):
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, _("De %s is opgeslagen.") % spec["singular"])
+            messages.success(request, spec["saved"])
             if not saved.stream.in_window(saved.date):
                 messages.warning(
                     request,
@@ -373,7 +379,7 @@ def _transaction_delete(request, municipality, kind, pk):
     list_url = reverse(f"budgets:{kind}_list", args=[municipality.slug])
     if request.method == "POST":
         spec["delete"](**{kind: instance})
-        messages.success(request, _("De %s is verwijderd.") % spec["singular"])
+        messages.success(request, spec["deleted"])
         return redirect(list_url)
     return render(
         request,
