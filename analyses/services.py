@@ -7,7 +7,9 @@ leave once the transaction has committed, so a rolled-back change never announce
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile, File
@@ -406,3 +408,27 @@ def intake_confirm(*, intake: AnalysisIntake, user) -> int:
         intake.imported_at = now
         intake.save(update_fields=["status", "imported_at"])
     return len(intake.rows)
+
+
+# Previews never confirmed hold a copy of a school list's analyses; they go after a day.
+INTAKE_PREVIEW_KEPT = datetime.timedelta(days=1)
+
+
+@transaction.atomic
+def intake_previews_remove(*, now: datetime.datetime | None = None) -> int:
+    """Delete bulk-intake previews older than a day that were never confirmed, and their files
+    (after the commit). Imported intakes stay: they are the record of an import. Returns how
+    many previews went. Run daily by Celery beat (``analyses.sweep_intake_previews``)."""
+    cutoff = (now or timezone.now()) - INTAKE_PREVIEW_KEPT
+    # Locked, so a confirmation running now waits and then finds the preview gone.
+    stale = list(
+        AnalysisIntake.objects.select_for_update().filter(
+            status=AnalysisIntake.Status.PREVIEW, created_at__lt=cutoff
+        )
+    )
+    files = [(intake.file.storage, intake.file.name) for intake in stale if intake.file]
+    AnalysisIntake.objects.filter(pk__in=[intake.pk for intake in stale]).delete()
+    count = len(stale)
+    for storage, name in files:
+        transaction.on_commit(partial(storage.delete, name), robust=True)
+    return count

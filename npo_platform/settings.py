@@ -66,10 +66,6 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    # A view that meets a dead database connection before any write is run once more.
-    "npo_platform.db_retry.RetryOnDeadConnectionMiddleware",
-    # A full or read-only media store: a Dutch 507 page; a missing media file: a Dutch 404.
-    "npo_platform.storage_errors.StorageErrorMiddleware",
     # auditlog's middleware with an address that X-Forwarded-For cannot forge.
     "municipalities.middleware.AuditMiddleware",
     # Last, so that a locked-out login answers before any view runs.
@@ -101,11 +97,7 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------------------------
 DATABASE_URL = env_url("DATABASE_URL", ("postgres", "postgresql", "sqlite"))
 if DATABASE_URL:
-    # Health checks: a connection kept from before a PostgreSQL restart is tested before a
-    # request uses it (and replaced), instead of failing that request.
-    DATABASES = {
-        "default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
-    }
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
@@ -204,8 +196,7 @@ STATIC_ROOT = VAR_DIR / "staticfiles"
 # check access. There is deliberately no MEDIA_URL route.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or VAR_DIR / "private")
 STORAGES = {
-    # FileSystemStorage that removes a partial file when the disk fills up or turns read-only.
-    "default": {"BACKEND": "core.storage.CleanFileSystemStorage"},
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -285,6 +276,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Report jobs whose worker died stay RUNNING; this re-queues them (or fails them after
     # a few attempts) so the progress bar never spins forever.
     "reports-sweep-stuck-jobs": {"task": "reports.sweep_stuck", "schedule": 5 * 60},
+    # Bulk-intake previews never confirmed hold a copy of schools' data: gone after a day.
+    "analyses-sweep-intake-previews": {
+        "task": "analyses.sweep_intake_previews",
+        "schedule": 60 * 60,
+    },
 }
 
 # --- Logging ----------------------------------------------------------------------------------
