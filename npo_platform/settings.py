@@ -66,6 +66,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # A view that meets a dead database connection before any write is run once more.
+    "npo_platform.db_retry.RetryOnDeadConnectionMiddleware",
+    # A full or read-only media store: a Dutch 507 page; a missing media file: a Dutch 404.
+    "npo_platform.storage_errors.StorageErrorMiddleware",
     # auditlog's middleware with an address that X-Forwarded-For cannot forge.
     "municipalities.middleware.AuditMiddleware",
     # Last, so that a locked-out login answers before any view runs.
@@ -97,7 +101,11 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------------------------
 DATABASE_URL = env_url("DATABASE_URL", ("postgres", "postgresql", "sqlite"))
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    # Health checks: a connection kept from before a PostgreSQL restart is tested before a
+    # request uses it (and replaced), instead of failing that request.
+    DATABASES = {
+        "default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
+    }
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
@@ -196,7 +204,8 @@ STATIC_ROOT = VAR_DIR / "staticfiles"
 # check access. There is deliberately no MEDIA_URL route.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or VAR_DIR / "private")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # FileSystemStorage that removes a partial file when the disk fills up or turns read-only.
+    "default": {"BACKEND": "core.storage.CleanFileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
