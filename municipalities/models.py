@@ -379,6 +379,8 @@ class AuditLogEntry(AbstractLogEntry):
         MEMBERSHIP_ENDED = "membership_ended", _("lidmaatschap beëindigd")
         MEMBERSHIP_ROLE_CHANGED = "membership_role_changed", _("rol gewijzigd")
         PHASE_CHANGED = "phase_changed", _("fase gewijzigd")
+        TWO_FACTOR_ENROLLED = "two_factor_enrolled", _("tweestapsverificatie ingesteld")
+        TWO_FACTOR_RESET = "two_factor_reset", _("tweestapsverificatie gereset")
 
     # No database constraint: the trail must outlive the municipality row it points to.
     municipality = models.ForeignKey(

@@ -13,6 +13,7 @@ SEEDERS = [
     "analyses.demo.seed",  # after cycles: analyses for Utrecht's open cycle
     "budgets.demo.seed",  # after cycles' seeder: it plans money for Utrecht's cycle in Doen
     "reports.demo.seed",
+    "accounts.demo.seed",  # last: enrols every demo login that needs a second factor
 ]
 
 

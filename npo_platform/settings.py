@@ -42,9 +42,13 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "auditlog",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "core",
     "npo_platform",
     "municipalities",
+    "accounts",
     "schools",
     "cycles",
     "analyses",
@@ -62,6 +66,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "npo_platform.middleware.SessionTouchMiddleware",
+    # A password-only session of someone who needs a second factor reaches only that step.
+    "accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -142,6 +148,16 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
+
+# Two-factor authentication (django-otp: TOTP app plus ten single-use recovery codes). Required
+# for staff and for anyone with an active membership in one of these roles; optional for others.
+TWO_FACTOR_REQUIRED_ROLES = env_list("TWO_FACTOR_REQUIRED_ROLES", ["advisor", "policy_officer"])
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "NPO-platform")
+# Each wrong code doubles the wait before the next try (per device), on top of django-axes.
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+# The admin never shows a device secret or its QR code.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Failed-login throttling per account and per IP (django-axes).
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)

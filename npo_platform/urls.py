@@ -14,6 +14,7 @@ tenant_patterns = [
     path("", include("cycles.urls")),
     path("", include("budgets.urls")),
     path("", include("reports.urls")),
+    path("", include("accounts.urls_tenant")),
 ]
 
 urlpatterns = [
@@ -27,6 +28,7 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/", include("accounts.urls")),
     path("uitnodiging/<str:token>/", invitation_accept, name="invitation_accept"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("beheer/", admin.site.urls),

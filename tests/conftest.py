@@ -15,6 +15,17 @@ def _fresh_page_cache():
 
 
 @pytest.fixture(autouse=True)
+def _second_factor_given(monkeypatch):
+    """``client.force_login`` gives a session whose second factor counts as given (see
+    tests/twofactor.py); tests of the second step use ``force_login_password_only``."""
+    from django.test import Client
+
+    from tests.twofactor import force_login_verified
+
+    monkeypatch.setattr(Client, "force_login", force_login_verified)
+
+
+@pytest.fixture(autouse=True)
 def _eager_celery():
     """Run tasks in-process unless a test starts a real worker (see test_celery_worker)."""
     previous = celery_app.conf.task_always_eager

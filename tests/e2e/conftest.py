@@ -6,9 +6,13 @@
 
 import os
 from pathlib import Path
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.conf import settings
+
+from tests.twofactor import mark_session_verified
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -87,8 +91,18 @@ def assert_accessible(page, name: str | None = None) -> None:
     assert not violations, f"axe found WCAG 2.1 A/AA violations on {page.url}:\n{report}"
 
 
-def login(page, email: str, password: str) -> None:
+def login(page, email: str, password: str, *, second_factor: bool = True) -> None:
+    """Log in with the password; where a second factor is due the session is marked verified
+    (tests/twofactor.py) and the browser goes on to the page it was sent to, unless
+    ``second_factor=False`` (journeys of the second step itself)."""
     page.goto("/accounts/login/")
     page.get_by_label("E-mailadres").fill(email)
     page.get_by_label("Wachtwoord").fill(password)
-    page.get_by_role("button", name="Inloggen").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Inloggen").click()
+    if second_factor and "/accounts/tweestapsverificatie/" in page.url:
+        cookie = next(
+            c for c in page.context.cookies() if c["name"] == settings.SESSION_COOKIE_NAME
+        )
+        mark_session_verified(cookie["value"])
+        page.goto(parse_qs(urlparse(page.url).query).get("next", ["/"])[0])

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from accounts.demo import demo_secrets
 from municipalities.demo import DEMO_PASSWORD, DEMO_USERS
 from municipalities.models import Membership
 from npo_platform.demo import seed_all
@@ -25,6 +26,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("Demogegevens staan klaar."))
         self.stdout.write("")
         self.stdout.write(f"Demologins (wachtwoord voor allemaal: {DEMO_PASSWORD}):")
+        totp_secrets = demo_secrets()
         for login, _memberships in DEMO_USERS:
             self.stdout.write(f"  {login.email:<30} {login.display_name} – {login.description}")
         # Logins other apps' seeders added (e.g. school users), read back from the database.
@@ -41,3 +43,11 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {m.user.email:<30} {m.user.display_name} – {m.get_role_display().lower()} {where}"
             )
+        if totp_secrets:
+            self.stdout.write("")
+            self.stdout.write(
+                "Tweestapsverificatie: zet de sleutel in een authenticator-app, of vraag een code "
+                "op met `python manage.py demo_totp <e-mailadres>`:"
+            )
+            for email, secret in sorted(totp_secrets.items()):
+                self.stdout.write(f"  {email:<30} {secret}")

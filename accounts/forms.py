@@ -1,0 +1,32 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class CodeForm(forms.Form):
+    """One code: six digits from the authenticator app, or (when ``recovery`` is allowed) one of
+    the recovery codes."""
+
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=16,
+        strip=True,
+        error_messages={"required": _("Vul de code in.")},
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "autocapitalize": "none",
+                "spellcheck": "false",
+                "autofocus": True,
+            }
+        ),
+    )
+
+    def __init__(self, *args, recovery: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if recovery:
+            self.fields["code"].help_text = _(
+                "De zes cijfers uit je authenticator-app, of een van je herstelcodes."
+            )
+        else:
+            self.fields["code"].help_text = _("De zes cijfers die je authenticator-app nu toont.")
+            self.fields["code"].widget.attrs["inputmode"] = "numeric"

@@ -1,0 +1,40 @@
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.urls import reverse
+
+from accounts.twofactor import session_is_pending
+
+
+class TwoFactorMiddleware:
+    """A session whose second factor is still due reaches only the second-factor pages, logout,
+    the language switch, static files and the health check; everything else sends it to the
+    second-factor step, which returns to the page asked for. Place it after
+    AuthenticationMiddleware. Costs no query: the pending mark lives in the session.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self._open: tuple[str, ...] | None = None
+
+    def open_paths(self) -> tuple[str, ...]:
+        if self._open is None:
+            self._open = (
+                reverse("accounts:two_factor_verify"),
+                reverse("accounts:two_factor_setup"),
+                reverse("logout"),
+                reverse("set_language"),
+                reverse("healthz"),
+                "/" + settings.STATIC_URL.lstrip("/"),
+            )
+        return self._open
+
+    def __call__(self, request):
+        session = getattr(request, "session", None)
+        if (
+            session is not None
+            and session.session_key
+            and session_is_pending(request)
+            and not request.path.startswith(self.open_paths())
+        ):
+            return redirect_to_login(request.get_full_path(), reverse("accounts:two_factor_verify"))
+        return self.get_response(request)

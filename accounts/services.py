@@ -1,0 +1,132 @@
+"""Writes for sign-in security: enrolling the authenticator app, recovery codes, and resets.
+Keyword-only arguments, named <thing>_<verb>."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext as _
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from municipalities.audit import audit_event_record
+from municipalities.models import EDITOR_ROLES, AuditLogEntry, Membership, Municipality
+
+Event = AuditLogEntry.Event
+RECOVERY_CODE_COUNT = 10
+
+
+def _security_mail_send(*, user_id: int, kind: str) -> None:
+    from municipalities.models import User
+
+    user = User.objects.get(pk=user_id)
+    context = {"user": user, "kind": kind}
+    subject = render_to_string("accounts/email/security_subject.txt", context).strip()
+    body = render_to_string("accounts/email/security_body.txt", context)
+    send_mail(subject, body, None, [user.email])
+
+
+def _audit(*, event: str, user, actor, request=None, municipality: Municipality | None = None):
+    """One entry in the trail of every municipality the user is a member of (or the one given),
+    or a platform entry for a user without memberships."""
+    # request.user is a lazy proxy; the trail needs the model instance to find its type.
+    user = user._wrapped if isinstance(user, SimpleLazyObject) else user
+    actor = actor._wrapped if isinstance(actor, SimpleLazyObject) else actor
+    if municipality is not None:
+        places = [municipality]
+    else:
+        places = list(
+            Municipality.objects.filter(memberships__user=user, memberships__ended_at__isnull=True)
+        ) or [None]
+    for place in places:
+        audit_event_record(event=event, municipality=place, actor=actor, obj=user, request=request)
+
+
+def totp_enrol_start(*, user) -> TOTPDevice:
+    """The unconfirmed authenticator device the set-up page shows as a QR code (one per user:
+    opening the page again shows the same secret until it is confirmed)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="app", confirmed=False)
+    return device
+
+
+def totp_enrol_confirm(*, user, token: str, request=None) -> tuple[TOTPDevice, list[str]]:
+    """Confirm the authenticator app with a code from it; returns the device and ten new
+    recovery codes (shown once). Replaces any earlier device and codes."""
+    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        raise ValidationError(_("Tweestapsverificatie is al ingesteld voor dit account."))
+    with transaction.atomic(durable=True):
+        device = (
+            TOTPDevice.objects.select_for_update()
+            .filter(user=user, confirmed=False)
+            .order_by("pk")
+            .first()
+        )
+        if device is None or not device.verify_token("".join(token.split())):
+            raise ValidationError(_("Die code klopt niet. Typ de zes cijfers die de app nu toont."))
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+        codes = _recovery_codes_replace(user=user)
+        _audit(event=Event.TWO_FACTOR_ENROLLED, user=user, actor=user, request=request)
+        transaction.on_commit(lambda: _security_mail_send(user_id=user.pk, kind="enrolled"))
+    return device, codes
+
+
+def _recovery_codes_replace(*, user) -> list[str]:
+    StaticDevice.objects.filter(user=user).delete()
+    device = StaticDevice.objects.create(user=user, name="herstelcodes", confirmed=True)
+    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
+    StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
+    return codes
+
+
+def recovery_codes_regenerate(*, user) -> list[str]:
+    """Ten fresh recovery codes; the old ones stop working."""
+    if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        raise ValidationError(_("Stel eerst tweestapsverificatie in."))
+    with transaction.atomic(durable=True):
+        return _recovery_codes_replace(user=user)
+
+
+def recovery_codes_left(*, user) -> int:
+    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+
+
+def two_factor_reset_allowed(*, user, reset_by, municipality: Municipality | None) -> bool:
+    """Staff may reset anyone. An editor of ``municipality`` only a non-staff user whose every
+    active membership is in that municipality (someone elsewhere too is not theirs alone)."""
+    if reset_by.is_staff:
+        return True
+    if municipality is None or user.is_staff or user.is_superuser or user.pk == reset_by.pk:
+        return False
+    if (
+        not Membership.objects.active()
+        .filter(user=reset_by, municipality=municipality, role__in=EDITOR_ROLES)
+        .exists()
+    ):
+        return False
+    places = set(
+        Membership.objects.active().filter(user=user).values_list("municipality_id", flat=True)
+    )
+    return places == {municipality.pk}
+
+
+def two_factor_reset(*, user, reset_by, municipality: Municipality | None = None, request=None):
+    """Remove the user's authenticator app and recovery codes (a lost phone): they enrol again at
+    their next login. Audited and mailed to the user."""
+    if not two_factor_reset_allowed(user=user, reset_by=reset_by, municipality=municipality):
+        raise PermissionDenied
+    with transaction.atomic(durable=True):
+        TOTPDevice.objects.filter(user=user).delete()
+        StaticDevice.objects.filter(user=user).delete()
+        _audit(
+            event=Event.TWO_FACTOR_RESET,
+            user=user,
+            actor=reset_by,
+            request=request,
+            municipality=None if reset_by.is_staff else municipality,
+        )
+        transaction.on_commit(lambda: _security_mail_send(user_id=user.pk, kind="reset"))
