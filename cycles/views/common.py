@@ -26,8 +26,33 @@ def add_errors(form, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
+# What each tab lets an editor change, for the explanation when the phase locks it.
+PAGE_EDITS = {
+    "data": ["waiver"],
+    "duiden": ["session", "finding"],
+    "doelen": ["goal", "activity"],
+    "doen": ["activity", "progress"],
+    "evaluatie": ["evaluation"],
+}
+
+
+def locks(cycle, page: str, *, editor: bool) -> list[str]:
+    """Why an editor cannot change what this tab shows, in this phase (empty for readers: they
+    never could, and the phase is not the reason)."""
+    if not editor:
+        return []
+    if not cycle.is_open:
+        return [rules.NOT_EDITABLE_MESSAGES["cycle"]]
+    return [
+        rules.NOT_EDITABLE_MESSAGES[what]
+        for what in PAGE_EDITS.get(page, [])
+        if not rules.can_edit(cycle, what)
+    ]
+
+
 def base_context(request, cycle, page: str) -> dict:
     editor = can_change(request)
+    locked = locks(cycle, page, editor=editor)
     return {
         "cycle": cycle,
         "page": page,
@@ -35,6 +60,13 @@ def base_context(request, cycle, page: str) -> dict:
         "can_change": editor,
         "can": {k: v and editor for k, v in rules.editable_map(cycle).items()},
         "goal_fixed": rules.goal_is_fixed(cycle),
+        "locks": locked,
+        # Going back a phase is done on the overview (with a reason); only from Duiden on.
+        "go_back_url": (
+            reverse("cycles:detail", args=[cycle.municipality.slug, cycle.pk]) + "#go-back"
+            if locked and cycle.is_open and cycle.phase != Phase.DATA
+            else ""
+        ),
     }
 
 

@@ -367,3 +367,35 @@ def test_finding_listed_in_priority_order(officer_client, municipality):
     FindingFactory(cycle=cycle, theme="Hoog thema", priority=Finding.Priority.HIGH)
     body = officer_client.get(url("duiden", cycle)).content.decode()
     assert body.index("Hoog thema") < body.index("Laag thema") < body.index("Zonder prioriteit")
+
+
+def test_a_locked_tab_says_why_and_how_to_go_back(
+    client, officer_client, municipality, member_factory
+):
+    cycle = filled_cycle(municipality, phase=Phase.DOEN)
+    duiden = officer_client.get(url("duiden", cycle)).content.decode()
+    assert "Sessies leg je vast in de fasen Duiden en Doelen." in duiden
+    assert "Bevindingen leg je vast in de fasen Duiden en Doelen." in duiden
+    assert f'href="{url("detail", cycle)}#go-back"' in duiden
+    assert 'id="go-back"' in officer_client.get(url("detail", cycle)).content.decode()
+    # Doen's own work is open in Doen: no lock on that tab.
+    assert "phase-lock" not in officer_client.get(url("doen", cycle)).content.decode()
+    # A reader could never edit: the phase is not the reason, so nothing is said.
+    client.force_login(member_factory(municipality, Role.VIEWER))
+    assert "phase-lock" not in client.get(url("duiden", cycle)).content.decode()
+
+
+def test_in_data_the_lock_has_no_way_back(officer_client, municipality):
+    cycle = CycleFactory(municipality=municipality, phase=Phase.DATA)
+    doen = officer_client.get(url("doen", cycle)).content.decode()
+    assert "Voortgang leg je vast in de fasen Doen en Evaluatie." in doen
+    assert "#go-back" not in doen
+
+
+def test_an_activity_can_be_added_from_its_goal_on_doelen(officer_client, municipality):
+    cycle = filled_cycle(municipality, phase=Phase.DOELEN)
+    goal = cycle.goals.get()
+    doelen = officer_client.get(url("doelen", cycle)).content.decode()
+    add_url = url("activity_add", cycle, goal.pk)
+    assert f'href="{add_url}"' in doelen
+    assert officer_client.get(add_url).status_code == 200
