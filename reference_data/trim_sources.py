@@ -67,6 +67,13 @@ FILES = [
         {"sep": ";", "encoding": "utf-8", "lineterminator": "\n"},
     ),
     (
+        "duo-bevoegde-gezagen-vo/03.-bevoegde-gezagen-vo.csv",
+        "duo-bevoegde-gezagen-vo.csv",
+        {"sep": ";", "encoding": "cp1252"},
+        ["BEVOEGD GEZAG NUMMER", "BEVOEGD GEZAG NAAM"],
+        {"sep": ";", "encoding": "cp1252", "lineterminator": "\r\n"},
+    ),
+    (
         "duo-leerlingen-po-historisch/06.-historisch-overzicht-aantal-leerlingen-per-schoolvestiging.csv",
         "duo-leerlingen-po-historisch.csv",
         {"sep": ";", "encoding": "utf-8-sig"},

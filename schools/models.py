@@ -19,7 +19,8 @@ class SchoolBoard(models.Model):
         ordering = ["name", "number"]
 
     def __str__(self) -> str:
-        return self.name or self.number
+        # DUO names only VO boards: the others show their number, never a bare one.
+        return self.name or _("%(number)s (naam onbekend)") % {"number": self.number}
 
 
 class SchoolQuerySet(TenantQuerySet):

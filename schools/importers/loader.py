@@ -16,6 +16,7 @@ from tqdm import tqdm
 
 from municipalities import pagecache
 from schools.importers.base import ReferenceDataError, Summary, files_sha256
+from schools.importers.datasets.boards import load_board_names
 from schools.importers.datasets.interventions import load_interventions
 from schools.importers.datasets.municipalities import load_municipalities
 from schools.importers.datasets.pupil_counts import load_pupil_counts
@@ -32,6 +33,7 @@ DEFAULT_FILES = {
     "inhabitants": "gemeenten-inwoners.csv",
     "bo": "duo-vestigingen-bo.csv",
     "vo": "duo-vestigingen-vo.csv",
+    "boards": "duo-bevoegde-gezagen-vo.csv",
     "history": "duo-leerlingen-po-historisch.csv",
     "weights": "inspectie-schoolweging.csv",
     "menukaart": "npo-menukaart.csv",
@@ -58,6 +60,10 @@ def _schools(paths, progress):
     )
 
 
+def _boards(paths, progress):
+    return [load_board_names(boards_path=paths["boards"])]
+
+
 def _pupils(paths, progress):
     return [load_pupil_counts(history_path=paths["history"], progress=progress)]
 
@@ -74,6 +80,7 @@ def _menukaart(paths, progress):
 STEPS = [
     Step("municipalities", _("Gemeenten"), ("municipalities", "inhabitants"), _municipalities),
     Step("schools", _("Schoolbesturen en -vestigingen"), ("bo", "vo", "history"), _schools),
+    Step("board_names", _("Namen schoolbesturen (VO)"), ("boards",), _boards),
     Step("pupil_counts", _("Leerlingaantallen"), ("history",), _pupils),
     Step("school_weights", _("Schoolwegingen"), ("weights",), _weights),
     Step("interventions", _("NPO-menukaart"), ("menukaart",), _menukaart),

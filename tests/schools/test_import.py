@@ -131,7 +131,7 @@ def test_second_run_changes_nothing_and_says_so():
 
     assert snapshot() == before
     assert "niets gewijzigd" in output
-    assert output.count("bestanden ongewijzigd sinds de vorige keer") == 5
+    assert output.count("bestanden ongewijzigd sinds de vorige keer") == 6  # every dataset
 
 
 @pytest.mark.django_db
@@ -347,3 +347,31 @@ def test_existing_municipality_keeps_its_slug_and_gets_the_cbs_figures(municipal
     municipality.refresh_from_db()
     assert (municipality.slug, municipality.inhabitants) == ("gemeente-utrecht", 374238)
     assert "2 toegevoegd, 1 bijgewerkt" in output
+
+
+@pytest.mark.django_db
+def test_vo_board_names_are_loaded_and_other_boards_show_their_number():
+    output = load()
+    named = SchoolBoard.objects.get(number="51001")
+    assert named.name == "Stg. Voortgezet Onderwijs Zuiderzée"  # cp1252 as published
+    assert str(School.objects.get(vestigingscode="04DD00").board) == named.name
+    assert str(SchoolBoard.objects.get(number="51002")) == "51002 (naam onbekend)"
+    # A board only in the names list is added (number without its leading zero).
+    assert SchoolBoard.objects.get(number="51003").name == "Openb. Scholengroep Noord"
+    unnamed = SchoolBoard.objects.get(number="41002")
+    assert (unnamed.name, str(unnamed)) == ("", "41002 (naam onbekend)")
+    assert "Namen schoolbesturen (VO): 1 toegevoegd, 1 bijgewerkt" in output
+
+
+@pytest.mark.django_db
+def test_board_without_a_name_is_refused_and_nothing_changes(data_dir):
+    edit(
+        data_dir / "duo-bevoegde-gezagen-vo.csv",
+        "51003;Openb. Scholengroep Noord",
+        "51003;",
+        "cp1252",
+    )
+    with pytest.raises(CommandError) as error:
+        load(dir=str(data_dir))
+    assert "regel 3" in str(error.value) and "BEVOEGD GEZAG NAAM" in str(error.value)
+    assert SchoolBoard.objects.count() == 0
