@@ -201,13 +201,18 @@ def build(*, municipalities: int, users: int, per_user: int, out: Path, stdout=N
 def sessions(*, logins: Path, out: Path) -> int:
     """A fresh logged-in session per benchmark user, made the way ``django.contrib.auth.login``
     makes one (in the configured session engine), and the CSRF cookie a browser would hold, so
-    the throughput phases measure pages rather than Argon2 password hashing."""
+    the throughput phases measure pages rather than Argon2 password hashing. These sessions have
+    given their second factor (no pending mark, see accounts.twofactor). For the mixed phase,
+    which logs in through the forms, every advisor gets an authenticator and ten fresh recovery
+    codes: each simulated login uses one as its second step."""
     from importlib import import_module
 
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.utils.crypto import get_random_string
+    from django_otp.plugins.otp_totp.models import TOTPDevice
 
+    from accounts.services import recovery_codes_regenerate
     from municipalities.models import User
 
     session_store = import_module(settings.SESSION_ENGINE).SessionStore
@@ -222,6 +227,8 @@ def sessions(*, logins: Path, out: Path) -> int:
         store[HASH_SESSION_KEY] = user.get_session_auth_hash()
         store.create()
         entry["session"] = store.session_key
+        TOTPDevice.objects.get_or_create(user=user, confirmed=True, defaults={"name": "bench"})
+        entry["recovery_codes"] = recovery_codes_regenerate(user=user)
         # A browser holds a CSRF cookie from its first page on (32 letters and digits).
         entry["csrftoken"] = get_random_string(32)
     out.write_text(json.dumps(entries, indent=1))

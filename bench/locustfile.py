@@ -76,6 +76,20 @@ class Advisor(FastHttpUser):
         ) as response:
             if response.status_code != 302:
                 response.failure(f"login failed: HTTP {response.status_code}")
+                return
+        # Advisors give a second factor: one of the recovery codes bench_data made (each works
+        # once, so every simulated login takes its own).
+        page = self.client.get("/accounts/tweestapsverificatie/", name="second step (form)")
+        token = CSRF.search(page.text).group(1)
+        with self.client.post(
+            "/accounts/tweestapsverificatie/",
+            data={"code": login["recovery_codes"].pop(), "csrfmiddlewaretoken": token},
+            name="second step (post)",
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            if response.status_code != 302:
+                response.failure(f"second step failed: HTTP {response.status_code}")
 
     def _login(self) -> dict:
         return LOGINS[next(_next_login) % len(LOGINS)]
