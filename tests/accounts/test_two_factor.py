@@ -344,3 +344,12 @@ class TestDemo:
         enrol(officer)
         with override_settings(DEBUG=True), pytest.raises(CommandError, match="geen demo-account"):
             call_command("demo_totp", officer.email)
+
+
+def test_unknown_roles_in_the_setting_fail_at_start_up(settings):
+    from django.apps import apps
+    from django.core.exceptions import ImproperlyConfigured
+
+    settings.TWO_FACTOR_REQUIRED_ROLES = ["policy_officer", "beleid"]
+    with pytest.raises(ImproperlyConfigured, match="unknown roles: beleid"):
+        apps.get_app_config("accounts").ready()
