@@ -369,3 +369,12 @@ def test_commitment_and_spending_pages_follow_the_language_of_the_request(office
     assert "<h1>Spending</h1>" in spending and "Record payment" in spending
     assert "Verplichtingen zijn bedragen" not in commitments
     assert "Realisatie zijn de bedragen" not in spending
+
+
+def test_dates_in_lists_use_the_one_house_style(officer_client, municipality):
+    # Once "15-03-2024" here, "1 Aug 2023" and "31 Okt 2026" elsewhere; now "15 mrt. 2024".
+    CommitmentFactory(municipality=municipality, date=datetime.date(2024, 3, 15))
+    body = officer_client.get(f"{BASE}verplichtingen/").content.decode()
+    assert "15 mrt. 2024" in body and "15-03-2024" not in body
+    assert officer_client.post("/i18n/setlang/", {"language": "en", "next": "/"}).status_code == 302
+    assert "15 March 2024" in officer_client.get(f"{BASE}verplichtingen/").content.decode()
