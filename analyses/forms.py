@@ -18,6 +18,7 @@ from analyses.selectors import MISSING, NOT_RECEIVED, menukaart_interventions
 from core.money import DutchMoneyField
 from core.npo import SpendingCategory
 from core.uploads import check_upload
+from municipalities.versions import VersionedFormMixin
 from schools.models import Intervention, School
 
 
@@ -154,8 +155,15 @@ class AttachmentForm(forms.Form):
         return upload
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(VersionedFormMixin, forms.Form):
+    """Accept or return an analysis, carrying the version the reviewer looked at: a review of an
+    analysis that changed meanwhile (resubmitted, or reviewed by someone else) is refused."""
+
     DECISIONS = (("accept", _("Accepteren")), ("return", _("Terugsturen")))
+
+    def __init__(self, *args, analysis=None, **kwargs):
+        self.instance = analysis
+        super().__init__(*args, **kwargs)
 
     decision = forms.ChoiceField(choices=DECISIONS, widget=forms.HiddenInput)
     comment = forms.CharField(

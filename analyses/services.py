@@ -34,6 +34,7 @@ from analyses.models import (
 )
 from core.uploads import check_upload, clean_display_name
 from municipalities.models import Membership, Municipality, Role
+from municipalities.versions import version_check
 from schools.models import School
 
 DOMAIN_FIELD_NAMES = [name for _d, delay, share in DOMAIN_FIELDS for name in (delay, share)]
@@ -164,28 +165,44 @@ def _school_recipients(analysis: SchoolAnalysis) -> list[str]:
     return [u.email for u in users.get(analysis.school_id, [])]
 
 
-def analysis_accept(*, analysis: SchoolAnalysis, user, site_url: str) -> SchoolAnalysis:
-    return _review(analysis=analysis, user=user, site_url=site_url, accept=True, comment="")
+def analysis_accept(
+    *, analysis: SchoolAnalysis, user, site_url: str, version: str | None = None
+) -> SchoolAnalysis:
+    """``version``: what the reviewer looked at; a changed analysis raises EditConflict."""
+    return _review(
+        analysis=analysis, user=user, site_url=site_url, accept=True, comment="", version=version
+    )
 
 
 def analysis_return(
-    *, analysis: SchoolAnalysis, user, comment: str, site_url: str
+    *, analysis: SchoolAnalysis, user, comment: str, site_url: str, version: str | None = None
 ) -> SchoolAnalysis:
+    """``version``: what the reviewer looked at; a changed analysis raises EditConflict."""
     comment = (comment or "").strip()
     if not comment:
         raise ValidationError(
             {"comment": _("Schrijf bij het terugsturen wat de school moet aanpassen.")}
         )
-    return _review(analysis=analysis, user=user, site_url=site_url, accept=False, comment=comment)
+    return _review(
+        analysis=analysis,
+        user=user,
+        site_url=site_url,
+        accept=False,
+        comment=comment,
+        version=version,
+    )
 
 
-def _review(*, analysis, user, site_url: str, accept: bool, comment: str) -> SchoolAnalysis:
+def _review(
+    *, analysis, user, site_url: str, accept: bool, comment: str, version: str | None
+) -> SchoolAnalysis:
     with transaction.atomic(durable=True):
         analysis = (
             SchoolAnalysis.objects.select_for_update()
             .select_related("school", "cycle", "municipality")
             .get(pk=analysis.pk)
         )
+        version_check(analysis, version)
         if not analysis.is_reviewable:
             raise ValidationError(_("Deze analyse wacht niet op een beoordeling."))
         analysis.status = AnalysisStatus.ACCEPTED if accept else AnalysisStatus.RETURNED

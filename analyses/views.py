@@ -179,7 +179,7 @@ def detail(request: HttpRequest, municipality: Municipality, analysis_pk: int) -
             "analysis": analysis,
             "is_own": is_own,
             "can_review": request.membership.can_edit and analysis.is_reviewable,
-            "review_form": ReviewForm(),
+            "review_form": ReviewForm(analysis=analysis),
             "attachment_form": AttachmentForm() if is_own and analysis.is_editable else None,
             "missing": analysis.missing_for_submit() if is_own and analysis.is_editable else [],
         },
@@ -295,16 +295,20 @@ def attachment_delete(
 @tenant_view(write_roles=EDITOR_ROLES)
 def review(request: HttpRequest, municipality: Municipality, analysis_pk: int) -> HttpResponse:
     analysis = selectors.analysis_get(membership=request.membership, pk=analysis_pk)
-    form = ReviewForm(request.POST)
+    form = ReviewForm(request.POST, analysis=analysis)
     if not form.is_valid():
-        messages.error(request, _("Kies accepteren of terugsturen."))
+        if "versie" in form.errors:
+            messages.error(request, " ".join(form.errors["versie"]))
+        else:
+            messages.error(request, _("Kies accepteren of terugsturen."))
         return redirect(
             "analyses:detail", municipality_slug=municipality.slug, analysis_pk=analysis.pk
         )
+    version = form.pop_version({})
     try:
         if form.cleaned_data["decision"] == "accept":
             services.analysis_accept(
-                analysis=analysis, user=request.user, site_url=_site_url(request)
+                analysis=analysis, user=request.user, site_url=_site_url(request), version=version
             )
             messages.success(request, _("De analyse is geaccepteerd. De school krijgt bericht."))
         else:
@@ -313,6 +317,7 @@ def review(request: HttpRequest, municipality: Municipality, analysis_pk: int) -
                 user=request.user,
                 comment=form.cleaned_data["comment"],
                 site_url=_site_url(request),
+                version=version,
             )
             messages.success(
                 request, _("De analyse is teruggestuurd naar de school, met je opmerking.")

@@ -9,10 +9,17 @@ from analyses.gates import school_analyses_check as check_school_analyses
 from analyses.models import AnalysisNeed, AnalysisStatus, SchoolAnalysis
 from analyses.selectors import received_count as school_analyses_received_count
 from municipalities.models import AuditLogEntry, Role
+from municipalities.versions import version_of
 from tests.analyses.factories import SchoolAnalysisFactory, complete_values, school_user
 from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
+
+
+def reviewed(analysis, **data):
+    """A review form's data with the version of the analysis as the reviewer sees it now."""
+    analysis.refresh_from_db()
+    return {**data, "versie": version_of(analysis)}
 
 
 def url(name, municipality, **kwargs):
@@ -115,14 +122,19 @@ def test_full_round_submit_return_resubmit_accept(
 
     mail.outbox.clear()
     response = officer_c.post(
-        url("review", municipality, analysis_pk=analysis.pk), {"decision": "return", "comment": ""}
+        url("review", municipality, analysis_pk=analysis.pk),
+        reviewed(analysis, decision="return", comment=""),
     )
     analysis.refresh_from_db()
     assert analysis.status == AnalysisStatus.SUBMITTED  # a return needs a comment
     with django_capture_on_commit_callbacks(execute=True):
         officer_c.post(
             url("review", municipality, analysis_pk=analysis.pk),
-            {"decision": "return", "comment": "Graag ook het aandeel voor rekenen onderbouwen."},
+            reviewed(
+                analysis,
+                decision="return",
+                comment="Graag ook het aandeel voor rekenen onderbouwen.",
+            ),
         )
     analysis.refresh_from_db()
     assert analysis.status == AnalysisStatus.RETURNED
@@ -145,7 +157,10 @@ def test_full_round_submit_return_resubmit_accept(
 
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        officer_c.post(url("review", municipality, analysis_pk=analysis.pk), {"decision": "accept"})
+        officer_c.post(
+            url("review", municipality, analysis_pk=analysis.pk),
+            reviewed(analysis, decision="accept"),
+        )
     analysis.refresh_from_db()
     assert analysis.status == AnalysisStatus.ACCEPTED
     assert analysis.reviewed_by == officer
@@ -153,7 +168,8 @@ def test_full_round_submit_return_resubmit_accept(
     assert "geaccepteerd" in mail.outbox[0].subject
     # Accepted is final: a second review is refused.
     officer_c.post(
-        url("review", municipality, analysis_pk=analysis.pk), {"decision": "return", "comment": "x"}
+        url("review", municipality, analysis_pk=analysis.pk),
+        reviewed(analysis, decision="return", comment="x"),
     )
     analysis.refresh_from_db()
     assert analysis.status == AnalysisStatus.ACCEPTED
@@ -169,10 +185,12 @@ def test_every_status_change_is_in_the_audit_trail(
     school_c.post(url("submit", municipality, analysis_pk=analysis.pk))
     officer_c.post(
         url("review", municipality, analysis_pk=analysis.pk),
-        {"decision": "return", "comment": "Onderbouwing ontbreekt"},
+        reviewed(analysis, decision="return", comment="Onderbouwing ontbreekt"),
     )
     school_c.post(url("submit", municipality, analysis_pk=analysis.pk))
-    officer_c.post(url("review", municipality, analysis_pk=analysis.pk), {"decision": "accept"})
+    officer_c.post(
+        url("review", municipality, analysis_pk=analysis.pk), reviewed(analysis, decision="accept")
+    )
 
     entries = (
         AuditLogEntry.objects.for_municipality(municipality)
