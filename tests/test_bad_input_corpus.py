@@ -15,6 +15,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 from openpyxl import Workbook
 
 from analyses import services as analysis_services
@@ -33,6 +34,15 @@ from tests.cycles.factories import CycleFactory, SessionFactory
 from tests.factories import SchoolFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _dutch():
+    """The messages are asserted in Dutch, whatever language an earlier test left active."""
+    with translation.override("nl"):
+        yield
+
+
 DUTCH_WORDS = (" het ", " een ", " de ", "geen", " niet", "bestand", "bedrag", "kolom", "regel")
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 

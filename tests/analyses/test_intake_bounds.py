@@ -10,6 +10,7 @@ import tracemalloc
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 from openpyxl import Workbook
 
 from analyses.intake import (
@@ -25,6 +26,15 @@ from analyses.intake import (
 from core.uploads import MB
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _dutch():
+    """The messages are asserted in Dutch, whatever language an earlier test left active."""
+    with translation.override("nl"):
+        yield
+
+
 LIMIT = 100 * MB
 
 

@@ -6,12 +6,19 @@ import datetime
 import pytest
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from analyses.models import AnalysisIntake
 from analyses.tasks import intake_previews_sweep_task
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _dutch():
+    """The messages are asserted in Dutch, whatever language an earlier test left active."""
+    with translation.override("nl"):
+        yield
 
 
 def intake(municipality, cycle, *, age_hours, status=AnalysisIntake.Status.PREVIEW):

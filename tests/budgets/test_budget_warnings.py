@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from budgets import services
 from budgets.models import Allocation, Commitment, FundingStream, PlannedAmount
@@ -23,6 +24,15 @@ from tests.budgets.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _dutch():
+    """The messages are asserted in Dutch, whatever language an earlier test left active."""
+    with translation.override("nl"):
+        yield
+
+
 D = Decimal
 AFTER_WINDOW = datetime.date(2026, 1, 1)
 

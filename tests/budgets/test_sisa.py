@@ -7,6 +7,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from budgets.exports import sisa_dataset as sisa_export
 from budgets.exports import to_csv
@@ -20,6 +21,15 @@ from tests.budgets.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _dutch():
+    """The messages are asserted in Dutch, whatever language an earlier test left active."""
+    with translation.override("nl"):
+        yield
+
+
 D = Decimal
 
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from analyses.forms import AnalysisForm
 from analyses.intake import _parse_budget
@@ -36,6 +37,13 @@ ACCEPTED_TEXT = [
     ("9.999.999.999,99", "9999999999.99"),
     ("0,1", "0.10"),
 ]
+
+
+@pytest.fixture(autouse=True)
+def _dutch():
+    """The messages are asserted in Dutch, whatever language an earlier test left active."""
+    with translation.override("nl"):
+        yield
 
 
 @pytest.mark.parametrize(("text", "message"), REFUSED_TEXT)

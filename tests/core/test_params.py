@@ -3,10 +3,18 @@ never a 500."""
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from tests.portfolio.factories import advisor_with
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _dutch():
+    """The messages are asserted in Dutch, whatever language an earlier test left active."""
+    with translation.override("nl"):
+        yield
 
 
 def activity_url(municipality):

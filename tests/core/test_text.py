@@ -6,8 +6,16 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from core.text import excerpt, neutralise
+
+
+@pytest.fixture(autouse=True)
+def _dutch():
+    """The messages are asserted in Dutch, whatever language an earlier test left active."""
+    with translation.override("nl"):
+        yield
 
 
 @pytest.mark.parametrize(

@@ -4,8 +4,16 @@ is), and an error quotes at most about 100 characters of the file."""
 import codecs
 
 import pytest
+from django.utils import translation
 
 from schools.importers.base import ReferenceDataError, decode, read_table
+
+
+@pytest.fixture(autouse=True)
+def _dutch():
+    """The messages are asserted in Dutch, whatever language an earlier test left active."""
+    with translation.override("nl"):
+        yield
 
 
 def test_a_nul_byte_in_utf8_text_is_not_called_utf16():
