@@ -4,7 +4,7 @@ from django.urls import include, path
 
 from municipalities.forms import EmailAuthenticationForm
 from municipalities.views import home, invitation_accept
-from npo_platform.views import healthz
+from npo_platform.views import accessibility_statement, healthz
 
 # Every tenant page lives under /g/<municipality_slug>/; the isolation sweep test walks this list.
 tenant_patterns = [
@@ -20,6 +20,7 @@ tenant_patterns = [
 urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
+    path("toegankelijkheid/", accessibility_statement, name="accessibility_statement"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(

@@ -1,3 +1,4 @@
+import datetime
 import uuid
 
 from django.conf import settings
@@ -5,7 +6,8 @@ from django.core.cache import caches
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -71,3 +73,15 @@ def healthz(request: HttpRequest) -> JsonResponse:
     if down:
         body["down"] = down
     return JsonResponse(body, status=503 if down else 200)
+
+
+# The date of the statement and of the research behind it; change both when it is revised.
+ACCESSIBILITY_STATEMENT_DATE = datetime.date(2026, 11, 30)
+
+
+@require_GET
+def accessibility_statement(request: HttpRequest) -> HttpResponse:
+    """The toegankelijkheidsverklaring in the structure of digitoegankelijk.nl; public."""
+    return render(
+        request, "accessibility_statement.html", {"statement_date": ACCESSIBILITY_STATEMENT_DATE}
+    )
