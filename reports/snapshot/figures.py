@@ -12,10 +12,16 @@ def key_figures(snapshot: dict) -> list[dict]:
     """The handful of numbers compared between two versions of the gemeentefoto."""
     profile = snapshot.get("profile", {})
     weights = profile.get("weights", {})
+    year = profile.get("pupil_year")
+    pupils_label = (
+        _("Leerlingen (PO, DUO, 1 okt. %(year)s)") % {"year": year}
+        if year
+        else _("Leerlingen (PO, 1 oktober)")
+    )
     figures = [
         ("inhabitants", _("Inwoners"), profile.get("inhabitants")),
         ("schools", _("Schoolvestigingen"), profile.get("total_schools")),
-        ("pupils", _("Leerlingen (PO, 1 oktober)"), profile.get("total_pupils")),
+        ("pupils", pupils_label, profile.get("total_pupils")),
         ("weight_mean", _("Gemiddelde schoolweging"), weights.get("mean")),
         ("partners", _("Partnerorganisaties"), snapshot.get("partners", {}).get("total")),
         ("findings", _("Bevindingen"), len(snapshot.get("findings", {}).get("items", []))),

@@ -60,8 +60,8 @@ def plan_summary(snap: dict) -> list[str]:
     if profile.get("total_schools") is not None:
         lines.append(
             _(
-                "In %(name)s staan %(schools)s schoolvestigingen met samen %(pupils)s leerlingen "
-                "in het primair onderwijs (teldatum 1 oktober %(year)s)."
+                "In %(name)s staan %(schools)s schoolvestigingen; in het primair onderwijs hadden "
+                "de vestigingen samen %(pupils)s leerlingen (DUO, teldatum 1 oktober %(year)s)."
             )
             % {
                 "name": name,

@@ -200,3 +200,19 @@ def test_plan_summary_counts_in_singular_and_plural():
     assert plan_summary(snap)[-1] == "Er is € 2.920.000,00 begroot over 2 financieringsstromen."
     snap["budget"]["total_planned"] = "0.00"
     assert not any("begroot" in line for line in plan_summary(snap))
+
+
+def test_plan_summary_names_the_pupil_source_and_date():
+    from reports.snapshot.figures import key_figures
+    from reports.snapshot.plan import plan_summary
+
+    snap = {
+        "municipality": {"name": "Zwolle"},
+        "profile": {"total_schools": 84, "total_pupils": 12897, "pupil_year": 2025},
+    }
+    assert plan_summary(snap) == [
+        "In Zwolle staan 84 schoolvestigingen; in het primair onderwijs hadden de vestigingen "
+        "samen 12.897 leerlingen (DUO, teldatum 1 oktober 2025)."
+    ]
+    pupils = next(f for f in key_figures(snap) if f["key"] == "pupils")
+    assert (pupils["label"], pupils["value"]) == ("Leerlingen (PO, DUO, 1 okt. 2025)", 12897)
