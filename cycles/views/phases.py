@@ -7,6 +7,7 @@ htmx write with a refreshed section of one of these pages.
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
@@ -102,7 +103,13 @@ def saved(request, cycle, page: str, section: str, message: str) -> HttpResponse
     """After a successful write: the refreshed section for htmx, else a redirect to the page."""
     template, build = PAGES[page]
     if request.htmx:
-        return render(request, f"{template}#{section}", build(request, cycle))
+        response = render(request, f"{template}#{section}", build(request, cycle))
+        # The confirmation goes out of band into the page's live region, so a screen reader
+        # announces it although no new page loads.
+        response.content += render_to_string(
+            "includes/messages_oob.html", {"message": message}, request=request
+        ).encode()
+        return response
     messages.success(request, message)
     url = reverse(f"cycles:{page}", args=[cycle.municipality.slug, cycle.pk])
     return redirect(f"{url}#{section}")

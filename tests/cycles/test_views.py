@@ -399,3 +399,16 @@ def test_an_activity_can_be_added_from_its_goal_on_doelen(officer_client, munici
     add_url = url("activity_add", cycle, goal.pk)
     assert f'href="{add_url}"' in doelen
     assert officer_client.get(add_url).status_code == 200
+
+
+def test_an_htmx_save_announces_its_confirmation_in_the_live_region(officer_client, municipality):
+    cycle = CycleFactory(municipality=municipality, phase=Phase.DUIDEN)
+    page = officer_client.get(url("duiden", cycle)).content.decode()
+    assert '<div id="messages" class="messages" role="status" aria-live="polite">' in page
+    data = {"title": "Sessie met JGZ", "date": "2024-10-01"}
+    body = officer_client.post(
+        url("session_add", cycle), data, headers={"HX-Request": "true"}
+    ).content.decode()
+    # Swapped into the region's content, so the region itself stays and announces the change.
+    assert '<div id="messages" hx-swap-oob="innerHTML">' in body
+    assert "Sessie opgeslagen." in body.split('hx-swap-oob="innerHTML">')[1]
