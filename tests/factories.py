@@ -29,7 +29,10 @@ class MunicipalityFactory(factory.django.DjangoModelFactory):
         model = Municipality
         django_get_or_create = ("cbs_code",)
 
-    cbs_code = factory.Sequence(lambda n: f"GM{9000 + n:04d}")
+    # GM9000-GM9999 (no real municipality has a code there). The sequence runs past 1,000 in a
+    # full run, and a code has exactly four digits (CHECK constraint, max_length 6): wrap around.
+    # Rows never outlive their test, and no test creates a thousand municipalities.
+    cbs_code = factory.Sequence(lambda n: f"GM{9000 + n % 1000:04d}")
     name = factory.Sequence(lambda n: f"Testgemeente {n}")
     slug = factory.LazyAttribute(lambda o: slugify(o.name))
     province = "Utrecht"
