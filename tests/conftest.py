@@ -26,6 +26,19 @@ def _second_factor_given(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def _dutch_first():
+    """Each test starts in Dutch, the product's language. A request with the English language
+    cookie activates English in this thread (npo_platform.middleware.LanguageMiddleware), and
+    without this a later test would read its messages in English."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _eager_celery():
     """Run tasks in-process unless a test starts a real worker (see test_celery_worker)."""
     previous = celery_app.conf.task_always_eager
