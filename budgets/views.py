@@ -7,7 +7,7 @@ nothing of budgets (403 from ``tenant_view(roles=READER_ROLES)``).
 import datetime
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import BadRequest, ValidationError
 from django.db.models import ProtectedError, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -32,6 +32,7 @@ from budgets.models import Allocation
 from core.downloads import private_download
 from core.money import to_money
 from core.pagination import paginate
+from core.params import MAX_DATE, MIN_DATE
 from cycles.models import Cycle
 from municipalities.access import tenant_view
 from municipalities.models import EDITOR_ROLES, READER_ROLES, Municipality
@@ -50,9 +51,13 @@ def _as_of(request: HttpRequest) -> tuple[datetime.date, str | None]:
     if not raw:
         return timezone.localdate(), None
     try:
-        return datetime.date.fromisoformat(raw), None
+        as_of = datetime.date.fromisoformat(raw)
     except ValueError:
         return timezone.localdate(), _("De peildatum is geen geldige datum; vandaag is gebruikt.")
+    if not MIN_DATE <= as_of <= MAX_DATE:
+        # 9999-12-31 would overflow the window arithmetic: a 400 page, never a 500.
+        raise BadRequest("peildatum outside 1900-2100")
+    return as_of, None
 
 
 # --- Overview ---------------------------------------------------------------------------------

@@ -378,3 +378,16 @@ def test_dates_in_lists_use_the_one_house_style(officer_client, municipality):
     assert "15 mrt. 2024" in body and "15-03-2024" not in body
     assert officer_client.post("/i18n/setlang/", {"language": "en", "next": "/"}).status_code == 302
     assert "15 March 2024" in officer_client.get(f"{BASE}verplichtingen/").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("peildatum", "status"),
+    [("9999-12-31", 400), ("1899-12-31", 400), ("2100-12-31", 200), ("1900-01-01", 200)],
+)
+def test_peildatum_outside_1900_2100_gets_the_dutch_400_page(
+    officer_client, municipality, peildatum, status
+):
+    response = officer_client.get(f"{BASE}?peildatum={peildatum}")
+    assert response.status_code == status
+    if status == 400:
+        assert "Ongeldige aanvraag" in response.content.decode()
