@@ -114,6 +114,23 @@ class Municipality(models.Model):
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     province = models.CharField(_("provincie"), max_length=50, blank=True)
     inhabitants = models.PositiveIntegerField(_("inwoners"), null=True, blank=True)
+    # Every inhabitants figure is shown with its source and date ("Bron: CBS, 1 jan. 2026").
+    # An empty date means the source gives none: shown as "datum onbekend".
+    inhabitants_source = models.CharField(_("bron inwonertal"), max_length=200, blank=True)
+    inhabitants_date = models.DateField(_("peildatum inwonertal"), null=True, blank=True)
+    # The NPO's second part (EUR 22,64 per unit, DOMAIN.md): no public table of the scores
+    # exists, so an editor enters the municipality's score from its beschikking (audited).
+    npo_oab_score = models.DecimalField(
+        _("onderwijsachterstandsscore (NPO)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_(
+            "De onderwijsachterstandsscore waarmee het NPO-bedrag is berekend (uit de "
+            "beschikking). Leeg: het OAB-deel telt niet mee in de schatting."
+        ),
+    )
     is_active = models.BooleanField(_("actief"), default=True)
 
     objects = ReferenceQuerySet.as_manager()
@@ -130,6 +147,35 @@ class Municipality(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class FormerMunicipality(models.Model):
+    """A municipality of the CBS division of 2021 that merged into a current one (2021–2023).
+
+    Loaded from ``reference_data/cbs-herindelingen-2021-2023.csv``: the NPO was allocated to the
+    municipalities of 2021, so a successor's estimate includes its predecessors' pupils, and
+    DUO's files of 2020–2022 still name the old codes.
+    """
+
+    cbs_code = models.CharField(_("CBS-code"), max_length=6, unique=True, help_text="GM0398")
+    name = models.CharField(_("naam"), max_length=100)
+    successor = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="predecessors",
+        verbose_name=_("opgegaan in"),
+    )
+    merged_on = models.DateField(_("datum herindeling"))
+
+    objects = ReferenceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("voormalige gemeente")
+        verbose_name_plural = _("voormalige gemeenten")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.cbs_code})"
 
 
 class TenantQuerySet(PageCacheQuerySet):
@@ -166,9 +212,30 @@ class TenantModel(models.Model):
         abstract = True
 
 
+def active_membership_q(prefix: str = "") -> Q:
+    """The one definition of a membership that grants access *today*: not ended, and not past
+    its ``valid_until`` (inclusive; the date in Europe/Amsterdam). ``prefix`` reaches it through
+    a relation, e.g. ``"memberships__"`` from a municipality (use it in a single ``filter()``
+    with the other conditions on that relation, so they apply to the same membership).
+
+    Every access check goes through this: ``tenant_view`` and the municipality switcher, the
+    advisor's portfolio and exports (``advisor_municipalities``), the dashboard's home redirect,
+    two-factor requirements. An expired accountant is therefore ended everywhere at once.
+    """
+    return Q(**{f"{prefix}ended_at__isnull": True}) & (
+        Q(**{f"{prefix}valid_until__isnull": True})
+        | Q(**{f"{prefix}valid_until__gte": timezone.localdate()})
+    )
+
+
 class MembershipQuerySet(TenantQuerySet):
     def active(self) -> "MembershipQuerySet":
-        return self.filter(ended_at__isnull=True)
+        """Memberships that grant access today (see ``active_membership_q``)."""
+        return self.filter(active_membership_q())
+
+    def expired(self) -> "MembershipQuerySet":
+        """Not ended by hand, but past their ``valid_until``: they grant nothing."""
+        return self.filter(ended_at__isnull=True, valid_until__lt=timezone.localdate())
 
 
 class Role(models.TextChoices):
@@ -176,12 +243,32 @@ class Role(models.TextChoices):
     POLICY_OFFICER = "policy_officer", _("Beleidsmedewerker")
     VIEWER = "viewer", _("Meelezer")
     SCHOOL = "school", _("School")
+    ACCOUNTANT = "accountant", _("Accountant")
 
 
 # Roles that may change the municipality's data (and invite people).
 EDITOR_ROLES = frozenset({Role.ADVISOR, Role.POLICY_OFFICER})
 # Roles that may read everything of the municipality.
 READER_ROLES = frozenset({Role.ADVISOR, Role.POLICY_OFFICER, Role.VIEWER})
+# Roles that may read the money: budgets, the final accounting, every export and the
+# accountant's dossier. The accountant reads these and nothing else (no school analyses, no
+# team page) and never writes.
+FINANCE_READER_ROLES = READER_ROLES | {Role.ACCOUNTANT}
+# Roles whose membership must end on a date (``Membership.valid_until``), at most
+# ``VALID_UNTIL_MAX_MONTHS`` ahead.
+TIME_LIMITED_ROLES = frozenset({Role.ACCOUNTANT})
+VALID_UNTIL_MAX_MONTHS = 12
+
+
+def valid_until_latest(today=None):
+    """The latest ``valid_until`` a time-limited membership may get: 12 months from today
+    (29 February becomes 28 February)."""
+    today = today or timezone.localdate()
+    year = today.year + VALID_UNTIL_MAX_MONTHS // 12
+    try:
+        return today.replace(year=year)
+    except ValueError:
+        return today.replace(year=year, day=28)
 
 
 class Membership(TenantModel):
@@ -211,6 +298,15 @@ class Membership(TenantModel):
     )
     created_at = models.DateTimeField(_("sinds"), default=timezone.now)
     ended_at = models.DateTimeField(_("beëindigd op"), null=True, blank=True)
+    valid_until = models.DateField(
+        _("geldig tot en met"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Na deze datum geeft het lidmaatschap geen toegang meer. Verplicht voor de rol "
+            "accountant (hoogstens 12 maanden vooruit)."
+        ),
+    )
 
     objects = MembershipQuerySet.as_manager()
 
@@ -229,6 +325,10 @@ class Membership(TenantModel):
                 | (~Q(role="school") & Q(school__isnull=True)),
                 name="membership_school_iff_school_role",
             ),
+            models.CheckConstraint(
+                condition=~Q(role="accountant") | Q(valid_until__isnull=False),
+                name="membership_accountant_has_valid_until",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -241,6 +341,10 @@ class Membership(TenantModel):
     @property
     def can_read_all(self) -> bool:
         return self.role in READER_ROLES
+
+    @property
+    def is_expired(self) -> bool:
+        return self.valid_until is not None and self.valid_until < timezone.localdate()
 
 
 class InvitationQuerySet(TenantQuerySet):
@@ -274,6 +378,12 @@ class Invitation(TenantModel):
         null=True,
         blank=True,
         related_name="+",
+    )
+    valid_until = models.DateField(
+        _("toegang geldig tot en met"),
+        null=True,
+        blank=True,
+        help_text=_("Wordt de einddatum van het lidmaatschap (verplicht voor de rol accountant)."),
     )
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     invited_by = models.ForeignKey(
@@ -321,6 +431,10 @@ class Invitation(TenantModel):
                 condition=(Q(role="school") & Q(school__isnull=False))
                 | (~Q(role="school") & Q(school__isnull=True)),
                 name="invitation_school_iff_school_role",
+            ),
+            models.CheckConstraint(
+                condition=~Q(role="accountant") | Q(valid_until__isnull=False),
+                name="invitation_accountant_has_valid_until",
             ),
         ]
 

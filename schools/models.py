@@ -98,6 +98,9 @@ class PupilCount(models.Model):
     suppressed = models.BooleanField(
         _("afgeschermd (<5)"), default=False, help_text=_("DUO publiceert kleine aantallen als <5.")
     )
+    # VO only: of ``count``, the pupils the school placed with adult education (vavo). They
+    # count for the NPO (Stcrt. 2021, 42927, art. 1); empty where DUO's file has no such column.
+    vavo = models.PositiveIntegerField(_("waarvan uitbesteed aan vavo"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("leerlingtelling")
