@@ -64,6 +64,11 @@ class ReportJob(TenantModel):
     finished_at = models.DateTimeField(_("klaar op"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("pogingen"), default=0)
     task_id = models.CharField(_("Celery-taak"), max_length=255, blank=True)
+    # The lease of the worker building the job ("host:pid:thread"): renewed by its heartbeat while
+    # it runs. A lease that expired, or whose process is gone, may be taken over
+    # (reports.services.report_claim); the sweeper re-queues such jobs within a minute.
+    lease_owner = models.CharField(_("bezet door"), max_length=255, blank=True)
+    lease_expires_at = models.DateTimeField(_("bezet tot"), null=True, blank=True)
     error = models.TextField(_("foutmelding"), blank=True)
     # Private storage (MEDIA_ROOT lies outside the web root and has no URL route): files are only
     # ever served by reports.views.report_pdf after an access check, named after ``filename``.
@@ -83,7 +88,15 @@ class ReportJob(TenantModel):
 
     # The audit trail records who requested and published what; the frozen data and the
     # worker's bookkeeping would only bloat it.
-    AUDIT_EXCLUDE_FIELDS = ("snapshot", "progress", "progress_label", "task_id", "pdf_size")
+    AUDIT_EXCLUDE_FIELDS = (
+        "snapshot",
+        "progress",
+        "progress_label",
+        "task_id",
+        "pdf_size",
+        "lease_owner",
+        "lease_expires_at",
+    )
 
     class Meta:
         verbose_name = _("rapportage")
