@@ -522,3 +522,67 @@ class AuditLogEntry(AbstractLogEntry):
 
     def delete(self, *args, **kwargs):
         raise TypeError("The audit trail is append-only.")
+
+
+class ReadLogEntryQuerySet(models.QuerySet):
+    def for_municipality(self, municipality: "Municipality | int") -> "ReadLogEntryQuerySet":
+        return self.filter(municipality=municipality)
+
+
+class ReadLogEntry(models.Model):
+    """One read of sensitive data: who saw what of which municipality, and when (the leeslog).
+
+    Written by ``municipalities.readlog.read_logged`` once per full-page GET or download (never
+    for an htmx partial, a HEAD or a refused request), one row per municipality whose data the
+    response showed. Kept ``READ_LOG_DAYS`` days (a beat task purges older rows). Not a
+    ``TenantModel``: an append-only log, not audited itself and no page-cache scope (like
+    ``AuditLogEntry``). The viewer's address and the subject are copied, so the log still says
+    who saw what after an account or a school is gone.
+    """
+
+    class Kind(models.TextChoices):
+        ANALYSIS = "analysis", _("Schoolanalyse")
+        ATTACHMENT = "attachment", _("Bijlage bij een schoolanalyse")
+        FINAL_ACCOUNTING = "final_accounting", _("Eindverantwoording")
+        EXPORT = "export", _("Export")
+        PDF = "pdf", _("Pdf")
+        DOSSIER = "dossier", _("Dossier")
+        TEAM = "team", _("Teampagina")
+
+    municipality = models.ForeignKey(
+        Municipality, verbose_name=_("gemeente"), on_delete=models.CASCADE, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("gebruiker"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    viewer_email = models.EmailField(_("e-mailadres van de lezer"))
+    at = models.DateTimeField(_("tijdstip"), default=timezone.now)
+    kind = models.CharField(_("soort"), max_length=20, choices=Kind.choices)
+    subject = models.CharField(_("onderwerp"), max_length=200, blank=True)
+    school = models.ForeignKey(
+        "schools.School",
+        verbose_name=_("school"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    path = models.CharField(_("adres"), max_length=500)
+
+    objects = ReadLogEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("leeslogregel")
+        verbose_name_plural = _("leeslog")
+        ordering = ["-at", "-pk"]
+        indexes = [
+            models.Index(fields=["municipality", "-at"], name="readlog_municipality_at"),
+            models.Index(fields=["at"], name="readlog_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.viewer_email} – {self.get_kind_display()} {self.subject}".strip()
