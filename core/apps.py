@@ -2,7 +2,8 @@ from django.apps import AppConfig
 
 
 class CoreConfig(AppConfig):
-    """No models: installed only for the ``money`` template library."""
+    """Shared helpers, the ``money`` template library, and the operational tables (task outbox,
+    process heartbeats) in ``core.models``."""
 
     name = "core"
     verbose_name = "Core"

@@ -1,0 +1,60 @@
+"""Operational tables every app may use: the task outbox and the process heartbeats.
+
+Neither is tenant data: an outbox row names a task and its arguments (ids only), a heartbeat row
+names a process kind ("worker", "beat") and when it was last seen.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class OutboxMessage(models.Model):
+    """A Celery task to send, written in the same transaction as the work that needs it.
+
+    If the broker is down when that transaction commits, the row stays unsent and the relay
+    (core.outbox.outbox_relay: on commit, and every minute from beat) sends it once the broker is
+    back. A row is marked sent in the transaction that sent it; the task itself claims its work
+    with a conditional UPDATE, so even a send whose commit failed is harmless.
+    """
+
+    task = models.CharField(_("taak"), max_length=200)
+    args = models.JSONField(_("argumenten"), default=list)
+    # Lets the code that wrote the row relay just its own rows on commit ("reports.build:42").
+    key = models.CharField(_("sleutel"), max_length=200, db_index=True)
+    created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("verstuurd op"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("pogingen"), default=0)
+    last_error = models.CharField(_("laatste fout"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("uitgaande taak")
+        verbose_name_plural = _("uitgaande taken")
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(sent_at__isnull=True),
+                name="outbox_unsent_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task}{self.args} ({'verstuurd' if self.sent_at else 'wacht'})"
+
+    @property
+    def task_id(self) -> str:
+        """A stable Celery task id: a redelivered message keeps it."""
+        return f"outbox-{self.pk}"
+
+
+class Heartbeat(models.Model):
+    """When a background process kind was last seen alive (shown by /healthz)."""
+
+    name = models.CharField(_("naam"), max_length=50, primary_key=True)
+    at = models.DateTimeField(_("laatst gezien"))
+
+    class Meta:
+        verbose_name = _("hartslag")
+        verbose_name_plural = _("hartslagen")
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.at:%Y-%m-%d %H:%M:%S}"
