@@ -13,6 +13,16 @@ import pandas as pd
 
 HERE = Path(__file__).resolve().parent
 
+# DUO "03. Leerlingen vo per vestiging en bestuur (vavo apart)": year (1 October) -> encoding.
+VO_PUPIL_YEARS = {
+    "2017": "cp1252",
+    "2018": "cp1252",
+    "2019": "cp1252",
+    "2020": "utf-8-sig",
+    "2021": "cp1252",
+    "2022": "cp1252",
+}
+
 # (source path, target name, read options, columns kept, write options)
 FILES = [
     (
@@ -86,6 +96,43 @@ FILES = [
         {"sep": ",", "encoding": "utf-8"},
         ["OVT", "schooljaar", "schoolweging", "aantal_leerlingen", "spreiding"],
         {"sep": ",", "encoding": "utf-8", "lineterminator": "\n"},
+    ),
+    (
+        "cbs-gemeenten-2021/gemeenten-alfabetisch-2021.csv",
+        "cbs-gemeenten-2021.csv",
+        {"sep": ",", "encoding": "utf-8"},
+        ["GemeentecodeGM", "Gemeentenaam"],
+        {"sep": ",", "encoding": "utf-8", "lineterminator": "\n"},
+    ),
+    (
+        "cbs-inwoners-gemeenten-2026/inwoners_gemeenten_2026-01-01.csv",
+        "cbs-inwoners-gemeenten-2026.csv",
+        {"sep": ",", "encoding": "utf-8"},
+        ["gm_code", "inwoners", "peildatum", "caribisch_nederland"],
+        {"sep": ",", "encoding": "utf-8", "lineterminator": "\n"},
+    ),
+    *(
+        (
+            "duo-leerlingen-vo-per-vestiging/raw/"
+            f"03-leerlingen-vo-per-vestiging-en-bestuur-vavo-apart-{year}.csv",
+            f"duo-leerlingen-vo-{year}.csv",
+            # Each year as published: 2020 is UTF-8 with BOM, the others Windows-1252; the 2022
+            # copy lost the zeros of GEMEENTENUMMER (re-saved through Excel). Both stay.
+            {"sep": ";", "encoding": encoding},
+            [
+                "BEVOEGD GEZAG NUMMER",
+                "BRIN NUMMER",
+                "VESTIGINGSNUMMER",
+                "INSTELLINGSNAAM VESTIGING",
+                "PLAATSNAAM",
+                "GEMEENTENUMMER",
+                "AANTAL LEERLINGEN",
+                "AANTAL VO LEERLINGEN UITBESTEED AAN VAVO",
+                "TOTAAL AANTAL LEERLINGEN",
+            ],
+            {"sep": ";", "encoding": encoding, "lineterminator": "\r\n"},
+        )
+        for year, encoding in VO_PUPIL_YEARS.items()
     ),
     (
         "npo-menukaart/npo_menukaart_interventies.csv",
