@@ -6,6 +6,7 @@ from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
 from core.uploads import check_upload
+from core.widgets import CheckboxPicker
 from cycles.models import (
     SESSION_ATTACHMENT_UPLOAD,
     Activity,
@@ -107,8 +108,8 @@ class SessionForm(TenantChoicesMixin, forms.ModelForm):
         ]
         widgets = {
             "date": DATE_WIDGET,
-            "partners": forms.CheckboxSelectMultiple,
-            "schools": forms.SelectMultiple(attrs={"size": 8}),
+            "partners": CheckboxPicker(search_label=_("Zoek een partner")),
+            "schools": CheckboxPicker(search_label=_("Zoek een school")),
             "other_participants": forms.Textarea(attrs={"rows": 2}),
             "minutes": forms.Textarea(attrs={"rows": 4}),
             "decisions": forms.Textarea(attrs={"rows": 3}),
@@ -213,8 +214,8 @@ class GoalForm(VersionedFormMixin, TenantChoicesMixin, forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 3}),
             "findings": forms.CheckboxSelectMultiple,
             "deadline": DATE_WIDGET,
-            "responsible_partners": forms.CheckboxSelectMultiple,
-            "schools": forms.SelectMultiple(attrs={"size": 8}),
+            "responsible_partners": CheckboxPicker(search_label=_("Zoek een partner")),
+            "schools": CheckboxPicker(search_label=_("Zoek een school")),
         }
 
     def __init__(self, *args, cycle: Cycle, fixed: bool = False, **kwargs):
@@ -248,7 +249,7 @@ class ActivityForm(VersionedFormMixin, TenantChoicesMixin, forms.ModelForm):
         ]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 2}),
-            "schools": forms.SelectMultiple(attrs={"size": 6}),
+            "schools": CheckboxPicker(search_label=_("Zoek een school")),
             "start_date": DATE_WIDGET,
             "end_date": DATE_WIDGET,
         }

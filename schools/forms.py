@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.widgets import CheckboxPicker
 from municipalities.models import Municipality
 from schools.models import PartnerOrganisation, School, SchoolBoard
 from schools.selectors import SCHOOL_SORTS
@@ -74,13 +75,8 @@ class PartnerForm(forms.ModelForm):
     class Meta:
         model = PartnerOrganisation
         fields = ["name", "kind", "contact_name", "contact_email", "schools"]
-        widgets = {"schools": forms.SelectMultiple(attrs={"size": 12})}
-        help_texts = {
-            "schools": _(
-                "Alleen scholen in deze gemeente. Houd Ctrl (of Cmd) ingedrukt om meer "
-                "scholen te kiezen."
-            )
-        }
+        widgets = {"schools": CheckboxPicker(search_label=_("Zoek een school"))}
+        help_texts = {"schools": _("Alleen scholen in deze gemeente.")}
 
     def __init__(self, *args, municipality: Municipality, **kwargs):
         super().__init__(*args, **kwargs)

@@ -34,4 +34,43 @@
       el.form.requestSubmit();
     }
   });
+  // Checkbox pickers (core.widgets.CheckboxPicker): a search field filters the long list; the
+  // live line says how many are shown and chosen. Without this the list is a plain checkbox list.
+  function fold(text) {
+    return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  }
+  function setUpPicker(picker) {
+    if (picker.hasAttribute("data-picker-ready")) { return; }
+    picker.setAttribute("data-picker-ready", "");
+    var search = picker.querySelector("[data-picker-search]");
+    var status = picker.querySelector("[data-picker-status]");
+    var options = Array.prototype.slice.call(picker.querySelectorAll(".picker__option"));
+    var text = picker.getAttribute("data-picker-text");
+    search.parentNode.hidden = false;
+    function update() {
+      var query = fold(search.value.trim());
+      var shown = 0, chosen = 0;
+      options.forEach(function (option) {
+        var match = !query || fold(option.textContent).indexOf(query) !== -1;
+        option.hidden = !match;
+        if (match) { shown += 1; }
+        if (option.querySelector("input").checked) { chosen += 1; }
+      });
+      status.textContent = text.replace("{shown}", shown).replace("{total}", options.length)
+        .replace("{chosen}", chosen);
+    }
+    search.addEventListener("input", update);
+    // Enter in the search field filters; it must not submit the form around it.
+    search.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") { event.preventDefault(); }
+    });
+    picker.addEventListener("change", update);
+    update();
+  }
+  function setUpPickers(root) {
+    var scope = root && root.querySelectorAll ? root : document;
+    Array.prototype.forEach.call(scope.querySelectorAll("[data-picker]"), setUpPicker);
+  }
+  document.addEventListener("DOMContentLoaded", function () { setUpPickers(document); });
+  document.addEventListener("htmx:load", function (event) { setUpPickers(event.target); });
 })();

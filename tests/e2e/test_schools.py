@@ -58,9 +58,16 @@ def test_partner_form_creates_a_partner_linked_to_schools(page, officer):
     page.get_by_label("Naam", exact=True).fill("Bibliotheek Utrecht")
     page.get_by_label("Soort").select_option(label="Bibliotheek")
     page.get_by_role("textbox", name="Contactpersoon (optioneel)", exact=True).fill("Noor Jansen")
-    page.get_by_label("Scholen waarmee samengewerkt wordt").select_option(
-        label=["Kindcentrum Café Noord (02BB00)", "SBO De Brug (06FF00)"]
-    )
+    # The schools are a checkbox list with a search field (core.widgets.CheckboxPicker).
+    search = page.get_by_role("searchbox", name="Zoek een school")
+    search.fill("brug")
+    expect(page.get_by_text("1 van 4 getoond, 0 gekozen")).to_be_visible()
+    expect(page.get_by_label("Kindcentrum Café Noord (02BB00)")).to_be_hidden()
+    page.get_by_label("SBO De Brug (06FF00)").check()
+    search.press("Enter")  # filters only: the form is not sent
+    search.fill("cafe")  # accents do not matter
+    page.get_by_label("Kindcentrum Café Noord (02BB00)").check()
+    expect(page.get_by_text("2 van 4 getoond, 2 gekozen")).to_be_visible()
     page.get_by_role("button", name="Opslaan").click()
 
     expect(page.get_by_role("status")).to_contain_text("Bibliotheek Utrecht toegevoegd")
