@@ -26,6 +26,7 @@ __all__ = [
     "AnalysisAttachment",
     "AnalysisIntake",
     "AnalysisNeed",
+    "AnalysisRemark",
     "AnalysisReminder",
     "AnalysisStatus",
     "Delay",
@@ -247,6 +248,44 @@ class AnalysisNeed(TenantModel):
 
     def __str__(self) -> str:
         return self.get_category_display()
+
+
+class AnalysisRemark(TenantModel):
+    """A remark on an analysis, in order: the municipality's when it returns or accepts the
+    analysis, and the school's reply. ``SchoolAnalysis.review_comment`` keeps the latest return
+    remark (what the school must change); this is the whole conversation."""
+
+    class Kind(models.TextChoices):
+        RETURN = "terugsturen", _("Bij het terugsturen")
+        ACCEPT = "accepteren", _("Bij het accepteren")
+        REPLY = "reactie", _("Reactie van de school")
+
+    analysis = models.ForeignKey(
+        SchoolAnalysis, on_delete=models.CASCADE, related_name="remarks", verbose_name=_("analyse")
+    )
+    kind = models.CharField(_("soort"), max_length=12, choices=Kind.choices)
+    text = models.TextField(_("opmerking"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("geschreven door"),
+    )
+    written_at = models.DateTimeField(_("geschreven op"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("opmerking bij schoolanalyse")
+        verbose_name_plural = _("opmerkingen bij schoolanalyses")
+        ordering = ["analysis", "written_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.text[:40]}"
+
+    @property
+    def from_school(self) -> bool:
+        return self.kind == self.Kind.REPLY
 
 
 # What a school's analysis document may be: checked by its content (core.uploads).
