@@ -29,7 +29,9 @@ from municipalities.models import EDITOR_ROLES, Membership, Municipality
 
 def _next_url(request: HttpRequest) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
+    # Only a path on this site: redirect() would take a bare word such as "9999-12-31" for a
+    # view name and fail with NoReverseMatch (a 500) when reversing it.
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target
