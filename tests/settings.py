@@ -10,6 +10,17 @@ os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-used-anywhere-else
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 
+# Under pytest-xdist (`make test` runs two processes) each process gets its own Redis database
+# number, as pytest-django gives each its own test database: caches, sessions and the Celery broker
+# of one process never see the other's.
+_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _worker.startswith("gw") and os.environ.get("REDIS_URL"):
+    from urllib.parse import urlsplit, urlunsplit
+
+    _url = urlsplit(os.environ["REDIS_URL"])
+    _db = int(_url.path.strip("/") or 0) + int(_worker[2:])
+    os.environ["REDIS_URL"] = urlunsplit(_url._replace(path=f"/{_db}"))
+
 from npo_platform.settings import *  # noqa: E402,F403
 from npo_platform.settings import STORAGES  # noqa: E402
 
