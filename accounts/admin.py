@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -6,6 +7,7 @@ from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import services
+from accounts.models import OIDCIdentity, OIDCProvider
 
 # Staff reset a lost authenticator with the action below (audited, mailed); deleting a device
 # directly, or editing its secret, would skip both.
@@ -44,3 +46,52 @@ class TwoFactorDeviceAdmin(TOTPDeviceAdmin):
             % {"count": len(users)},
             messages.SUCCESS,
         )
+
+
+class OIDCProviderForm(forms.ModelForm):
+    class Meta:
+        model = OIDCProvider
+        fields = [
+            "name",
+            "slug",
+            "issuer",
+            "client_id",
+            "client_secret",
+            "email_domains",
+            "municipalities",
+            "mfa_amr_values",
+            "mfa_acr_values",
+            "is_active",
+        ]
+        # The secret is written, never shown again.
+        widgets = {"client_secret": forms.PasswordInput(render_value=False)}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["client_secret"].required = False
+            self.fields["client_secret"].help_text = _(
+                "Leeg laten om het huidige secret te houden."
+            )
+
+    def clean_client_secret(self):
+        return self.cleaned_data["client_secret"] or self.instance.client_secret
+
+
+@admin.register(OIDCProvider)
+class OIDCProviderAdmin(admin.ModelAdmin):
+    form = OIDCProviderForm
+    list_display = ["name", "issuer", "email_domains", "is_active"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["municipalities"]
+
+
+@admin.register(OIDCIdentity)
+class OIDCIdentityAdmin(admin.ModelAdmin):
+    list_display = ["user", "provider", "linked_at"]
+    search_fields = ["user__email", "subject"]
+    list_select_related = ["user", "provider"]
+    readonly_fields = ["provider", "subject", "user", "linked_at"]
+
+    def has_add_permission(self, request):
+        return False

@@ -30,3 +30,17 @@ class CodeForm(forms.Form):
         else:
             self.fields["code"].help_text = _("De zes cijfers die je authenticator-app nu toont.")
             self.fields["code"].widget.attrs["inputmode"] = "numeric"
+
+
+class EmailStepForm(forms.Form):
+    """The first sign-in step: only the e-mail address (its domain may have a sign-on)."""
+
+    username = forms.EmailField(
+        label=_("E-mailadres"),
+        max_length=254,
+        error_messages={
+            "required": _("Vul je e-mailadres in."),
+            "invalid": _("Vul een geldig e-mailadres in, zoals naam@gemeente.nl."),
+        },
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "username"}),
+    )

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.sessions import sessions_end_others
 from municipalities.audit import audit_event_record
 from municipalities.models import EDITOR_ROLES, AuditLogEntry, Membership, Municipality
 
@@ -17,11 +18,13 @@ Event = AuditLogEntry.Event
 RECOVERY_CODE_COUNT = 10
 
 
-def _security_mail_send(*, user_id: int, kind: str) -> None:
+def security_mail_send(*, user_id: int, kind: str, provider: str = "") -> None:
+    """The one security mail to the user: ``kind`` is enrolled, reset, password_changed or
+    sso_linked (then ``provider`` names the organisation's sign-on)."""
     from municipalities.models import User
 
     user = User.objects.get(pk=user_id)
-    context = {"user": user, "kind": kind}
+    context = {"user": user, "kind": kind, "provider": provider}
     subject = render_to_string("accounts/email/security_subject.txt", context).strip()
     body = render_to_string("accounts/email/security_body.txt", context)
     send_mail(subject, body, None, [user.email])
@@ -71,7 +74,9 @@ def totp_enrol_confirm(*, user, token: str, request=None) -> tuple[TOTPDevice, l
         TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
         codes = _recovery_codes_replace(user=user)
         _audit(event=Event.TWO_FACTOR_ENROLLED, user=user, actor=user, request=request)
-        transaction.on_commit(lambda: _security_mail_send(user_id=user.pk, kind="enrolled"))
+        transaction.on_commit(lambda: security_mail_send(user_id=user.pk, kind="enrolled"))
+    # A new second factor ends the user's other sessions (one opened by someone else too).
+    sessions_end_others(user=user, request=request)
     return device, codes
 
 
@@ -129,4 +134,12 @@ def two_factor_reset(*, user, reset_by, municipality: Municipality | None = None
             request=request,
             municipality=None if reset_by.is_staff else municipality,
         )
-        transaction.on_commit(lambda: _security_mail_send(user_id=user.pk, kind="reset"))
+        transaction.on_commit(lambda: security_mail_send(user_id=user.pk, kind="reset"))
+    # Every session of the user ends: they sign in again and enrol a new authenticator.
+    sessions_end_others(user=user)
+
+
+def password_changed(*, user, request=None) -> None:
+    """After a password change or reset: the user's other sessions end, and a mail says so."""
+    sessions_end_others(user=user, request=request)
+    transaction.on_commit(lambda: security_mail_send(user_id=user.pk, kind="password_changed"))

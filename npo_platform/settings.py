@@ -65,6 +65,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Absolute session lifetime; the user's session list follows key changes and activity.
+    "accounts.sessions.SessionActivityMiddleware",
     "npo_platform.middleware.SessionTouchMiddleware",
     # A password-only session of someone who needs a second factor reaches only that step.
     "accounts.middleware.TwoFactorMiddleware",
@@ -168,8 +170,16 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
 
-# Sessions expire after inactivity (sliding window).
-SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 2)
+# Sessions end after SESSION_IDLE_TIMEOUT seconds without a request (sliding window; the older
+# name SESSION_COOKIE_AGE is still read), and SESSION_ABSOLUTE_LIFETIME seconds after the login
+# however active they are (accounts.sessions.SessionActivityMiddleware; 0 switches it off).
+SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", env_int("SESSION_COOKIE_AGE", 60 * 60 * 2))
+SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT
+SESSION_ABSOLUTE_LIFETIME = env_int("SESSION_ABSOLUTE_LIFETIME", 60 * 60 * 12)
+if SESSION_ABSOLUTE_LIFETIME and SESSION_ABSOLUTE_LIFETIME < SESSION_IDLE_TIMEOUT:
+    raise ImproperlyConfigured(
+        "SESSION_ABSOLUTE_LIFETIME must be 0 (off) or at least SESSION_IDLE_TIMEOUT."
+    )
 # Sliding expiry: npo_platform.middleware.SessionTouchMiddleware re-saves an active session at
 # most once a minute (saving it on every request cost a database write per page view).
 SESSION_SAVE_EVERY_REQUEST = False
@@ -267,15 +277,11 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# With a shared cache (Redis) sessions are read from it and written through to the database
-# (Django's cached_db engine): a page view needs no session query. A per-process cache would let
-# a session ended in one process live on in another, so without Redis sessions stay in the
-# database only.
-SESSION_ENGINE = (
-    "django.contrib.sessions.backends.cached_db"
-    if REDIS_URL
-    else "django.contrib.sessions.backends.db"
-)
+# Sessions live in the database only, also with Redis (issue 20). With cached_db every logged-in
+# page answered 500 while Redis was down (Django writes the session cache outside any fallback),
+# and a cache that failed open would, once Redis is back, revive a session ended meanwhile (a
+# logout, a revoked session on the sessions page). The price is one primary-key query per request.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # Rendered heavy read pages are kept per user until the data they show changes
 # (municipalities.pagecache). It needs a cache every process shares, so it is on with Redis;
 # 0 turns it off.
@@ -297,14 +303,37 @@ CELERY_TASK_SOFT_TIME_LIMIT = 120
 CELERY_TASK_TIME_LIMIT = 180
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # Redis hands an unacknowledged message (acks_late) to another worker after this long. It must
+    # exceed the longest task plus its wait (hard limit 180 s, a retry countdown up to 60 s), or a
+    # job still running is delivered twice; a worker that died is noticed sooner by the job's lease
+    # (reports.services.LEASE, 30 s) and the sweeper below, not by this timeout.
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 300),
+    # A broker that is down must not hold a request: fail fast (the outbox keeps the task).
+    "socket_connect_timeout": 2,
+}
+# Without a broker (make run) a report is built in a background thread of the web process, so the
+# request answers at once and the page shows the progress; tests build inline.
+REPORTS_BUILD_IN_THREAD = env_bool("REPORTS_BUILD_IN_THREAD", default=not CELERY_BROKER_URL)
+# /healthz: a worker or beat heartbeat older than this counts as down (both beat every 30 s).
+HEALTHZ_HEARTBEAT_MAX_AGE = env_int("HEALTHZ_HEARTBEAT_MAX_AGE", 120)
 CELERY_BEAT_SCHEDULE: dict = {
-    # Report jobs whose worker died stay RUNNING; this re-queues them (or fails them after
-    # a few attempts) so the progress bar never spins forever.
-    "reports-sweep-stuck-jobs": {"task": "reports.sweep_stuck", "schedule": 5 * 60},
+    # Report jobs whose worker died (their lease ran out) are re-queued (or failed after a few
+    # attempts) so the progress bar never spins forever: within a minute with a 30 s lease.
+    "reports-sweep-stuck-jobs": {"task": "reports.sweep_stuck", "schedule": 30},
+    # Tasks written to the outbox while the broker was down are sent once it is back.
+    "core-outbox-relay": {"task": "core.outbox_relay", "schedule": 30},
+    # Beat's and a worker's sign of life for /healthz.
+    "core-heartbeat": {"task": "core.heartbeat", "schedule": 30},
     # Bulk-intake previews never confirmed hold a copy of schools' data: gone after a day.
     "analyses-sweep-intake-previews": {
         "task": "analyses.sweep_intake_previews",
         "schedule": 60 * 60,
+    },
+    # The read log (who viewed what) is kept READ_LOG_DAYS days, then purged.
+    "municipalities-purge-read-log": {
+        "task": "municipalities.purge_read_log",
+        "schedule": 60 * 60 * 6,
     },
 }
 
@@ -319,6 +348,10 @@ LOGGING = {
 
 # --- Product settings -------------------------------------------------------------------------
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 7)
+# The read log (municipalities.readlog: who viewed which sensitive data) keeps this many days.
+READ_LOG_DAYS = env_int("READ_LOG_DAYS", 365)
+if READ_LOG_DAYS < 1:
+    raise ImproperlyConfigured(f"READ_LOG_DAYS must be at least 1, not {READ_LOG_DAYS}.")
 # Advisor portfolio: a cycle whose phase has not moved for this many weeks gets an alert.
 PORTFOLIO_STALE_WEEKS = env_int("PORTFOLIO_STALE_WEEKS", 8)
 

@@ -1,8 +1,7 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from municipalities.forms import EmailAuthenticationForm
+from accounts import views_signin
 from municipalities.views import home, invitation_accept
 from npo_platform.views import accessibility_statement, healthz
 
@@ -21,12 +20,20 @@ urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
     path("toegankelijkheid/", accessibility_statement, name="accessibility_statement"),
+    # E-mail first: a domain with single sign-on goes to its provider, others get the password.
+    path("accounts/login/", views_signin.LoginView.as_view(), name="login"),
+    # Logout also ends the provider's session after a sign-on (RP-initiated logout).
+    path("accounts/logout/", views_signin.logout, name="logout"),
+    # Django's password views, plus: the user's other sessions end and a security mail goes.
     path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(
-            authentication_form=EmailAuthenticationForm, redirect_authenticated_user=True
-        ),
-        name="login",
+        "accounts/password_change/",
+        views_signin.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        views_signin.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("accounts/", include("accounts.urls")),
