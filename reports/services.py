@@ -7,24 +7,40 @@ progress as it happens.
 """
 
 import logging
+import os
+import socket
+import threading
+from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import outbox
+from core.models import OutboxMessage
 from municipalities.models import Municipality
 from reports.models import ReportJob
 
 logger = logging.getLogger(__name__)
 
-# A job RUNNING longer than this has lost its worker (the hard time limit is 3 minutes).
+# A worker holds the job it builds for LEASE; its heartbeat renews that every HEARTBEAT. A lease
+# not renewed has lost its worker: a redelivered message or the sweeper (every 30 s) takes it over,
+# so a job whose worker died runs again within a minute.
+LEASE = timedelta(seconds=30)
+HEARTBEAT = timedelta(seconds=10)
+# Rows from before leases existed (no lease) count as stuck after this (hard time limit: 3 min).
 STUCK_AFTER = timedelta(minutes=10)
+# A queued job whose message is older than this and not waiting in the outbox lost its message
+# (a broker restarted without persistence): it is sent again (the claim makes a duplicate harmless).
+LOST_AFTER = timedelta(minutes=3)
 MAX_ATTEMPTS = 3
+BUILD_TASK = "reports.build"
 
 
 def current_cycle(*, municipality: Municipality):
@@ -48,28 +64,70 @@ def _unfinished(*, municipality: Municipality, cycle, kind: str) -> ReportJob | 
     return jobs.order_by("-version").first()
 
 
+def _has_broker() -> bool:
+    """False when tasks run in-process (no broker configured, and in tests)."""
+    from celery import current_app
+
+    return not current_app.conf.task_always_eager
+
+
+def _outbox_key(job_pk: int) -> str:
+    return f"{BUILD_TASK}:{job_pk}"
+
+
+def _send(job_pk: int) -> None:
+    """Inside the transaction that queues the job: with a broker, its message goes into the
+    outbox (sent after the commit, or later by the relay when the broker is down)."""
+    if _has_broker():
+        outbox.outbox_add(task=BUILD_TASK, args=[job_pk], key=_outbox_key(job_pk))
+    transaction.on_commit(partial(report_enqueue, job_pk=job_pk))
+
+
 def report_enqueue(*, job_pk: int) -> None:
-    """Send the build task to the broker (or run it in-process without one)."""
+    """After the commit: send the job's outbox message, or build it in-process without a broker.
+
+    Without a broker (``make run``) the build runs in a background thread when
+    ``REPORTS_BUILD_IN_THREAD`` is on (the default there), so the request that asked for it
+    answers at once and the page shows the progress; tests build inline.
+    """
+    if _has_broker():
+        outbox.outbox_relay_quietly(keys=[_outbox_key(job_pk)])
+        return
+    if settings.REPORTS_BUILD_IN_THREAD:
+        threading.Thread(
+            target=_build_in_thread, args=(job_pk,), name=f"report-{job_pk}", daemon=True
+        ).start()
+        return
+    _build_in_process(job_pk)
+
+
+def _build_in_process(job_pk: int) -> None:
     from celery.exceptions import Retry
 
     from reports.tasks import report_build_task
 
     try:
-        result = report_build_task.apply_async(args=[job_pk])
+        result = report_build_task.apply(args=[job_pk])
     except Retry:
-        # Only in-process (no broker): Celery cannot schedule a retry, so a transient error is
-        # recorded as a failure instead of breaking the request that asked for the report.
+        result = None
+    if result is None or result.state == "RETRY":
+        # In-process Celery cannot schedule a retry, so a transient error is recorded as a failure
+        # instead of breaking the request that asked for the report.
         report_fail(
             job_pk=job_pk,
             message=_(
                 "De database was tijdelijk niet bereikbaar. Vraag de rapportage opnieuw aan."
             ),
         )
-        return
-    # Remember the task id at once (the worker sets it too when it claims the row).
-    ReportJob.objects.filter(pk=job_pk, status=ReportJob.Status.QUEUED, task_id="").update(
-        task_id=result.id or ""
-    )
+
+
+def _build_in_thread(job_pk: int) -> None:
+    try:
+        _build_in_process(job_pk)
+    except Exception:
+        logger.exception("Report job %s failed in its background thread", job_pk)
+    finally:
+        connection.close()  # this thread's own connection
 
 
 def report_request(
@@ -103,36 +161,154 @@ def report_request(
         )
         job.already_requested = False
         if enqueue:
-            transaction.on_commit(partial(report_enqueue, job_pk=job.pk))
+            _send(job.pk)
     return job
 
 
-def report_claim(*, job_pk: int, task_id: str, is_retry: bool) -> bool:
-    """Move QUEUED -> RUNNING with one conditional UPDATE. False: someone else has it (or it is
-    finished), so this delivery must do nothing.
+def lease_owner() -> str:
+    """This process and thread: ``host:pid:thread``."""
+    return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
 
-    A Celery retry keeps its task id, so a retry may take back its own RUNNING row.
+
+def _owner_is_gone(owner: str) -> bool:
+    """True when ``owner`` was a process on this host that no longer exists (a killed worker
+    child): its job can be taken over at once instead of waiting for the lease to run out."""
+    try:
+        host, pid, _thread = owner.rsplit(":", 2)
+        pid = int(pid)
+    except ValueError:
+        return False
+    if host != socket.gethostname() or pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False
+    return False
+
+
+@dataclass(frozen=True)
+class Claim:
+    """The outcome of ``report_claim``; true when this delivery builds the job."""
+
+    claimed: bool
+    restarted: bool = False
+    # Another live worker holds the lease: look again after this many seconds.
+    retry_in: float | None = None
+
+    def __bool__(self) -> bool:
+        return self.claimed
+
+
+def report_claim(*, job_pk: int, task_id: str, is_retry: bool = False) -> Claim:
+    """Take the job for this delivery with one conditional UPDATE.
+
+    A QUEUED job is taken; a RUNNING job only when its lease ran out or its process is gone (the
+    worker died: a redelivered message, a retry after a transient error, which gives up its lease,
+    or the sweeper's new message then takes over, and the page says "Opnieuw gestart"). Finished
+    jobs and jobs a live worker holds are not taken (``retry_in`` says when to look again).
+    ``is_retry`` is no longer needed (the lease decides) and only kept for old callers.
     """
-    allowed = Q(status=ReportJob.Status.QUEUED)
-    if is_retry:
-        allowed |= Q(status=ReportJob.Status.RUNNING, task_id=task_id)
-    jobs = ReportJob.objects.filter(allowed, pk=job_pk)
-    return bool(
-        jobs.update(
-            status=ReportJob.Status.RUNNING,
-            task_id=task_id,
-            started_at=timezone.now(),
-            attempts=F("attempts") + 1,
-            progress=5,
-            progress_label=_("Gestart"),
-            error="",
+    now = timezone.now()
+    row = (
+        ReportJob.objects.filter(pk=job_pk)
+        .values("status", "lease_owner", "lease_expires_at", "started_at")
+        .first()
+    )
+    if row is None or row["status"] in (ReportJob.Status.DONE, ReportJob.Status.FAILED):
+        return Claim(claimed=False)
+    fields = {
+        "status": ReportJob.Status.RUNNING,
+        "task_id": task_id,
+        "lease_owner": lease_owner(),
+        "lease_expires_at": now + LEASE,
+        "started_at": now,
+        "attempts": F("attempts") + 1,
+        "progress": 5,
+        "error": "",
+    }
+    if row["status"] == ReportJob.Status.QUEUED:
+        taken = ReportJob.objects.filter(pk=job_pk, status=ReportJob.Status.QUEUED).update(
+            **fields, progress_label=_("Gestart")
         )
+        return Claim(claimed=bool(taken))
+    expires = row["lease_expires_at"]
+    if expires is None:  # a row from before leases: its start time stands in
+        expires = (row["started_at"] or now) + STUCK_AFTER
+    if expires > now and not _owner_is_gone(row["lease_owner"]):
+        return Claim(claimed=False, retry_in=(expires - now).total_seconds() + 1)
+    # Conditional on the lease as read: of two deliveries taking over, one wins.
+    taken = ReportJob.objects.filter(
+        pk=job_pk,
+        status=ReportJob.Status.RUNNING,
+        lease_owner=row["lease_owner"],
+        lease_expires_at=row["lease_expires_at"],
+    ).update(**fields, progress_label=_("Opnieuw gestart"))
+    if taken:
+        logger.warning(
+            "Report job %s taken over from %s by task %s", job_pk, row["lease_owner"], task_id
+        )
+    return Claim(claimed=bool(taken), restarted=bool(taken))
+
+
+def _mine(job_pk: int, task_id: str):
+    return ReportJob.objects.filter(
+        pk=job_pk, status=ReportJob.Status.RUNNING, task_id=task_id, lease_owner=lease_owner()
     )
 
 
-def _progress(job_pk: int, task_id: str, percent: int, label: str) -> None:
-    ReportJob.objects.filter(pk=job_pk, status=ReportJob.Status.RUNNING, task_id=task_id).update(
-        progress=percent, progress_label=label[:200]
+def report_lease_release(*, job_pk: int, task_id: str) -> None:
+    """Give up the lease at once (before a retry), so the next delivery need not wait for it."""
+    _mine(job_pk, task_id).update(lease_expires_at=timezone.now())
+
+
+class Heartbeat:
+    """While a build runs, renew its lease every HEARTBEAT in a thread of its own, so a long
+    render (no progress calls) keeps the job; stops when the build ends, however it ends."""
+
+    def __init__(self, job_pk: int, task_id: str) -> None:
+        self.job_pk, self.task_id, self.owner = job_pk, task_id, lease_owner()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name=f"lease-{job_pk}", daemon=True)
+
+    def __enter__(self) -> "Heartbeat":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+
+    def beat(self) -> bool:
+        """Renew the lease once; False when the job is no longer this worker's."""
+        return bool(
+            ReportJob.objects.filter(
+                pk=self.job_pk,
+                status=ReportJob.Status.RUNNING,
+                task_id=self.task_id,
+                lease_owner=self.owner,
+            ).update(lease_expires_at=timezone.now() + LEASE)
+        )
+
+    def _run(self) -> None:
+        try:
+            while not self._stop.wait(HEARTBEAT.total_seconds()):
+                self.beat()
+        except Exception:  # noqa: BLE001 - a missed heartbeat only lets the lease run out
+            logger.exception("Heartbeat of report job %s failed", self.job_pk)
+        finally:
+            connection.close()
+
+
+def _progress(job_pk: int, task_id: str, owner: str, percent: int, label: str) -> None:
+    ReportJob.objects.filter(
+        pk=job_pk, status=ReportJob.Status.RUNNING, task_id=task_id, lease_owner=owner
+    ).update(
+        progress=percent,
+        progress_label=label[:200],
+        lease_expires_at=timezone.now() + LEASE,
     )
 
 
@@ -186,7 +362,8 @@ def report_build(*, job_pk: int, task_id: str) -> bool:
     from reports.rendering import render_pdf
 
     job = ReportJob.objects.select_related("municipality", "cycle", "requested_by").get(pk=job_pk)
-    progress = partial(_progress, job_pk, task_id)
+    owner = lease_owner()
+    progress = partial(_progress, job_pk, task_id, owner)
     data = report_collect(job=job, progress=progress)
     progress(70, _("Opmaak en grafieken"))
     pdf_bytes = render_pdf(data)
@@ -196,9 +373,10 @@ def report_build(*, job_pk: int, task_id: str) -> bool:
     name = ReportJob._meta.get_field("pdf").generate_filename(job, job.filename)
     name = default_storage.save(name, ContentFile(pdf_bytes))
     stored = ReportJob.objects.filter(
-        pk=job_pk, status=ReportJob.Status.RUNNING, task_id=task_id
+        pk=job_pk, status=ReportJob.Status.RUNNING, task_id=task_id, lease_owner=owner
     ).update(
         status=ReportJob.Status.DONE,
+        lease_expires_at=None,
         snapshot=data,
         pdf=name,
         pdf_size=len(pdf_bytes),
@@ -217,7 +395,7 @@ def report_build(*, job_pk: int, task_id: str) -> bool:
 def report_run_now(*, job_pk: int) -> None:
     """Build a queued job in this process without Celery (demo seeding): claim, build, record."""
     task_id = f"inline-{job_pk}"
-    if not report_claim(job_pk=job_pk, task_id=task_id, is_retry=False):
+    if not report_claim(job_pk=job_pk, task_id=task_id):
         return
     try:
         report_build(job_pk=job_pk, task_id=task_id)
@@ -234,53 +412,72 @@ def report_fail(*, job_pk: int, message: str) -> None:
     """Record a failure with a readable Dutch message (the technical detail goes to the log)."""
     ReportJob.objects.filter(pk=job_pk).exclude(status=ReportJob.Status.DONE).update(
         status=ReportJob.Status.FAILED,
+        lease_expires_at=None,
         error=message,
         finished_at=timezone.now(),
         progress_label=_("Mislukt"),
     )
 
 
-def report_sweep_stuck(*, now=None, stuck_after: timedelta = STUCK_AFTER) -> dict:
-    """Re-queue jobs whose worker died (stuck in RUNNING), or fail them after MAX_ATTEMPTS.
+def report_sweep_stuck(*, now=None) -> dict:
+    """Re-queue jobs whose worker died (RUNNING with a lease that ran out), or fail them after
+    MAX_ATTEMPTS; send again queued jobs whose message got lost.
 
-    Queued jobs whose message got lost (broker restarted without persistence) are sent again; a
-    duplicate delivery is harmless because the task claims its row first.
+    Runs every 30 s from beat, so with a 30 s lease a job whose worker died runs again within a
+    minute. A duplicate delivery is harmless because the task claims its row first.
     """
     now = now or timezone.now()
-    cutoff = now - stuck_after
-    stuck = ReportJob.objects.filter(status=ReportJob.Status.RUNNING, started_at__lt=cutoff)
-    failed = stuck.filter(attempts__gte=MAX_ATTEMPTS).update(
-        status=ReportJob.Status.FAILED,
-        finished_at=now,
-        progress_label=_("Mislukt"),
-        error=_(
-            "Het maken van deze rapportage is %(n)s keer vastgelopen en daarom gestopt. "
-            "Vraag de rapportage opnieuw aan; blijft dit gebeuren, neem dan contact op met "
-            "de beheerder."
-        )
-        % {"n": MAX_ATTEMPTS},
+    expired = Q(lease_expires_at__lt=now) | Q(
+        lease_expires_at__isnull=True, started_at__lt=now - STUCK_AFTER
     )
-    requeue_pks = list(stuck.filter(attempts__lt=MAX_ATTEMPTS).values_list("pk", flat=True))
-    requeued = []
-    for pk in requeue_pks:
-        # Conditional: a worker that finishes just now wins; we only take back a row still stuck.
-        if ReportJob.objects.filter(
-            pk=pk, status=ReportJob.Status.RUNNING, started_at__lt=cutoff
+    with transaction.atomic():
+        stuck = ReportJob.objects.filter(expired, status=ReportJob.Status.RUNNING)
+        failed = stuck.filter(attempts__gte=MAX_ATTEMPTS).update(
+            status=ReportJob.Status.FAILED,
+            finished_at=now,
+            lease_expires_at=None,
+            progress_label=_("Mislukt"),
+            error=_(
+                "Het maken van deze rapportage is %(n)s keer vastgelopen en daarom gestopt. "
+                "Vraag de rapportage opnieuw aan; blijft dit gebeuren, neem dan contact op met "
+                "de beheerder."
+            )
+            % {"n": MAX_ATTEMPTS},
+        )
+        requeue_pks = list(stuck.filter(attempts__lt=MAX_ATTEMPTS).values_list("pk", flat=True))
+        # Conditional: a worker that renewed its lease just now keeps its job.
+        requeued = ReportJob.objects.filter(
+            expired, pk__in=requeue_pks, status=ReportJob.Status.RUNNING
         ).update(
             status=ReportJob.Status.QUEUED,
             task_id="",
+            lease_expires_at=None,
             progress=0,
-            progress_label=_("Opnieuw in de wachtrij"),
-        ):
-            requeued.append(pk)
-    lost = list(
-        ReportJob.objects.filter(status=ReportJob.Status.QUEUED, queued_at__lt=cutoff)
-        .exclude(pk__in=requeued)
-        .values_list("pk", flat=True)
-    )
-    for pk in [*requeued, *lost]:
-        transaction.on_commit(partial(report_enqueue, job_pk=pk))
-    return {"failed": failed, "requeued": len(requeued), "resent": len(lost)}
+            progress_label=_("Opnieuw gestart"),
+        )
+        requeue_pks = list(
+            ReportJob.objects.filter(
+                pk__in=requeue_pks, status=ReportJob.Status.QUEUED
+            ).values_list("pk", flat=True)
+        )
+        # A job sent (or waiting to be sent) within LOST_AFTER is not lost yet.
+        recent = set(
+            OutboxMessage.objects.filter(task=BUILD_TASK)
+            .filter(Q(sent_at__isnull=True) | Q(created_at__gte=now - LOST_AFTER))
+            .values_list("key", flat=True)
+        )
+        lost = [
+            pk
+            for pk in ReportJob.objects.filter(
+                status=ReportJob.Status.QUEUED, queued_at__lt=now - LOST_AFTER
+            )
+            .exclude(pk__in=requeue_pks)
+            .values_list("pk", flat=True)
+            if _outbox_key(pk) not in recent
+        ]
+        for pk in [*requeue_pks, *lost]:
+            _send(pk)
+    return {"failed": failed, "requeued": requeued, "resent": len(lost)}
 
 
 def report_publish(*, job: ReportJob, published: bool) -> ReportJob:

@@ -35,11 +35,16 @@ TRANSIENT_ERRORS = (OperationalError, InterfaceError)
 )
 def report_build_task(self, job_pk: int) -> str:
     task_id = self.request.id or ""
-    is_retry = bool(self.request.retries)
-    if not services.report_claim(job_pk=job_pk, task_id=task_id, is_retry=is_retry):
+    claim = services.report_claim(job_pk=job_pk, task_id=task_id)
+    if not claim:
+        if claim.retry_in is not None and not self.request.is_eager:
+            # A redelivered message while the lease still runs (its holder may be alive, e.g. a
+            # broker redelivery after a lost connection): look again when the lease ends,
+            # instead of dropping the job. Not counted against max_retries.
+            raise self.retry(countdown=claim.retry_in, max_retries=self.request.retries + 1)
         # A duplicate delivery, or a job that is already finished: nothing to do.
         return "skipped"
-    with override("nl"):
+    with override("nl"), services.Heartbeat(job_pk, task_id):
         try:
             built = services.report_build(job_pk=job_pk, task_id=task_id)
         except SoftTimeLimitExceeded:
@@ -63,7 +68,10 @@ def report_build_task(self, job_pk: int) -> str:
                     ),
                 )
                 return "failed"
-            raise  # autoretry_for re-schedules the task with backoff
+            # autoretry_for re-schedules the task with backoff; the retry may run in another
+            # process, so the lease is given up now rather than left to run out.
+            services.report_lease_release(job_pk=job_pk, task_id=task_id)
+            raise
         except Exception as exc:
             logger.exception("Report job %s failed", job_pk)
             services.report_fail(
@@ -79,9 +87,10 @@ def report_build_task(self, job_pk: int) -> str:
     return "done" if built else "dropped"
 
 
-@shared_task(name="reports.sweep_stuck", acks_late=True)
+@shared_task(name="reports.sweep_stuck", acks_late=True, expires=60)
 def report_sweep_stuck_task() -> dict:
-    """Periodic (Celery beat, CELERY_BEAT_SCHEDULE): re-queue or fail jobs stuck in RUNNING."""
+    """Periodic (Celery beat, every 30 s): re-queue jobs whose lease ran out (their worker died),
+    or fail them after a few attempts; resend queued jobs whose message was lost."""
     with override("nl"):
         result = services.report_sweep_stuck()
     if any(result.values()):

@@ -42,3 +42,5 @@ MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="npo-test-media-"))
 # The page cache is on in every test run (locmem when no REDIS_URL: one process), so any test that
 # changes data and then reads a page also checks that the change retired the cached page.
 PAGE_CACHE_SECONDS = 300
+# Report builds run inline in tests (the background thread of `make run` has its own test).
+REPORTS_BUILD_IN_THREAD = False

@@ -68,15 +68,83 @@ def test_duplicate_delivery_does_nothing(municipality, officer, django_capture_o
     assert (job.finished_at, job.pdf.name, job.attempts) == (finished_at, pdf_name, 1)
 
 
-def test_a_second_worker_cannot_claim_a_running_job(municipality):
+def test_a_second_worker_cannot_claim_a_running_job_while_its_lease_runs(municipality):
     job = ReportJobFactory(municipality=municipality)
-    assert services.report_claim(job_pk=job.pk, task_id="first", is_retry=False)
-    assert not services.report_claim(job_pk=job.pk, task_id="second", is_retry=False)
-    # a redelivery of the same message (same task id, not a retry) is refused too
-    assert not services.report_claim(job_pk=job.pk, task_id="first", is_retry=False)
-    # a Celery retry keeps its task id and may take back its own row
-    assert services.report_claim(job_pk=job.pk, task_id="first", is_retry=True)
-    assert not services.report_claim(job_pk=job.pk, task_id="second", is_retry=True)
+    first = services.report_claim(job_pk=job.pk, task_id="first")
+    assert first and not first.restarted
+    second = services.report_claim(job_pk=job.pk, task_id="second")
+    assert not second
+    # a redelivery of the same message is told when to look again, not dropped
+    again = services.report_claim(job_pk=job.pk, task_id="first")
+    assert not again and 0 < again.retry_in <= services.LEASE.total_seconds() + 1
+
+
+def test_an_expired_lease_is_taken_over_and_the_job_says_restarted(municipality):
+    job = ReportJobFactory(municipality=municipality)
+    assert services.report_claim(job_pk=job.pk, task_id="first")
+    # the first worker died: no heartbeat renewed its lease
+    ReportJob.objects.filter(pk=job.pk).update(
+        lease_expires_at=timezone.now() - timedelta(seconds=1)
+    )
+    claim = services.report_claim(job_pk=job.pk, task_id="first")
+    assert claim and claim.restarted
+    job.refresh_from_db()
+    assert (job.status, job.attempts, job.progress_label) == ("running", 2, "Opnieuw gestart")
+    # the old worker, were it still alive, can no longer store its result
+    assert not services.report_build(job_pk=job.pk, task_id="old-task")
+
+
+def test_a_job_whose_worker_process_is_gone_is_taken_over_at_once(municipality):
+    import socket
+    import subprocess
+
+    job = ReportJobFactory(municipality=municipality)
+    assert services.report_claim(job_pk=job.pk, task_id="t")
+    dead = subprocess.Popen(["true"])
+    dead.wait()  # a pid that no longer exists: a worker child killed with -9
+    ReportJob.objects.filter(pk=job.pk).update(lease_owner=f"{socket.gethostname()}:{dead.pid}:1")
+    claim = services.report_claim(job_pk=job.pk, task_id="t")
+    assert claim and claim.restarted
+
+
+def test_a_redelivered_message_waits_for_a_live_lease_instead_of_skipping(
+    municipality, monkeypatch
+):
+    job = ReportJobFactory(municipality=municipality)
+    assert services.report_claim(job_pk=job.pk, task_id="held")
+    retries = []
+
+    def retry(**kwargs):
+        retries.append(kwargs)
+        return Retry()
+
+    monkeypatch.setattr(report_build_task, "retry", retry)
+    # As a real worker runs it (not eager): the redelivery looks again when the lease ends.
+    report_build_task.push_request(id="held", is_eager=False, retries=0)
+    try:
+        with pytest.raises(Retry):
+            report_build_task.run(job.pk)
+    finally:
+        report_build_task.pop_request()
+    assert 0 < retries[0]["countdown"] <= services.LEASE.total_seconds() + 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_heartbeat_renews_the_lease_while_building(municipality, monkeypatch):
+    import time
+
+    monkeypatch.setattr(services, "HEARTBEAT", timedelta(seconds=0.05))
+    job = ReportJobFactory(municipality=municipality)
+    assert services.report_claim(job_pk=job.pk, task_id="t")
+    ReportJob.objects.filter(pk=job.pk).update(lease_expires_at=timezone.now())
+    with services.Heartbeat(job.pk, "t") as heartbeat:
+        time.sleep(0.3)
+    assert not heartbeat._thread.is_alive()
+    job.refresh_from_db()
+    assert job.lease_expires_at > timezone.now() + timedelta(seconds=20)
+    # a job taken over by another worker is not renewed by the old one
+    ReportJob.objects.filter(pk=job.pk).update(task_id="other")
+    assert not heartbeat.beat()
 
 
 def test_failure_is_recorded_with_a_readable_dutch_message(
@@ -159,15 +227,30 @@ def test_in_process_mode_records_a_transient_failure_instead_of_crashing_the_req
 def test_sweeper_requeues_stuck_jobs_and_fails_hopeless_ones(
     municipality, django_capture_on_commit_callbacks
 ):
-    long_ago = timezone.now() - timedelta(minutes=30)
+    now = timezone.now()
+    expired = now - timedelta(seconds=1)
     stuck = ReportJobFactory(
-        municipality=municipality, status="running", started_at=long_ago, attempts=1, task_id="x"
+        municipality=municipality,
+        status="running",
+        started_at=now - timedelta(seconds=40),
+        lease_expires_at=expired,
+        attempts=1,
+        task_id="x",
     )
     hopeless = ReportJobFactory(
-        municipality=municipality, status="running", started_at=long_ago, attempts=3, task_id="y"
+        municipality=municipality,
+        status="running",
+        started_at=now - timedelta(seconds=40),
+        lease_expires_at=expired,
+        attempts=3,
+        task_id="y",
     )
     fresh = ReportJobFactory(
-        municipality=municipality, status="running", started_at=timezone.now(), attempts=1
+        municipality=municipality,
+        status="running",
+        started_at=now,
+        lease_expires_at=now + services.LEASE,
+        attempts=1,
     )
     with django_capture_on_commit_callbacks(execute=True):
         result = report_sweep_stuck_task.apply().get()
@@ -192,7 +275,7 @@ def test_sweeper_resends_jobs_whose_message_was_lost(
 
 def test_a_late_worker_does_not_overwrite_a_requeued_job(municipality):
     job = ReportJobFactory(municipality=municipality)
-    services.report_claim(job_pk=job.pk, task_id="old", is_retry=False)
+    services.report_claim(job_pk=job.pk, task_id="old")
     ReportJob.objects.filter(pk=job.pk).update(status="queued", task_id="")  # swept
     assert services.report_build(job_pk=job.pk, task_id="old") is False
     job.refresh_from_db()
