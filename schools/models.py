@@ -247,6 +247,31 @@ class Intervention(models.Model):
     def __str__(self) -> str:
         return f"{self.area}. {self.name}"
 
+    def rating_texts(self) -> dict[str, str]:
+        """Effect, evidence and cost as shown everywhere: an empty rating reads "niet
+        beoordeeld" (the menukaart gives none), never 0."""
+        unrated = _("niet beoordeeld")
+        return {
+            "effect": (
+                _("%(n)+d maanden") % {"n": self.effect_months}
+                if self.effect_months is not None
+                else unrated
+            ),
+            "evidence": f"{self.evidence}/5" if self.evidence is not None else unrated,
+            "cost": f"{self.cost}/5" if self.cost is not None else unrated,
+        }
+
+    def rating_line(self) -> str:
+        """One line: "effect +4 maanden · bewijskracht 3/5 · kosten 1/5"."""
+        texts = self.rating_texts()
+        return " · ".join(
+            [
+                _("effect %(value)s") % {"value": texts["effect"]},
+                _("bewijskracht %(value)s") % {"value": texts["evidence"]},
+                _("kosten %(value)s") % {"value": texts["cost"]},
+            ]
+        )
+
 
 class ReferenceImport(models.Model):
     """One reference file as last loaded: lets a repeated load skip files whose hash is unchanged."""

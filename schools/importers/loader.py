@@ -18,23 +18,32 @@ from municipalities import pagecache
 from schools.importers.base import ReferenceDataError, Summary, files_sha256
 from schools.importers.datasets.boards import load_board_names
 from schools.importers.datasets.interventions import load_interventions
-from schools.importers.datasets.municipalities import load_municipalities
+from schools.importers.datasets.municipalities import (
+    load_former_municipalities,
+    load_municipalities,
+)
 from schools.importers.datasets.pupil_counts import load_pupil_counts
 from schools.importers.datasets.school_weights import load_school_weights
 from schools.importers.datasets.schools import load_schools
 from schools.models import ReferenceImport
 
 # Bump when an importer changes how it maps files to rows: the next load then re-compares.
-IMPORTER_VERSION = "1"
+IMPORTER_VERSION = "2"
 
 DEFAULT_DIRECTORY = Path(settings.BASE_DIR) / "reference_data"
+VO_PUPIL_YEARS = range(2017, 2023)  # DUO's VO pupils per location: 1 October 2017–2022
+VO_PUPIL_KEYS = tuple(f"vo_pupils_{year}" for year in VO_PUPIL_YEARS)
 DEFAULT_FILES = {
     "municipalities": "cbs-gemeenten-2023.csv",
-    "inhabitants": "gemeenten-inwoners.csv",
+    "inhabitants": "cbs-inwoners-gemeenten-2026.csv",
+    "older_inhabitants": "gemeenten-inwoners.csv",
+    "division_2021": "cbs-gemeenten-2021.csv",
+    "mergers": "cbs-herindelingen-2021-2023.csv",
     "bo": "duo-vestigingen-bo.csv",
     "vo": "duo-vestigingen-vo.csv",
     "boards": "duo-bevoegde-gezagen-vo.csv",
     "history": "duo-leerlingen-po-historisch.csv",
+    **{f"vo_pupils_{year}": f"duo-leerlingen-vo-{year}.csv" for year in VO_PUPIL_YEARS},
     "weights": "inspectie-schoolweging.csv",
     "menukaart": "npo-menukaart.csv",
 }
@@ -50,13 +59,30 @@ class Step:
 
 def _municipalities(paths, progress):
     return [
-        load_municipalities(cbs_path=paths["municipalities"], inhabitants_path=paths["inhabitants"])
+        load_municipalities(
+            cbs_path=paths["municipalities"],
+            inhabitants_path=paths["inhabitants"],
+            older_inhabitants_path=paths["older_inhabitants"],
+        )
+    ]
+
+
+def _former_municipalities(paths, progress):
+    return [
+        load_former_municipalities(
+            division_2021_path=paths["division_2021"], mergers_path=paths["mergers"]
+        )
     ]
 
 
 def _schools(paths, progress):
     return list(
-        load_schools(bo_path=paths["bo"], vo_path=paths["vo"], history_path=paths["history"])
+        load_schools(
+            bo_path=paths["bo"],
+            vo_path=paths["vo"],
+            history_path=paths["history"],
+            vo_pupil_paths=[paths[key] for key in VO_PUPIL_KEYS],
+        )
     )
 
 
@@ -65,7 +91,13 @@ def _boards(paths, progress):
 
 
 def _pupils(paths, progress):
-    return [load_pupil_counts(history_path=paths["history"], progress=progress)]
+    return [
+        load_pupil_counts(
+            history_path=paths["history"],
+            vo_pupil_paths=[paths[key] for key in VO_PUPIL_KEYS],
+            progress=progress,
+        )
+    ]
 
 
 def _weights(paths, progress):
@@ -76,12 +108,29 @@ def _menukaart(paths, progress):
     return [load_interventions(menukaart_path=paths["menukaart"])]
 
 
-# Lower layers first: schools need municipalities, pupil counts and weights need schools.
+# Lower layers first: schools need municipalities (and, for closed VO locations, the merger
+# table), pupil counts and weights need schools.
 STEPS = [
-    Step("municipalities", _("Gemeenten"), ("municipalities", "inhabitants"), _municipalities),
-    Step("schools", _("Schoolbesturen en -vestigingen"), ("bo", "vo", "history"), _schools),
+    Step(
+        "municipalities",
+        _("Gemeenten"),
+        ("municipalities", "inhabitants", "older_inhabitants"),
+        _municipalities,
+    ),
+    Step(
+        "former_municipalities",
+        _("Herindelingen 2021–2023"),
+        ("division_2021", "mergers"),
+        _former_municipalities,
+    ),
+    Step(
+        "schools",
+        _("Schoolbesturen en -vestigingen"),
+        ("bo", "vo", "history", *VO_PUPIL_KEYS),
+        _schools,
+    ),
     Step("board_names", _("Namen schoolbesturen (VO)"), ("boards",), _boards),
-    Step("pupil_counts", _("Leerlingaantallen"), ("history",), _pupils),
+    Step("pupil_counts", _("Leerlingaantallen"), ("history", *VO_PUPIL_KEYS), _pupils),
     Step("school_weights", _("Schoolwegingen"), ("weights",), _weights),
     Step("interventions", _("NPO-menukaart"), ("menukaart",), _menukaart),
 ]

@@ -10,6 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from municipalities.models import Municipality
+from schools.importers.loader import DATASETS
 from schools.models import (
     Intervention,
     PupilCount,
@@ -68,7 +69,7 @@ def test_first_load_reads_every_file_in_its_published_format():
     assert (utrecht.name, utrecht.province, utrecht.inhabitants, utrecht.slug) == (
         "Utrecht",
         "Utrecht",
-        374238,
+        378278,
         "utrecht",
     )
     # cp1252 BO file: the é survives; padded and unpadded municipality numbers both resolve.
@@ -92,9 +93,9 @@ def test_first_load_reads_every_file_in_its_published_format():
     assert School.objects.get(vestigingscode="07GG00").is_active is False  # no pupils in 2025
     assert School.objects.get(vestigingscode="08HH00").is_active is False  # BO, not in BO file
     assert not School.objects.filter(vestigingscode="50AB00").exists()  # municipality 9999
-    assert School.objects.count() == 9
+    assert School.objects.count() == 10  # with the closed VO location 09ZZ00
 
-    assert PupilCount.objects.count() == 7 * 7
+    assert PupilCount.objects.count() == 7 * 7 + 2 * 6 + 4  # PO history, VO 2017–2022
     suppressed = PupilCount.objects.get(school__vestigingscode="01AA00", year=2022)
     assert (suppressed.count, suppressed.suppressed) == (None, True)
     assert PupilCount.objects.get(school=cafe, year=2025).count == 260
@@ -117,7 +118,7 @@ def test_first_load_reads_every_file_in_its_published_format():
     assert Intervention.objects.count() == 4
 
     assert "Gemeenten: 3 toegevoegd" in output
-    assert "Schoolvestigingen: 9 toegevoegd" in output
+    assert "Schoolvestigingen: 10 toegevoegd" in output
     assert "1 vestiging(en) met DUO-gemeentecode 9999" in output
     assert "1 nevenlocaties (C2 en hoger) en 1 hoofdlocaties (C1)" in output
 
@@ -131,7 +132,7 @@ def test_second_run_changes_nothing_and_says_so():
 
     assert snapshot() == before
     assert "niets gewijzigd" in output
-    assert output.count("bestanden ongewijzigd sinds de vorige keer") == 6  # every dataset
+    assert output.count("bestanden ongewijzigd sinds de vorige keer") == len(DATASETS)  # every dataset
 
 
 @pytest.mark.django_db
@@ -142,8 +143,8 @@ def test_forced_second_run_compares_rows_and_writes_nothing():
     output = load(force=True)
 
     assert snapshot() == before
-    assert "Schoolvestigingen: 0 toegevoegd, 0 bijgewerkt, 9 ongewijzigd, 0 gedeactiveerd" in output
-    assert "Leerlingaantallen: 0 toegevoegd, 0 bijgewerkt, 49 ongewijzigd" in output
+    assert "Schoolvestigingen: 0 toegevoegd, 0 bijgewerkt, 10 ongewijzigd, 0 gedeactiveerd" in output
+    assert "Leerlingaantallen: 0 toegevoegd, 0 bijgewerkt, 65 ongewijzigd" in output
     assert "niets gewijzigd" in output
 
 
@@ -166,8 +167,8 @@ def test_newer_file_updates_adds_and_deactivates_but_keeps_history(data_dir):
     edit(history, ";260\r\n", ";261\r\n", "utf-8-sig")
     output = load(dir=str(data_dir))
 
-    assert "Schoolvestigingen: 1 toegevoegd, 1 bijgewerkt, 7 ongewijzigd, 1 gedeactiveerd" in output
-    assert "Leerlingaantallen: 0 toegevoegd, 1 bijgewerkt, 48 ongewijzigd" in output
+    assert "Schoolvestigingen: 1 toegevoegd, 1 bijgewerkt, 8 ongewijzigd, 1 gedeactiveerd" in output
+    assert "Leerlingaantallen: 0 toegevoegd, 1 bijgewerkt, 64 ongewijzigd" in output
     assert School.objects.get(vestigingscode="01AA00").name.endswith("(vernieuwd)")
     assert School.objects.get(vestigingscode="09JJ00").municipality.cbs_code == "GM0344"
     closed = School.objects.get(vestigingscode="03CC00")
@@ -345,7 +346,7 @@ def test_existing_municipality_keeps_its_slug_and_gets_the_cbs_figures(municipal
     output = load(only=["municipalities"])
 
     municipality.refresh_from_db()
-    assert (municipality.slug, municipality.inhabitants) == ("gemeente-utrecht", 374238)
+    assert (municipality.slug, municipality.inhabitants) == ("gemeente-utrecht", 378278)
     assert "2 toegevoegd, 1 bijgewerkt" in output
 
 

@@ -1,4 +1,7 @@
-"""The interventions of the NPO-menukaart."""
+"""The interventions of the NPO-menukaart.
+
+Ratings the menukaart does not give stay empty (shown as "niet beoordeeld", never 0).
+"""
 
 from pathlib import Path
 
@@ -27,6 +30,27 @@ MENUKAART_COLUMNS = [
 ]
 
 
+# Names that an earlier shipped file had wrong: the stored row is renamed, so goals and school
+# analyses that chose it keep it. (version, old name) -> new name.
+RENAMED = {
+    (
+        "v2_na_EEF_update",
+        "Onderwijsassistenten/instruc[teurs] (afgekapt in opgeslagen tekst)",
+    ): "Onderwijsassistenten/instructeurs",
+}
+
+
+def _rename_corrected(desired_keys) -> int:
+    renamed = 0
+    for (version, old), new in RENAMED.items():
+        if (version, new) not in desired_keys:
+            continue
+        if Intervention.objects.filter(version=version, name=new).exists():
+            continue
+        renamed += Intervention.objects.filter(version=version, name=old).update(name=new)
+    return renamed
+
+
 def load_interventions(*, menukaart_path: Path) -> Summary:
     summary = Summary(_("NPO-menukaart"))
     label = menukaart_path.name
@@ -50,6 +74,7 @@ def load_interventions(*, menukaart_path: Path) -> Summary:
         for row in frame.itertuples()
     }
     fields = ("area", "area_description", "effect_months", "evidence", "cost", "source_url")
+    renamed = _rename_corrected(desired.keys())
     existing = list(Intervention.objects.values("pk", "version", "name", *fields))
     plan = sync_rows(
         model=Intervention,
@@ -63,6 +88,11 @@ def load_interventions(*, menukaart_path: Path) -> Summary:
         plan.updated,
         plan.unchanged,
     )
+    summary.updated += renamed
+    if renamed:
+        summary.notes.append(
+            _("%(count)s interventie(s) kregen hun volledige naam.") % {"count": renamed}
+        )
     gone = {(r["version"], r["name"]) for r in existing} - desired.keys()
     if gone:
         summary.notes.append(

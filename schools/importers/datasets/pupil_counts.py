@@ -1,17 +1,26 @@
-"""Pupil counts per location and year (1 October), from DUO's pupil history."""
+"""Pupil counts per location and year (1 October): DUO's PO pupil history (PO, SBO, SO, VSO;
+1996 on) and DUO's VO pupils per location (2017–2022, with the pupils placed with vavo).
+
+Both go into one table, so one set of selectors serves every sector. 96 VO locations were VSO
+until about 2001: the PO history has them with 0 pupils in 2017–2022, where the VO files have
+their pupils; a location with pupils in both files for the same year is refused.
+"""
 
 from pathlib import Path
 
 import pandas as pd
 from django.utils.translation import gettext as _
 
-from schools.importers.base import Summary, cell_error, sync_rows
+from schools.importers.base import ReferenceDataError, Summary, cell_error, sync_rows
 from schools.importers.datasets.common import UNKNOWN_MUNICIPALITY_CODE
 from schools.importers.datasets.duo_history import YEAR_PREFIX, read_history
+from schools.importers.datasets.duo_vo_pupils import CODE, TOTAL, read_vo_pupils
 from schools.models import PupilCount, School
 
 
-def load_pupil_counts(*, history_path: Path, progress=None) -> Summary:
+def load_pupil_counts(
+    *, history_path: Path, vo_pupil_paths: list[Path] | None = None, progress=None
+) -> Summary:
     summary = Summary(_("Leerlingaantallen"))
     history, year_columns = read_history(history_path)
     history = history[history["GEMEENTECODE_VESTIGING"] != UNKNOWN_MUNICIPALITY_CODE]
@@ -35,18 +44,51 @@ def load_pupil_counts(*, history_path: Path, progress=None) -> Summary:
     suppressed = (long["raw"] == "<5").to_numpy()
     count = pd.to_numeric(long["raw"].where(~suppressed), errors="coerce").to_numpy()
     desired = {
-        (int(s), int(y)): {"count": None if sup else int(c), "suppressed": bool(sup)}
+        (int(s), int(y)): {"count": None if sup else int(c), "suppressed": bool(sup), "vavo": None}
         for s, y, c, sup in zip(school, year, count, suppressed, strict=True)
     }
-    existing = PupilCount.objects.values_list("pk", "school_id", "year", "count", "suppressed")
+    vo = read_vo_pupils(vo_pupil_paths or [])
+    missing = vo[~vo["code"].isin(school_ids.keys())]
+    if len(missing):
+        row = missing.iloc[0]
+        raise ReferenceDataError(
+            _(
+                "%(file)s, regel %(line)s, kolom '%(column)s': vestiging '%(code)s' is onbekend; "
+                "laad eerst de schoolvestigingen."
+            )
+            % {"file": row["file"], "line": row["line"], "column": CODE, "code": row["code"]}
+        )
+    for row in vo.itertuples(index=False):
+        key = (school_ids[row.code], int(row.year))
+        po = desired.get(key)
+        if po is not None and (po["count"] or po["suppressed"]):
+            raise ReferenceDataError(
+                _(
+                    "%(file)s, regel %(line)s, kolom '%(column)s': vestiging '%(code)s' heeft op "
+                    "1 oktober %(year)s ook leerlingen in %(history)s; een telling mag maar in "
+                    "één bestand staan."
+                )
+                % {
+                    "file": row.file,
+                    "line": row.line,
+                    "column": TOTAL,
+                    "code": row.code,
+                    "year": row.year,
+                    "history": history_path.name,
+                }
+            )
+        desired[key] = {"count": int(row.total), "suppressed": False, "vavo": int(row.vavo)}
+    existing = PupilCount.objects.values_list(
+        "pk", "school_id", "year", "count", "suppressed", "vavo"
+    )
     plan = sync_rows(
         model=PupilCount,
         key_fields=("school_id", "year"),
-        fields=("count", "suppressed"),
+        fields=("count", "suppressed", "vavo"),
         desired=desired,
         existing=(
-            {"pk": pk, "school_id": s, "year": y, "count": c, "suppressed": sup}
-            for pk, s, y, c, sup in existing.iterator(chunk_size=20000)
+            {"pk": pk, "school_id": s, "year": y, "count": c, "suppressed": sup, "vavo": v}
+            for pk, s, y, c, sup, v in existing.iterator(chunk_size=20000)
         ),
         batch_size=5000,
         progress=progress,
@@ -66,4 +108,17 @@ def load_pupil_counts(*, history_path: Path, progress=None) -> Summary:
             "suppressed": int(suppressed.sum()),
         }
     )
+    if len(vo):
+        summary.notes.append(
+            _(
+                "VO: %(rows)s tellingen %(first)s–%(last)s, waarvan %(vavo)s leerlingen "
+                "uitbesteed aan vavo."
+            )
+            % {
+                "rows": len(vo),
+                "first": int(vo["year"].min()),
+                "last": int(vo["year"].max()),
+                "vavo": int(vo["vavo"].sum()),
+            }
+        )
     return summary

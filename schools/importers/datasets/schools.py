@@ -1,11 +1,16 @@
-"""School boards and locations: DUO's BO and VO location files, plus the pupil history."""
+"""School boards and locations: DUO's BO and VO location files, plus the pupil histories.
+
+A location's place comes from the newest file that has it: the address files (open
+locations), then DUO's VO pupil files of 2017–2022 (closed VO locations, in the municipality
+of their latest file, mapped through the merger table), then the PO pupil history.
+"""
 
 from pathlib import Path
 
 import pandas as pd
 from django.utils.translation import gettext as _
 
-from municipalities.models import Municipality
+from municipalities.models import FormerMunicipality, Municipality
 from schools.importers.base import (
     Summary,
     cell_error,
@@ -17,6 +22,7 @@ from schools.importers.base import (
 )
 from schools.importers.datasets.common import UNKNOWN_MUNICIPALITY_CODE, VESTIGINGSCODE
 from schools.importers.datasets.duo_history import read_history
+from schools.importers.datasets.duo_vo_pupils import map_municipalities, read_vo_pupils
 from schools.models import School, SchoolBoard
 
 LOCATION_COLUMNS = [
@@ -73,8 +79,11 @@ def read_locations(path: Path, *, with_structure: bool) -> pd.DataFrame:
     return frame[columns]  # fixed column order: the sync below reads rows by position
 
 
-def load_schools(*, bo_path: Path, vo_path: Path, history_path: Path) -> tuple[Summary, Summary]:
-    """Schools from the BO and VO location files; SBO/SO/VSO from the pupil history."""
+def load_schools(
+    *, bo_path: Path, vo_path: Path, history_path: Path, vo_pupil_paths: list[Path]
+) -> tuple[Summary, Summary]:
+    """Schools from the BO and VO location files; closed VO locations from the VO pupil files;
+    SBO/SO/VSO and closed PO locations from the pupil history."""
     schools_summary = Summary(_("Schoolvestigingen"))
     boards_summary = Summary(_("Schoolbesturen"))
     municipality_ids = dict(Municipality.objects.values_list("cbs_code", "pk"))
@@ -82,6 +91,7 @@ def load_schools(*, bo_path: Path, vo_path: Path, history_path: Path) -> tuple[S
     bo = read_locations(bo_path, with_structure=False)
     vo = read_locations(vo_path, with_structure=True)
     history, year_columns = read_history(history_path)
+    vo_pupils = read_vo_pupils(vo_pupil_paths)
     bo["gm"] = _check_municipalities(bo, "GEMEENTENUMMER", bo_path.name, municipality_ids)
     vo["gm"] = _check_municipalities(vo, "GEMEENTENUMMER", vo_path.name, municipality_ids)
     history["gm"] = _check_municipalities(
@@ -103,6 +113,7 @@ def load_schools(*, bo_path: Path, vo_path: Path, history_path: Path) -> tuple[S
         (bo, "BEVOEGD GEZAG NUMMER"),
         (vo, "BEVOEGD GEZAG NUMMER"),
         (history, "BEVOEGD_GEZAG_NUMMER"),
+        (vo_pupils, "board"),
     ):
         numbers.update(n for n in map(_board_number, frame[column]) if n)
     existing_boards = set(SchoolBoard.objects.values_list("number", flat=True))
@@ -129,6 +140,33 @@ def load_schools(*, bo_path: Path, vo_path: Path, history_path: Path) -> tuple[S
                 "municipality_id": municipality_ids[row[-1]],
                 "is_active": True,
             }
+    # Closed VO locations: in DUO's VO pupil files, no longer in the address file.
+    closed_vo = vo_pupils[~vo_pupils["code"].isin({code for (code,) in desired})]
+    closed_vo = closed_vo.drop_duplicates("code", keep="last")  # sorted by year: the latest
+    if len(closed_vo):
+        closed_vo = closed_vo.assign(
+            municipality_id=map_municipalities(
+                closed_vo,
+                current=municipality_ids,
+                successors=dict(
+                    FormerMunicipality.objects.values_list("cbs_code", "successor__cbs_code")
+                ),
+            )
+        )
+    for record in closed_vo.to_dict("records"):
+        desired[(record["code"],)] = {
+            "brin": record["brin"],
+            "name": record["name"][:200],
+            "sector": School.Sector.VO,
+            "onderwijsstructuur": "",
+            "denomination": "",
+            "board_id": board_ids.get(_board_number(record["board"])),
+            "street": "",
+            "postcode": "",
+            "city": record["city"][:100],
+            "municipality_id": int(record["municipality_id"]),
+            "is_active": False,
+        }
     latest = year_columns[-1]
     only_history = history[~history["VESTIGINGSCODE"].isin({code for (code,) in desired})]
     skipped_unknown = int(only_history["gm"].isna().sum())
@@ -178,10 +216,16 @@ def load_schools(*, bo_path: Path, vo_path: Path, history_path: Path) -> tuple[S
     schools_summary.deactivated = plan.deactivated
     schools_summary.notes.append(
         _(
-            "%(bo)s BO-vestigingen, %(vo)s VO-vestigingen, %(other)s vestigingen (speciaal "
+            "%(bo)s BO-vestigingen, %(vo)s VO-vestigingen, %(closed_vo)s gesloten "
+            "VO-vestigingen uit de VO-leerlingtellingen, %(other)s vestigingen (speciaal "
             "onderwijs en gesloten scholen) alleen uit het leerlingenoverzicht."
         )
-        % {"bo": len(bo), "vo": len(vo), "other": len(only_history)}
+        % {
+            "bo": len(bo),
+            "vo": len(vo),
+            "closed_vo": len(closed_vo),
+            "other": len(only_history),
+        }
     )
     if skipped_unknown:
         schools_summary.notes.append(
