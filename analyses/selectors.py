@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -249,66 +249,3 @@ def reviewers(*, municipality: Municipality) -> list:
 
 def received_count(*, cycle) -> int:
     return SchoolAnalysis.objects.filter(cycle=cycle, status__in=RECEIVED_STATUSES).count()
-
-
-def analysis_summary(*, municipality: Municipality, cycle) -> dict:
-    """What the received analyses of ``cycle`` say, for the gemeentefoto (reports app).
-
-    Only received analyses (submitted, resubmitted, accepted) count. Per domain: how many schools
-    report no/small/large delay and the mean share of pupils affected; the most chosen
-    interventions; the number of schools per spending-goal need. A fixed number of queries.
-    """
-    from django.db.models import Avg, Count
-
-    from analyses.models import DOMAIN_FIELDS, Delay
-    from core.npo import SpendingCategory
-
-    received = SchoolAnalysis.objects.for_municipality(municipality).filter(
-        cycle=cycle, status__in=RECEIVED_STATUSES
-    )
-    aggregates = {}
-    for _domain, delay_name, share_name in DOMAIN_FIELDS:
-        for delay in Delay:
-            aggregates[f"{delay_name}__{delay.value}"] = Count(
-                "pk", filter=Q(**{delay_name: delay})
-            )
-        aggregates[f"{share_name}__avg"] = Avg(share_name)
-    totals = received.aggregate(total=Count("pk"), **aggregates)
-    domains = [
-        {
-            "domain": domain.value,
-            "label": str(domain.label),
-            "counts": {d.value: totals[f"{delay_name}__{d.value}"] for d in Delay},
-            "mean_share": (
-                round(totals[f"{share_name}__avg"])
-                if totals[f"{share_name}__avg"] is not None
-                else None
-            ),
-        }
-        for domain, delay_name, share_name in DOMAIN_FIELDS
-    ]
-    through = SchoolAnalysis.interventions.through
-    interventions = [
-        {"area": row["intervention__area"], "name": row["intervention__name"], "schools": row["n"]}
-        for row in through.objects.filter(schoolanalysis__in=received)
-        .values("intervention__area", "intervention__name")
-        .annotate(n=Count("schoolanalysis", distinct=True))
-        .order_by("-n", "intervention__area", "intervention__name")
-    ]
-    need_counts = dict(
-        AnalysisNeed.objects.filter(analysis__in=received)
-        .values_list("category")
-        .annotate(n=Count("analysis", distinct=True))
-        .values_list("category", "n")
-    )
-    needs = [
-        {"category": c.value, "label": str(c.label), "schools": need_counts.get(c.value, 0)}
-        for c in SpendingCategory
-    ]
-    return {
-        "received": totals["total"],
-        "schools_total": School.objects.for_municipality(municipality).active().count(),
-        "domains": domains,
-        "interventions": interventions,
-        "needs": needs,
-    }

@@ -9,12 +9,13 @@ whatever its size), which is what an advisor compares against.
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Sum
 
-from analyses.models import DOMAIN_FIELDS, RECEIVED_STATUSES, Delay, SchoolAnalysis
+from analyses.figures import AnalysisFigures, analysis_figures
+from analyses.models import DOMAIN_FIELDS, Delay
 from budgets.models import Spending
 from core.npo import SpendingCategory
-from cycles.models import Phase
+from cycles.models import Cycle
 from municipalities.models import Municipality
 from schools.models import Intervention
 from schools.selectors import latest_pupil_year, pupils_on
@@ -28,6 +29,9 @@ class Cell:
     average: Decimal | None
     exact_value: Decimal | None = None  # unrounded: percentages are computed from these
     exact_average: Decimal | None = None
+    # Why a count of schools is not shown: "<5", "x" (see core.suppression) or "–" (fewer than
+    # 5 analyses received); the value is then None and stays out of the average.
+    hidden: str | None = None
 
     @property
     def difference_percent(self) -> int | None:
@@ -136,35 +140,50 @@ def spending_per_pupil(*, municipalities: list[Municipality]) -> tuple[Matrix, i
     return matrix, year
 
 
-def _open_received(municipalities: list[Municipality]):
-    """Received analyses of the municipalities' open cycles."""
-    return SchoolAnalysis.objects.filter(
-        municipality__in=municipalities, status__in=RECEIVED_STATUSES
-    ).exclude(cycle__phase=Phase.AFGEROND)
+def _open_figures(municipalities: list[Municipality]) -> dict[int, AnalysisFigures]:
+    """The analysis figures of each municipality's open cycle (the one its dashboard shows),
+    from the same selector and with the same hidden cells as its gemeentefoto."""
+    open_cycles: dict[int, Cycle] = {}
+    for cycle in Cycle.objects.filter(municipality__in=municipalities).open():
+        open_cycles.setdefault(cycle.municipality_id, cycle)  # ordered newest first
+    figures = analysis_figures(cycles=open_cycles.values())
+    return {cycle.municipality_id: figures[cycle.pk] for cycle in open_cycles.values()}
+
+
+def _hide(matrix: Matrix, hidden: dict[tuple[int, str], str]) -> Matrix:
+    for row in matrix.rows:
+        for (code, _label), cell in zip(matrix.columns, row.cells, strict=True):
+            cell.hidden = hidden.get((row.municipality.pk, code))
+    return matrix
 
 
 def large_delays(*, municipalities: list[Municipality]) -> Matrix:
-    """Per domain: the share (%) of received analyses that report a large delay (one query)."""
-    aggregates = {"n": Count("pk")}
-    for domain, delay_field, _share in DOMAIN_FIELDS:
-        aggregates[domain.value] = Count("pk", filter=Q(**{delay_field: Delay.LARGE}))
+    """Per domain: the share (%) of received analyses that report a large delay.
+
+    A share whose count of schools is hidden in the gemeentefoto is hidden here too (the share
+    and the number received, shown in the portfolio, would give the count back), and stays out
+    of the portfolio average (else the average would give it back)."""
+    figures = _open_figures(municipalities)
     values: dict[tuple[int, str], Decimal | None] = {}
-    for row in (
-        _open_received(municipalities).values("municipality_id").annotate(**aggregates).order_by()
-    ):
-        if not row["n"]:
+    hidden: dict[tuple[int, str], str] = {}
+    for pk, fig in figures.items():
+        if not fig.received:
             continue
         for domain, _delay, _share in DOMAIN_FIELDS:
-            share = Decimal(100 * row[domain.value]) / row["n"]
-            values[(row["municipality_id"], domain.value)] = share
+            shown = fig.delay(domain.value, Delay.LARGE.value)
+            if isinstance(shown, int):
+                values[(pk, domain.value)] = Decimal(100 * shown) / fig.received
+            else:
+                hidden[(pk, domain.value)] = shown or "–"
     columns = [(domain.value, domain.label) for domain, _d, _s in DOMAIN_FIELDS]
-    return _matrix(municipalities, columns, values)
+    return _hide(_matrix(municipalities, columns, values), hidden)
 
 
 @dataclass
 class InterventionRow:
     intervention: Intervention
-    schools: int  # across the portfolio
+    schools: int  # across the portfolio, counting only the cells shown
+    hidden_municipalities: int  # municipalities whose count is hidden ("<5" or too few analyses)
     cells: list[Cell]  # per municipality: % of its received analyses choosing it
 
 
@@ -174,41 +193,46 @@ def chosen_interventions(
     """The menukaart interventions the schools chose most often in their received analyses.
 
     Per municipality: the share (%) of its received analyses that chose the intervention,
-    against the portfolio mean of those shares (three queries).
+    against the portfolio mean of those shares. A municipality's count of 1–4 (or one with
+    fewer than 5 analyses) is hidden, as in its gemeentefoto, and left out of the portfolio
+    total and the mean, which say so: a total over all municipalities would give it back.
+    The ranking uses the shown counts only, so its order gives nothing away either.
     """
-    received = {
-        row["municipality_id"]: row["n"]
-        for row in _open_received(municipalities)
-        .values("municipality_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    }
-    through = SchoolAnalysis.interventions.through
-    per: dict[tuple[int, int], int] = {}
+    figures = _open_figures(municipalities)
+    shown: dict[tuple[int, int], int] = {}
+    hidden: dict[tuple[int, int], str] = {}
     totals: dict[int, int] = {}
-    for row in (
-        through.objects.filter(schoolanalysis__in=_open_received(municipalities))
-        .values("intervention_id", "schoolanalysis__municipality_id")
-        .annotate(n=Count("schoolanalysis_id", distinct=True))
-        .order_by()
-    ):
-        key = (row["intervention_id"], row["schoolanalysis__municipality_id"])
-        per[key] = row["n"]
-        totals[row["intervention_id"]] = totals.get(row["intervention_id"], 0) + row["n"]
-    top = sorted(totals, key=lambda pk: (-totals[pk], pk))[:limit]
+    for pk, fig in figures.items():
+        for item in fig.interventions:
+            value = fig.intervention(item.pk)
+            if isinstance(value, int):
+                shown[(item.pk, pk)] = value
+                totals[item.pk] = totals.get(item.pk, 0) + value
+            else:
+                hidden[(item.pk, pk)] = value or "–"
+                totals.setdefault(item.pk, 0)
+    top = sorted((pk for pk in totals if totals[pk]), key=lambda pk: (-totals[pk], pk))[:limit]
     interventions = Intervention.objects.in_bulk(top)
     result = []
     for pk in top:
-        values = {
-            (m.pk, "share"): Decimal(100 * per.get((pk, m.pk), 0)) / received[m.pk]
-            for m in municipalities
-            if received.get(m.pk)
-        }
-        matrix = _matrix(municipalities, [("share", "")], values)
+        values = {}
+        cell_hidden = {}
+        for m in municipalities:
+            fig = figures.get(m.pk)
+            if fig is None or not fig.received:
+                continue
+            if (pk, m.pk) in hidden:
+                cell_hidden[(m.pk, "share")] = hidden[(pk, m.pk)]
+            elif fig.withheld:
+                cell_hidden[(m.pk, "share")] = "–"
+            else:
+                values[(m.pk, "share")] = Decimal(100 * shown.get((pk, m.pk), 0)) / fig.received
+        matrix = _hide(_matrix(municipalities, [("share", "")], values), cell_hidden)
         result.append(
             InterventionRow(
                 intervention=interventions[pk],
                 schools=totals[pk],
+                hidden_municipalities=len(cell_hidden),
                 cells=[row.cells[0] for row in matrix.rows],
             )
         )

@@ -4,11 +4,13 @@ Amounts are formatted by ``core.money.format_money`` (``{{ amount|eur }}``), as 
 
 from decimal import ROUND_HALF_UP, Decimal
 
-# Counts of schools derived from their NPO analyses under this threshold are never shown: "<5".
+from core.suppression import SMALL, SMALL_NUMBER_LIMIT
+
+# Counts of schools derived from their NPO analyses are protected by core.suppression (1–4 as
+# "<5", plus complementary cells as "x"), through analyses.figures.
 # Counts from public files are not suppressed again: DUO's own "<5" stays "<5" and is left out of
 # every total ("exclusief N vestigingen met <5 leerlingen"), school locations are counted openly.
-SMALL_NUMBER_LIMIT = 5
-SUPPRESSED = "<5"
+SUPPRESSED = SMALL
 
 
 def suppress(value: int | None) -> int | str | None:

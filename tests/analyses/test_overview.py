@@ -142,11 +142,11 @@ def test_reminder_by_viewer_is_refused(client, municipality, viewer, cycle):
     assert mail.outbox == [] and not AnalysisReminder.objects.exists()
 
 
-def test_summary_for_the_gemeentefoto_counts_only_received_analyses(
+def test_figures_for_the_gemeentefoto_count_only_received_analyses(
     municipality, cycle, django_assert_max_num_queries
 ):
+    from analyses.figures import analysis_figures
     from analyses.models import AnalysisNeed
-    from analyses.selectors import analysis_summary
     from schools.models import Intervention
 
     tutoring = Intervention.objects.create(
@@ -163,20 +163,17 @@ def test_summary_for_the_gemeentefoto_counts_only_received_analyses(
         AnalysisNeed.objects.create(
             municipality=municipality, analysis=analysis, category="inhalen", explanation="x"
         )
-    with django_assert_max_num_queries(4):
-        summary = analysis_summary(municipality=municipality, cycle=cycle)
-    assert summary["received"] == 2 and summary["schools_total"] == 3
-    taal = summary["domains"][0]
-    assert taal["domain"] == "taal"
-    assert taal["counts"] == {"geen": 0, "klein": 1, "groot": 1} and taal["mean_share"] == 40
-    assert summary["interventions"] == [
-        {"area": "A", "name": "Bijles in kleine groepen", "schools": 2}
+    with django_assert_max_num_queries(3):
+        figures = analysis_figures(cycles=[cycle])[cycle.pk]
+    assert figures.received == 2 and figures.withheld  # fewer than 5: no breakdown shown
+    taal = figures.domains[0]
+    assert taal.domain == "taal"
+    assert taal.counts == {"geen": 0, "klein": 1, "groot": 1, "leeg": 0} and taal.mean_share == 40
+    assert [(i.area, i.name, i.schools) for i in figures.interventions] == [
+        ("A", "Bijles in kleine groepen", 2)
     ]
-    assert summary["needs"][0] == {
-        "category": "inhalen",
-        "label": "Bovenschoolse maatregelen om vertragingen in te halen",
-        "schools": 2,
-    }
+    assert figures.needs["inhalen"] == 2
+    assert figures.delay("taal", "groot") is None and figures.need("inhalen") is None
 
 
 def test_waived_cycle_counts_as_done_no_reminders_and_dashboard_says_so(

@@ -57,8 +57,9 @@ def portfolio_pair(client):
     summer = _intervention("Zomerschool")
     tutoring = _intervention("Bijles in kleine groepen")
     secret = _intervention("Geheime interventie van Vreemdegem")
-    for municipality, spent, large in ((a, Decimal("2000"), 2), (b, Decimal("6000"), 0)):
-        cycle = fill(municipality, schools=2, spent=spent)  # 2 schools x 100 pupils
+    for municipality, spent, large in ((a, Decimal("5000"), 5), (b, Decimal("15000"), 0)):
+        # 5 schools x 100 pupils: 5 analyses each, so the counts are not withheld
+        cycle = fill(municipality, schools=5, spent=spent)
         for index, school in enumerate(School.objects.filter(municipality=municipality)):
             an = analysis(
                 school,
@@ -88,7 +89,7 @@ def test_spending_per_pupil_against_the_portfolio_average(client, portfolio_pair
     spending = response.context["spending"]
     assert [row.municipality for row in spending.rows] == [a, b]
     total = [code for code, _label in spending.columns].index("total")
-    # € 2.000 / 200 pupils = € 10; € 6.000 / 200 = € 30; the mean of the two is € 20.
+    # € 5.000 / 500 pupils = € 10; € 15.000 / 500 = € 30; the mean of the two is € 20.
     assert spending.rows[0].cells[total].value == Decimal("10.00")
     assert spending.rows[1].cells[total].value == Decimal("30.00")
     assert spending.averages[total] == Decimal("20.00")
@@ -106,8 +107,46 @@ def test_large_delays_and_interventions_against_the_average(client, portfolio_pa
     assert delays.averages[taal] == Decimal("50.00")
     top = response.context["interventions"]
     assert [row.intervention.name for row in top] == ["Zomerschool", "Bijles in kleine groepen"]
-    assert top[0].schools == 4
+    assert top[0].schools == 10
     assert [cell.value for cell in top[1].cells] == [Decimal("100.00"), Decimal("0.00")]
+
+
+@pytest.mark.django_db
+def test_small_counts_are_hidden_as_in_the_gemeentefoto_and_left_out_of_totals(client):
+    from analyses.figures import analysis_figures
+
+    user, (a, b, few) = advisor_with(3, filled=False)
+    summer = _intervention("Zomerschool")
+    for municipality, large, chose, schools in ((a, 2, 2, 6), (b, 5, 6, 6), (few, 1, 1, 3)):
+        cycle = fill(municipality, schools=schools)
+        for index, school in enumerate(School.objects.filter(municipality=municipality)):
+            an = analysis(school, cycle, AnalysisStatus.SUBMITTED,
+                          delay_taal=Delay.LARGE if index < large else Delay.SMALL)  # fmt: skip
+            if index < chose:
+                an.interventions.add(summer)
+    client.force_login(user)
+    response = client.get(COMPARE)
+    delays = response.context["delays"]
+    taal = [code for code, _label in delays.columns].index("taal")
+    by_municipality = {row.municipality: row.cells[taal] for row in delays.rows}
+    cells = [by_municipality[m] for m in (a, b, few)]
+    # a: 2 of 6 large, 4 small: both "<5" (together at most 6: neither has one value left);
+    # b: 5 of 6 large, 1 small: the small one is "<5" in the gemeentefoto, so the 5 is "x" in
+    # both; few: 3 analyses: withheld.
+    assert [(c.value, c.hidden) for c in cells] == [(None, "<5"), (None, "x"), (None, "–")]
+    assert delays.averages[taal] is None  # no shown cell: no average that could give one back
+    for m, cell in zip((a, b), cells[:2], strict=True):
+        (fig,) = analysis_figures(cycles=m.cycles.all()).values()
+        assert fig.delay("taal", "groot") == cell.hidden
+    (row,) = response.context["interventions"]
+    # Only b's 6 count: a's 2 is "<5", few is withheld; the column says so.
+    assert (row.schools, row.hidden_municipalities) == (6, 2)
+    order = [r.municipality for r in delays.rows]
+    intervention_cells = dict(zip(order, row.cells, strict=True))
+    assert [intervention_cells[m].hidden for m in (a, b, few)] == ["<5", None, "–"]
+    assert intervention_cells[b].average == Decimal("100.00")
+    page = response.content.decode()
+    assert "exclusief 2 gemeenten met &lt;5" in page and "&lt;5 <span" in page
 
 
 @pytest.mark.django_db

@@ -161,7 +161,7 @@ def test_school_analyses_section_from_received_analyses(
     assert "Vertragingen per domein" in pdf_text(job)
 
 
-def test_few_school_analyses_are_suppressed(
+def test_few_school_analyses_show_no_breakdown(
     municipality, officer, django_capture_on_commit_callbacks
 ):
     from analyses.models import AnalysisStatus
@@ -177,8 +177,39 @@ def test_few_school_analyses_are_suppressed(
         )
     job = build(municipality, "gemeentefoto", officer, cycle, django_capture_on_commit_callbacks)
     analyses = job.snapshot["analyses"]
-    assert analyses["submitted"] == "<5"
-    assert all(d["small"] == "<5" and d["share"] is None for d in analyses["domains"])
+    # The number received is shown exactly (the dashboard shows it too); with fewer than 5 no
+    # breakdown: every count would be about one or two schools.
+    assert analyses["submitted"] == 3 and analyses["withheld"]
+    assert analyses["domains"] == analyses["interventions"] == analyses["needs"] == []
+    text = pdf_text(job)
+    assert "minder dan 5 analyses ontvangen" in text
+
+
+def test_a_small_count_next_to_the_total_gets_a_complementary_cell(
+    municipality, officer, django_capture_on_commit_callbacks
+):
+    from analyses.models import AnalysisStatus
+    from tests.analyses.factories import SchoolAnalysisFactory
+
+    cycle = fill_municipality(municipality)
+    # Taal: 7 large delays and 1 small of 8 received. "<5" for the small one alone would leave
+    # it at 8 - 7 = 1 ("geen" cannot be negative): the 7 must be hidden too.
+    for n in range(8):
+        SchoolAnalysisFactory(
+            school__municipality=municipality,
+            cycle=cycle,
+            status=AnalysisStatus.SUBMITTED,
+            complete=True,
+            delay_taal="klein" if n == 0 else "groot",
+            delay_rekenen="geen" if n < 3 else "groot",
+        )
+    job = build(municipality, "gemeentefoto", officer, cycle, django_capture_on_commit_callbacks)
+    domains = {d["domain"]: d for d in job.snapshot["analyses"]["domains"]}
+    assert (domains["taal"]["small"], domains["taal"]["large"]) == ("<5", "x")
+    # Rekenen: 0 small, 5 large, 3 none: nothing small, nothing hidden.
+    assert (domains["rekenen"]["small"], domains["rekenen"]["large"]) == (0, 5)
+    text = pdf_text(job)
+    assert "van 1 tot en met 4 staat als <5" in text and "staat als x" in text
 
 
 def test_plan_summary_counts_in_singular_and_plural():
