@@ -23,12 +23,16 @@ from core.models import OutboxMessage
 logger = logging.getLogger(__name__)
 
 
-def outbox_add(*, task: str, args: list, key: str) -> OutboxMessage:
-    """Record ``task(*args)`` in the current transaction; it is sent after the commit."""
+def outbox_add(*, task: str, args: list, key: str, relay_on_commit: bool = True) -> OutboxMessage:
+    """Record ``task(*args)`` in the current transaction; it is sent after the commit.
+
+    ``relay_on_commit=False`` when the caller's own on-commit callback relays ``key``.
+    """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("outbox_add belongs inside the transaction of the work it follows")
     message = OutboxMessage.objects.create(task=task, args=args, key=key)
-    transaction.on_commit(partial(outbox_relay_quietly, keys=[key]))
+    if relay_on_commit:
+        transaction.on_commit(partial(outbox_relay_quietly, keys=[key]))
     return message
 
 

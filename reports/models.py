@@ -135,6 +135,14 @@ class ReportJob(TenantModel):
         return self.status in (self.Status.DONE, self.Status.FAILED)
 
     @property
+    def restarted(self) -> bool:
+        """Unfinished and started before: its worker died and the job was taken over or
+        re-queued (the progress shows "opnieuw gestart" instead of a frozen bar)."""
+        if self.is_finished:
+            return False
+        return self.attempts > (0 if self.status == self.Status.QUEUED else 1)
+
+    @property
     def is_published(self) -> bool:
         return self.published_at is not None
 

@@ -79,7 +79,9 @@ def _send(job_pk: int) -> None:
     """Inside the transaction that queues the job: with a broker, its message goes into the
     outbox (sent after the commit, or later by the relay when the broker is down)."""
     if _has_broker():
-        outbox.outbox_add(task=BUILD_TASK, args=[job_pk], key=_outbox_key(job_pk))
+        outbox.outbox_add(
+            task=BUILD_TASK, args=[job_pk], key=_outbox_key(job_pk), relay_on_commit=False
+        )
     transaction.on_commit(partial(report_enqueue, job_pk=job_pk))
 
 
@@ -207,7 +209,7 @@ def report_claim(*, job_pk: int, task_id: str, is_retry: bool = False) -> Claim:
 
     A QUEUED job is taken; a RUNNING job only when its lease ran out or its process is gone (the
     worker died: a redelivered message, a retry after a transient error, which gives up its lease,
-    or the sweeper's new message then takes over, and the page says "Opnieuw gestart"). Finished
+    or the sweeper's new message then takes over, and the page says "opnieuw gestart"). Finished
     jobs and jobs a live worker holds are not taken (``retry_in`` says when to look again).
     ``is_retry`` is no longer needed (the lease decides) and only kept for old callers.
     """
@@ -245,7 +247,7 @@ def report_claim(*, job_pk: int, task_id: str, is_retry: bool = False) -> Claim:
         status=ReportJob.Status.RUNNING,
         lease_owner=row["lease_owner"],
         lease_expires_at=row["lease_expires_at"],
-    ).update(**fields, progress_label=_("Opnieuw gestart"))
+    ).update(**fields, progress_label=_("Gestart"))
     if taken:
         logger.warning(
             "Report job %s taken over from %s by task %s", job_pk, row["lease_owner"], task_id
@@ -453,7 +455,7 @@ def report_sweep_stuck(*, now=None) -> dict:
             task_id="",
             lease_expires_at=None,
             progress=0,
-            progress_label=_("Opnieuw gestart"),
+            progress_label=_("In de wachtrij"),
         )
         requeue_pks = list(
             ReportJob.objects.filter(

@@ -13,10 +13,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from core.downloads import private_download
-from core.params import id_list_param
+from core.params import id_list_param, id_param
 from municipalities.access import advisor_view, tenant_view
 from municipalities.forms import AdvisedMunicipalitiesForm
-from municipalities.models import EDITOR_ROLES, READER_ROLES, Municipality, Role
+from municipalities.models import EDITOR_ROLES, READER_ROLES, Municipality, ReadLogEntry, Role
+from municipalities.readlog import read_logged
 from reports import selectors, services
 from reports.forms import ReportRequestForm
 from reports.models import ReportJob
@@ -53,15 +54,19 @@ def report_list(request: HttpRequest, municipality: Municipality) -> HttpRespons
                     _("%(kind)s versie %(version)s is aangevraagd.")
                     % {"kind": job.get_kind_display(), "version": job.version},
                 )
-            return redirect(f"{reverse('reports:list', args=[municipality.slug])}#job-{job.pk}")
+            # ?job= keeps this job in "Wordt gemaakt" even when it finished before the page
+            # loaded (a fast build), so the #job- anchor always exists.
+            url = reverse("reports:list", args=[municipality.slug])
+            return redirect(f"{url}?job={job.pk}#job-{job.pk}")
     else:
         form = ReportRequestForm()
     jobs = selectors.report_list(municipality=municipality, membership=request.membership)
+    requested = id_param(request.GET.get("job"))
     context = {
         "municipality": municipality,
         "form": form,
         "can_edit": request.membership.can_edit,
-        "active_jobs": [j for j in jobs if not j.is_finished],
+        "active_jobs": [j for j in jobs if not j.is_finished or j.pk == requested],
         "gemeentefotos": [j for j in jobs if j.kind == ReportJob.Kind.GEMEENTEFOTO],
         "plans": [j for j in jobs if j.kind == ReportJob.Kind.PLAN],
         "cycle": services.current_cycle(municipality=municipality),
@@ -104,6 +109,7 @@ def report_detail(request: HttpRequest, municipality: Municipality, report_pk: i
 
 
 @require_GET
+@read_logged(ReadLogEntry.Kind.PDF)
 @tenant_view(roles=ALL_MEMBERS)
 def report_pdf(request: HttpRequest, municipality: Municipality, report_pk: int):
     """The stored PDF, only after the access check (the file itself is outside the web root)."""

@@ -49,7 +49,7 @@ def test_the_page_says_the_report_is_already_being_made(
         officer_client.post(LIST, {"kind": "gemeentefoto"})
         response = officer_client.post(LIST, {"kind": "gemeentefoto"})
     job = ReportJob.objects.get()
-    assert response.status_code == 302 and response.url == f"{LIST}#job-{job.pk}"
+    assert response.status_code == 302 and response.url == f"{LIST}?job={job.pk}#job-{job.pk}"
     (message,) = [str(m) for m in get_messages(response.wsgi_request)][-1:]
     assert "wordt al gemaakt; er is geen nieuwe aangevraagd" in message
 
@@ -68,4 +68,4 @@ def test_ten_parallel_report_clicks_make_one_job(municipality, officer, monkeypa
     assert all(getattr(r, "status_code", None) == 302 for r in results), results
     job = ReportJob.objects.get()
     assert sent == [job.pk]
-    assert {r.url for r in results} == {f"{LIST}#job-{job.pk}"}
+    assert {r.url for r in results} == {f"{LIST}?job={job.pk}#job-{job.pk}"}

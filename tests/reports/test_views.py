@@ -26,7 +26,7 @@ def test_officer_requests_a_gemeentefoto_and_is_redirected_to_the_list(
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         response = officer_client.post(LIST, {"kind": "gemeentefoto"})
     job = ReportJob.objects.get()
-    assert response.status_code == 302 and response.url == f"{LIST}#job-{job.pk}"
+    assert response.status_code == 302 and response.url == f"{LIST}?job={job.pk}#job-{job.pk}"
     assert job.status == "queued" and len(enqueued(callbacks)) == 1
     page = officer_client.get(LIST).content.decode()
     assert 'hx-trigger="every 1s"' in page and "<progress" in page and 'aria-live="polite"' in page
