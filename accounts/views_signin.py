@@ -35,7 +35,7 @@ class LoginView(auth_views.LoginView):
             return super().post(request, *args, **kwargs)
         form = EmailStepForm(request.POST)
         if not form.is_valid():
-            return self.render_to_response(self.get_context_data(email_form=form))
+            return self.render_to_response(self.get_context_data(email_form=form, step="email"))
         email = form.cleaned_data["username"].strip()
         provider = sso.provider_for_email(email)
         if provider is not None:
