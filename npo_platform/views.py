@@ -8,6 +8,7 @@ from django.core.files.storage import default_storage
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -56,20 +57,47 @@ def _media_ok() -> bool:
         return False
 
 
+def _heartbeat_ages() -> dict[str, float | None]:
+    """Seconds since the worker and beat were last seen (core.tasks.heartbeat_task), None when
+    never (or the database cannot say)."""
+    from core.models import Heartbeat
+
+    try:
+        seen = dict(Heartbeat.objects.filter(name__in=HEARTBEATS).values_list("name", "at"))
+    except Exception:  # noqa: BLE001 - the database check names that failure
+        seen = {}
+    now = timezone.now()
+    return {
+        name: round((now - seen[name]).total_seconds(), 1) if name in seen else None
+        for name in HEARTBEATS
+    }
+
+
+HEARTBEATS = ("worker", "beat")
+
+
 @require_GET
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
-    """200 when the database, the cache (the session store with Redis), the media store and the
-    broker (if one is configured) answer; 503 naming what is down."""
+    """200 when the database, the cache (page cache), the media store and, with a broker, the
+    broker, a worker and beat (their heartbeat younger than HEALTHZ_HEARTBEAT_MAX_AGE) answer;
+    503 naming what is down. ``heartbeat_age_seconds`` gives the worker's and beat's ages."""
     checks = {
         "database": "ok" if _database_ok() else "down",
         "cache": "ok" if _cache_ok() else "down",
         "media": "ok" if _media_ok() else "down",
     }
+    body: dict = {}
     if settings.CELERY_BROKER_URL and not settings.CELERY_BROKER_URL.startswith("memory"):
         checks["broker"] = "ok" if _broker_ok() else "down"
+        # Without a broker tasks run in the web process: there is no worker or beat to watch.
+        ages = _heartbeat_ages()
+        limit = settings.HEALTHZ_HEARTBEAT_MAX_AGE
+        for name, age in ages.items():
+            checks[name] = "ok" if age is not None and age <= limit else "down"
+        body["heartbeat_age_seconds"] = ages
     down = sorted(name for name, state in checks.items() if state != "ok")
-    body = {"status": "ok" if not down else "down", "checks": checks}
+    body = {"status": "ok" if not down else "down", "checks": checks, **body}
     if down:
         body["down"] = down
     return JsonResponse(body, status=503 if down else 200)

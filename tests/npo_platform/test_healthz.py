@@ -1,9 +1,21 @@
+from datetime import timedelta
+
 import pytest
 from django.db import connection
+from django.utils import timezone
+
+from core.models import Heartbeat
+
+
+def _seen(name: str, seconds_ago: float) -> None:
+    Heartbeat.objects.update_or_create(
+        name=name, defaults={"at": timezone.now() - timedelta(seconds=seconds_ago)}
+    )
 
 
 @pytest.mark.django_db
 def test_healthz_ok(client):
+    _seen("worker", 5), _seen("beat", 5)  # with a broker (CI) the worker and beat count too
     response = client.get("/healthz")
     assert response.status_code == 200
     body = response.json()
@@ -14,6 +26,7 @@ def test_healthz_ok(client):
 @pytest.mark.django_db
 def test_healthz_names_a_broker_that_is_down(client, settings):
     settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    _seen("worker", 5), _seen("beat", 5)
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["down"] == ["broker"]
@@ -62,6 +75,37 @@ def test_healthz_names_a_media_store_that_is_not_writable(client, monkeypatch):
         raise OSError(errno.EROFS, "Read-only file system")
 
     monkeypatch.setattr(default_storage, "save", read_only)
+    _seen("worker", 5), _seen("beat", 5)
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["down"] == ["media"]
+
+
+@pytest.mark.django_db
+def test_healthz_gives_worker_and_beat_heartbeat_ages_and_names_a_stale_one(client, settings):
+    settings.CELERY_BROKER_URL = "memory://"
+    assert "worker" not in client.get("/healthz").json()["checks"]  # no broker: no worker
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
+    settings.HEALTHZ_HEARTBEAT_MAX_AGE = 120
+    _seen("worker", 300)  # the worker died five minutes ago; beat never ran
+    body = client.get("/healthz").json()
+    assert body["checks"]["worker"] == "down" and body["checks"]["beat"] == "down"
+    assert 299 <= body["heartbeat_age_seconds"]["worker"] <= 310
+    assert body["heartbeat_age_seconds"]["beat"] is None
+    assert {"worker", "beat"} <= set(body["down"])
+    _seen("worker", 10), _seen("beat", 20)
+    body = client.get("/healthz").json()
+    assert body["checks"]["worker"] == "ok" and body["checks"]["beat"] == "ok"
+
+
+@pytest.mark.django_db
+def test_the_heartbeat_task_and_beat_signal_record_their_time():
+    from celery.signals import before_task_publish
+
+    from core.tasks import heartbeat_task
+
+    heartbeat_task.apply()
+    before_task_publish.send(sender="core.heartbeat", body=None, headers={})
+    seen = dict(Heartbeat.objects.values_list("name", "at"))
+    assert set(seen) == {"worker", "beat"}
+    assert all(timezone.now() - at < timedelta(seconds=5) for at in seen.values())
