@@ -96,7 +96,10 @@ def login(page, email: str, password: str, *, second_factor: bool = True) -> Non
     (tests/twofactor.py) and the browser goes on to the page it was sent to, unless
     ``second_factor=False`` (journeys of the second step itself)."""
     page.goto("/accounts/login/")
+    # E-mail first (a domain with single sign-on would go to its provider), then the password.
     page.get_by_label("E-mailadres").fill(email)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Volgende").click()
     page.get_by_label("Wachtwoord").fill(password)
     with page.expect_navigation():
         page.get_by_role("button", name="Inloggen").click()
