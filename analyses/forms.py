@@ -168,10 +168,25 @@ class ReviewForm(VersionedFormMixin, forms.Form):
     decision = forms.ChoiceField(choices=DECISIONS, widget=forms.HiddenInput)
     comment = forms.CharField(
         label=_("Opmerking voor de school"),
-        help_text=_("Verplicht bij terugsturen: wat moet de school aanpassen?"),
+        help_text=_(
+            "Verplicht bij terugsturen: wat moet de school aanpassen? Bij accepteren gaat je "
+            "opmerking mee in het bericht aan de school en blijft ze bij de analyse staan."
+        ),
         required=False,
         max_length=MAX_TEXT,
         widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class ReplyForm(forms.Form):
+    """The school's answer to the municipality's remark."""
+
+    text = forms.CharField(
+        label=_("Je reactie"),
+        help_text=_("De gemeente krijgt je reactie per e-mail; ze blijft bij de analyse staan."),
+        max_length=MAX_TEXT,
+        error_messages={"required": _("Schrijf je reactie op de opmerking van de gemeente.")},
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 

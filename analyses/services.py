@@ -28,6 +28,7 @@ from analyses.models import (
     AnalysisAttachment,
     AnalysisIntake,
     AnalysisNeed,
+    AnalysisRemark,
     AnalysisReminder,
     AnalysisStatus,
     SchoolAnalysis,
@@ -166,11 +167,17 @@ def _school_recipients(analysis: SchoolAnalysis) -> list[str]:
 
 
 def analysis_accept(
-    *, analysis: SchoolAnalysis, user, site_url: str, version: str | None = None
+    *, analysis: SchoolAnalysis, user, site_url: str, comment: str = "", version: str | None = None
 ) -> SchoolAnalysis:
-    """``version``: what the reviewer looked at; a changed analysis raises EditConflict."""
+    """``comment`` (optional) is kept as a remark and goes to the school with the news.
+    ``version``: what the reviewer looked at; a changed analysis raises EditConflict."""
     return _review(
-        analysis=analysis, user=user, site_url=site_url, accept=True, comment="", version=version
+        analysis=analysis,
+        user=user,
+        site_url=site_url,
+        accept=True,
+        comment=(comment or "").strip(),
+        version=version,
     )
 
 
@@ -213,6 +220,15 @@ def _review(
         analysis.save(
             update_fields=["status", "review_comment", "reviewed_at", "reviewed_by", "updated_at"]
         )
+        if comment:
+            AnalysisRemark.objects.create(
+                municipality_id=analysis.municipality_id,
+                analysis=analysis,
+                kind=AnalysisRemark.Kind.ACCEPT if accept else AnalysisRemark.Kind.RETURN,
+                text=comment,
+                author=user,
+                written_at=analysis.reviewed_at,
+            )
         context = {
             "analysis": analysis,
             "school": analysis.school,
@@ -227,6 +243,43 @@ def _review(
         template = "accepted" if accept else "returned"
         transaction.on_commit(lambda: _mail(template, context, recipients))
     return analysis
+
+
+def remark_reply(*, analysis: SchoolAnalysis, user, text: str, site_url: str) -> AnalysisRemark:
+    """The school answers the municipality's remark; the officers and advisors get the reply."""
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": _("Schrijf je reactie op de opmerking van de gemeente.")})
+    with transaction.atomic(durable=True):
+        analysis = (
+            SchoolAnalysis.objects.select_for_update()
+            .select_related("school", "cycle", "municipality")
+            .get(pk=analysis.pk)
+        )
+        if not analysis.remarks.exclude(kind=AnalysisRemark.Kind.REPLY).exists():
+            raise ValidationError(
+                _("De gemeente heeft nog geen opmerking gemaakt om op te reageren.")
+            )
+        remark = AnalysisRemark.objects.create(
+            municipality_id=analysis.municipality_id,
+            analysis=analysis,
+            kind=AnalysisRemark.Kind.REPLY,
+            text=text,
+            author=user,
+        )
+        context = {
+            "analysis": analysis,
+            "school": analysis.school,
+            "municipality": analysis.municipality,
+            "author": user,
+            "text": text,
+            "link": _link(
+                site_url, "analyses:detail", analysis.municipality, analysis_pk=analysis.pk
+            ),
+        }
+        recipients = [u.email for u in selectors.reviewers(municipality=analysis.municipality)]
+        transaction.on_commit(lambda: _mail("reply", context, recipients))
+    return remark
 
 
 # --- Attachments ----------------------------------------------------------------------------------

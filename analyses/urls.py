@@ -20,6 +20,7 @@ urlpatterns = [
     path("schoolanalyses/<int:analysis_pk>/bewerken/", views.edit, name="edit"),
     path("schoolanalyses/<int:analysis_pk>/indienen/", views.submit, name="submit"),
     path("schoolanalyses/<int:analysis_pk>/beoordelen/", views.review, name="review"),
+    path("schoolanalyses/<int:analysis_pk>/reactie/", views.reply, name="reply"),
     path(
         "schoolanalyses/<int:analysis_pk>/bijlagen/",
         views.attachment_upload,

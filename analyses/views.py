@@ -27,6 +27,7 @@ from analyses.forms import (
     AttachmentForm,
     IntakeUploadForm,
     OverviewFilterForm,
+    ReplyForm,
     ReviewForm,
 )
 from analyses.intake import intake_template as build_template
@@ -49,6 +50,44 @@ def _is_school(request: HttpRequest) -> bool:
 
 def _errors(exc: ValidationError) -> list[str]:
     return [str(m) for m in exc.messages]
+
+
+def _render_detail(
+    request: HttpRequest,
+    municipality: Municipality,
+    analysis,
+    *,
+    review_form: ReviewForm | None = None,
+    attachment_form: AttachmentForm | None = None,
+    reply_form: ReplyForm | None = None,
+) -> HttpResponse:
+    """The analysis page (``analysis`` from ``selectors.analysis_detail``). A form sent back with
+    errors is shown here, its errors next to its field and in its error summary, not in a banner
+    far from the field."""
+    is_own = _is_school(request)
+    remarks = list(analysis.remarks.select_related("author"))
+    can_reply = is_own and any(not r.from_school for r in remarks)
+    editable = is_own and analysis.is_editable
+    return render(
+        request,
+        "analyses/detail.html",
+        {
+            "municipality": municipality,
+            "analysis": analysis,
+            "is_own": is_own,
+            "remarks": remarks,
+            "can_review": request.membership.can_edit and analysis.is_reviewable,
+            "review_form": review_form or ReviewForm(analysis=analysis),
+            "attachment_form": (attachment_form or AttachmentForm()) if editable else None,
+            "reply_form": reply_form or (ReplyForm() if can_reply else None),
+            "missing": analysis.missing_for_submit() if editable else [],
+        },
+    )
+
+
+def _detail_again(request: HttpRequest, municipality: Municipality, analysis_pk: int, **forms):
+    analysis = selectors.analysis_detail(membership=request.membership, pk=analysis_pk)
+    return _render_detail(request, municipality, analysis, **forms)
 
 
 # --- Overview -------------------------------------------------------------------------------------
@@ -170,20 +209,7 @@ def mine(request: HttpRequest, municipality: Municipality) -> HttpResponse:
 @tenant_view(roles=READERS_AND_SCHOOL)
 def detail(request: HttpRequest, municipality: Municipality, analysis_pk: int) -> HttpResponse:
     analysis = selectors.analysis_detail(membership=request.membership, pk=analysis_pk)
-    is_own = _is_school(request)
-    return render(
-        request,
-        "analyses/detail.html",
-        {
-            "municipality": municipality,
-            "analysis": analysis,
-            "is_own": is_own,
-            "can_review": request.membership.can_edit and analysis.is_reviewable,
-            "review_form": ReviewForm(analysis=analysis),
-            "attachment_form": AttachmentForm() if is_own and analysis.is_editable else None,
-            "missing": analysis.missing_for_submit() if is_own and analysis.is_editable else [],
-        },
-    )
+    return _render_detail(request, municipality, analysis)
 
 
 @require_http_methods(["GET", "POST"])
@@ -219,17 +245,43 @@ def edit(request: HttpRequest, municipality: Municipality, analysis_pk: int) -> 
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @tenant_view(roles=SCHOOL_ONLY, write_roles=SCHOOL_ONLY)
 def submit(request: HttpRequest, municipality: Municipality, analysis_pk: int) -> HttpResponse:
+    """GET: check your answers (everything the municipality will receive, each part with a link
+    to change it); POST: submit. What is still missing is named on the page, not in a banner."""
     analysis = selectors.analysis_get(membership=request.membership, pk=analysis_pk)
-    try:
-        services.analysis_submit(analysis=analysis, user=request.user, site_url=_site_url(request))
-    except ValidationError as exc:
-        messages.error(request, " ".join(_errors(exc)))
-    else:
-        messages.success(request, _("De analyse is ingediend. De gemeente krijgt daarvan bericht."))
-    return redirect("analyses:detail", municipality_slug=municipality.slug, analysis_pk=analysis.pk)
+    if not analysis.is_editable:
+        messages.info(request, _("Deze analyse is al ingediend."))
+        return redirect(
+            "analyses:detail", municipality_slug=municipality.slug, analysis_pk=analysis.pk
+        )
+    errors: list[str] = []
+    if request.method == "POST":
+        try:
+            services.analysis_submit(
+                analysis=analysis, user=request.user, site_url=_site_url(request)
+            )
+        except ValidationError as exc:
+            errors = _errors(exc)
+        else:
+            messages.success(
+                request, _("De analyse is ingediend. De gemeente krijgt daarvan bericht.")
+            )
+            return redirect(
+                "analyses:detail", municipality_slug=municipality.slug, analysis_pk=analysis.pk
+            )
+    analysis = selectors.analysis_detail(membership=request.membership, pk=analysis_pk)
+    return render(
+        request,
+        "analyses/submit_check.html",
+        {
+            "municipality": municipality,
+            "analysis": analysis,
+            "missing": analysis.missing_for_submit(),
+            "errors": errors,
+        },
+    )
 
 
 # --- Attachments ----------------------------------------------------------------------------------
@@ -241,6 +293,13 @@ def attachment_upload(
     request: HttpRequest, municipality: Municipality, analysis_pk: int
 ) -> HttpResponse:
     analysis = selectors.analysis_get(membership=request.membership, pk=analysis_pk)
+    if not analysis.is_editable:  # the page has no upload field any more to show this at
+        messages.error(
+            request, _("Bij een ingediende analyse kun je geen bijlagen meer toevoegen.")
+        )
+        return redirect(
+            "analyses:detail", municipality_slug=municipality.slug, analysis_pk=analysis.pk
+        )
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -248,16 +307,13 @@ def attachment_upload(
                 analysis=analysis, upload=form.cleaned_data["file"], user=request.user
             )
         except ValidationError as exc:
-            messages.error(request, " ".join(_errors(exc)))
+            form.add_error("file", exc)
         else:
             messages.success(request, _("De bijlage is toegevoegd."))
             return redirect(
                 "analyses:detail", municipality_slug=municipality.slug, analysis_pk=analysis.pk
             )
-    else:
-        for error in form.errors.get("file", []):
-            messages.error(request, error)
-    return redirect("analyses:detail", municipality_slug=municipality.slug, analysis_pk=analysis.pk)
+    return _detail_again(request, municipality, analysis.pk, attachment_form=form)
 
 
 @require_GET
@@ -308,7 +364,11 @@ def review(request: HttpRequest, municipality: Municipality, analysis_pk: int) -
     try:
         if form.cleaned_data["decision"] == "accept":
             services.analysis_accept(
-                analysis=analysis, user=request.user, site_url=_site_url(request), version=version
+                analysis=analysis,
+                user=request.user,
+                site_url=_site_url(request),
+                comment=form.cleaned_data["comment"],
+                version=version,
             )
             messages.success(request, _("De analyse is geaccepteerd. De school krijgt bericht."))
         else:
@@ -323,8 +383,35 @@ def review(request: HttpRequest, municipality: Municipality, analysis_pk: int) -
                 request, _("De analyse is teruggestuurd naar de school, met je opmerking.")
             )
     except ValidationError as exc:
+        if hasattr(exc, "error_dict"):  # returned without a remark: said at the remark field
+            form.add_error(None, exc)
+            return _detail_again(request, municipality, analysis.pk, review_form=form)
         messages.error(request, " ".join(_errors(exc)))
     return redirect("analyses:detail", municipality_slug=municipality.slug, analysis_pk=analysis.pk)
+
+
+@require_POST
+@tenant_view(roles=SCHOOL_ONLY, write_roles=SCHOOL_ONLY)
+def reply(request: HttpRequest, municipality: Municipality, analysis_pk: int) -> HttpResponse:
+    """The school answers the municipality's remark; officers and advisors get it by e-mail."""
+    analysis = selectors.analysis_get(membership=request.membership, pk=analysis_pk)
+    form = ReplyForm(request.POST)
+    if form.is_valid():
+        try:
+            services.remark_reply(
+                analysis=analysis,
+                user=request.user,
+                text=form.cleaned_data["text"],
+                site_url=_site_url(request),
+            )
+        except ValidationError as exc:
+            form.add_error("text" if hasattr(exc, "error_dict") else None, exc)
+        else:
+            messages.success(request, _("Je reactie is verstuurd naar de gemeente."))
+            return redirect(
+                "analyses:detail", municipality_slug=municipality.slug, analysis_pk=analysis.pk
+            )
+    return _detail_again(request, municipality, analysis.pk, reply_form=form)
 
 
 # --- Bulk intake ----------------------------------------------------------------------------------
