@@ -1,9 +1,10 @@
 FROM python:3.12-slim-bookworm
 
-# WeasyPrint needs Pango; fonts for the PDFs; gettext for compilemessages.
+# WeasyPrint needs Pango; fonts for the PDFs; gettext for compilemessages; postgresql-client
+# (pg_dump/pg_restore, the same major version as the compose database) for manage.py backup/restore.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b \
-    fonts-dejavu-core gettext \
+    fonts-dejavu-core gettext postgresql-client \
  && rm -rf /var/lib/apt/lists/*
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 VAR_DIR=/app/var
