@@ -12,7 +12,6 @@ import time
 from importlib import import_module
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.contrib.auth.views import redirect_to_login
@@ -20,7 +19,6 @@ from django.contrib.sessions.models import Session
 from django.db.models import Exists, OuterRef
 from django.dispatch import receiver
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from accounts.models import UserSession
 
@@ -98,9 +96,9 @@ def sessions_end_others(*, user, request=None) -> int:
     """End every session of ``user`` except the one of ``request`` (after a change of password or
     second factor: a thief's session must not survive it)."""
     records = UserSession.objects.filter(user=user)
-    current = request.session.session_key if request is not None else None
-    if current:
-        records = records.exclude(session_key=current)
+    if request is not None:
+        # By the row, not the key: the password change has just cycled the key.
+        records = records.exclude(pk=request.session.get(RECORD_KEY))
     return _end(list(records))
 
 
@@ -127,7 +125,6 @@ class SessionActivityMiddleware:
         lifetime = settings.SESSION_ABSOLUTE_LIFETIME
         if login_at is not None and lifetime and time.time() - login_at > lifetime:
             logout(request)  # session_forget removes the UserSession
-            messages.info(request, _("Je sessie is verlopen. Log opnieuw in."))
             return redirect_to_login(request.get_full_path())
         touched = session.get(TOUCHED_KEY)
         response = self.get_response(request)
