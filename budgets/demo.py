@@ -1,9 +1,9 @@
 """Demo budgets for `make run`. Idempotent: a second run changes nothing.
 
 No public table of each municipality's NPO allocation exists, so the demo *estimates* the NPO
-amount from DUO's pupil counts of 1 October 2020 × € 118,11 (DOMAIN.md). Only primary-school (PO)
-counts are in the reference data, so the estimate leaves out VO pupils and the OAB part; the basis
-text says so, and the UI shows the allocation as "schatting".
+amount with ``budgets.estimate`` (PO and VO pupils on 1 October 2020 × € 118,11; the OAB part
+only with an entered score). The basis text says what it includes, and the UI shows the
+allocation as "schatting".
 """
 
 import datetime
@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from budgets.estimate import npo_estimate
 from budgets.models import (
     Allocation,
     Commitment,
@@ -21,17 +22,10 @@ from budgets.models import (
 )
 from budgets.streams import funding_streams_ensure
 from core.money import format_money, to_money
-from core.npo import (
-    NPO_AMOUNT_PER_OAB_UNIT,
-    NPO_AMOUNT_PER_PUPIL,
-    NPO_PUPIL_COUNT_YEAR,
-    NPO_SCHOOL_YEARS,
-    SpendingCategory,
-)
+from core.npo import NPO_SCHOOL_YEARS, SpendingCategory
 from cycles.models import Activity, Cycle, Goal, Phase
 from municipalities.models import Municipality
 from schools.models import PartnerOrganisation
-from schools.selectors import pupils_on
 
 DEMO_CODES = ["GM0344", "GM0193", "GM0307"]
 ESTIMATE_REFERENCE = "schatting-duo-2020"
@@ -42,40 +36,16 @@ def _say(stdout, text: str) -> None:
         stdout.write(text)
 
 
-def npo_estimate(municipality: Municipality) -> tuple[Decimal, str] | None:
-    """(total, basis text) from PO pupil counts of 1 Oct 2020, or None without counts."""
-    counts = pupils_on(municipalities=[municipality], year=NPO_PUPIL_COUNT_YEAR).get(
-        municipality.pk
-    )
-    if counts is None or not counts.pupils:
-        return None
-    per_pupil = Decimal(NPO_AMOUNT_PER_PUPIL)
-    total = to_money(per_pupil * counts.pupils)
-    pupils = f"{counts.pupils:,}".replace(",", ".")
-    counted = counts.locations - counts.hidden
-    basis = (
-        f"Schatting, geen beschikking: {pupils} leerlingen in het primair onderwijs "
-        f"op 1 oktober {NPO_PUPIL_COUNT_YEAR} ({counted} vestigingen, DUO) × "
-        f"{format_money(per_pupil)} = {format_money(total)}, gelijk verdeeld over de schooljaren "
-        f"{NPO_SCHOOL_YEARS[0]} tot en met {NPO_SCHOOL_YEARS[-1]}. Niet meegeteld: leerlingen in "
-        "het voortgezet onderwijs (niet in de gegevens), het OAB-deel "
-        f"({format_money(NPO_AMOUNT_PER_OAB_UNIT)} per eenheid achterstandsscore)"
-    )
-    if counts.hidden:
-        basis += f" en {counts.hidden} vestiging(en) met minder dan 5 leerlingen (<5)"
-    return total, basis + "."
-
-
 def _seed_allocations(municipality: Municipality, npo: FundingStream, stdout) -> bool:
     if Allocation.objects.for_municipality(municipality).filter(stream=npo).exists():
         return True
-    estimate = npo_estimate(municipality)
-    if estimate is None:
+    estimate = npo_estimate(municipality=municipality)
+    if estimate is None or not estimate.pupils:
         _say(
             stdout, f"  {municipality}: geen leerlingtellingen 2020 geladen; geen NPO-schatting.\n"
         )
         return False
-    total, basis = estimate
+    total, basis = estimate.total, estimate.basis_text()
     share = to_money(total / len(NPO_SCHOOL_YEARS))
     for index, period in enumerate(NPO_SCHOOL_YEARS):
         last = index == len(NPO_SCHOOL_YEARS) - 1

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from budgets import views
+from budgets import estimate_views, views
 
 app_name = "budgets"
 
@@ -8,6 +8,7 @@ app_name = "budgets"
 urlpatterns = [
     path("budget/", views.overview, name="overview"),
     path("budget/toekenningen/", views.allocation_list, name="allocation_list"),
+    path("budget/npo-schatting/", estimate_views.npo_estimate_page, name="npo_estimate"),
     path("budget/toekenningen/nieuw/", views.allocation_edit, name="allocation_create"),
     path("budget/toekenningen/<int:allocation_pk>/", views.allocation_edit, name="allocation_edit"),
     path(

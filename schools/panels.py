@@ -2,7 +2,12 @@
 
 from municipalities.dashboard import register_panel
 from schools.models import School
-from schools.selectors import latest_pupil_year, pupils_on, school_locations_per_sector
+from schools.selectors import (
+    PO_SECTORS,
+    latest_pupil_year,
+    pupils_on,
+    school_locations_per_sector,
+)
 
 
 def schools_panel(*, municipality, membership) -> dict:
@@ -10,13 +15,24 @@ def schools_panel(*, municipality, membership) -> dict:
     year = latest_pupil_year()
     pupils = None
     if year:
-        pupils = pupils_on(municipalities=[municipality], year=year).get(municipality.pk)
+        pupils = pupils_on(municipalities=[municipality], year=year, sectors=PO_SECTORS).get(
+            municipality.pk
+        )
+    # VO: DUO's VO files here end earlier (1 Oct 2022); shown with their own date.
+    vo_year = latest_pupil_year(sectors=[School.Sector.VO])
+    vo_pupils = None
+    if vo_year:
+        vo_pupils = pupils_on(
+            municipalities=[municipality], year=vo_year, sectors=[School.Sector.VO]
+        ).get(municipality.pk)
     labels = dict(School.Sector.choices)
     return {
         "total": sum(per_sector.values()),
         "sectors": [(labels.get(code, code), n) for code, n in per_sector.items()],
         "pupil_year": year,
         "pupils": pupils,
+        "vo_year": vo_year,
+        "vo_pupils": vo_pupils,
     }
 
 

@@ -23,8 +23,15 @@ SCHOOL_SORTS = {
 }
 
 
-def latest_pupil_year() -> int | None:
-    return PupilCount.objects.aggregate(year=Max("year"))["year"]
+# Primary education in DUO's PO pupil history (BO, SBO, SO, VSO, SO/VSO); VO is the other sector.
+PO_SECTORS = tuple(s for s in School.Sector.values if s != School.Sector.VO)
+
+
+def latest_pupil_year(*, sectors: Iterable[str] | None = None) -> int | None:
+    counts = PupilCount.objects.all()
+    if sectors is not None:
+        counts = counts.filter(school__sector__in=list(sectors))
+    return counts.aggregate(year=Max("year"))["year"]
 
 
 # --- Figures: one selector per figure, used by every page, PDF, export and comparison. ---------
@@ -105,6 +112,20 @@ def pupils_on(
     return {
         row["school__municipality_id"]: _total(year, row)
         for row in counts.values("school__municipality_id").annotate(**_TOTALS).order_by()
+    }
+
+
+def vavo_on(*, municipalities: Iterable[Municipality | int], year: int) -> dict[int, int]:
+    """Per municipality id: of its VO pupils on 1 October of ``year``, those placed with vavo
+    (included in the VO counts; DUO's VO files of 2017–2022 name them)."""
+    return {
+        row["school__municipality_id"]: row["vavo"]
+        for row in PupilCount.objects.filter(
+            school__municipality__in=_municipality_ids(municipalities), year=year, vavo__gt=0
+        )
+        .values("school__municipality_id")
+        .annotate(vavo=Sum("vavo"))
+        .order_by()
     }
 
 

@@ -7,8 +7,10 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from budgets.demo import npo_estimate
-from municipalities.models import Role
+from budgets.estimate import npo_estimate
+from budgets.models import Allocation, FundingStream
+from budgets.streams import funding_streams_ensure
+from municipalities.models import FormerMunicipality, Role
 from schools.models import PupilCount, School
 from schools.selectors import municipality_pupils_per_year, pupils_on
 from tests.factories import MembershipFactory, SchoolFactory
@@ -24,7 +26,11 @@ LOCATIONS = {
     "gone": (School.Sector.BO, False, {2020: 80, 2025: 90}),
     "special": (School.Sector.SO, True, {2020: "<5", 2025: 40}),
     "new": (School.Sector.BO, True, {2020: 0, 2025: 60}),
+    # VO: DUO's VO files cover 1 Oct 2017-2022 only; pupils placed with vavo are in the count.
+    "vo": (School.Sector.VO, True, {2020: 900, 2022: 950}),
+    "vo_closed": (School.Sector.VO, False, {2020: 100}),
 }
+VAVO_2020 = 12  # of the 900 at "vo"
 
 
 @pytest.fixture
@@ -33,17 +39,27 @@ def town(municipality):
         school = SchoolFactory(municipality=municipality, sector=sector, is_active=active)
         for year, count in counts.items():
             hidden = count == "<5"
+            vavo = VAVO_2020 if count == 900 else None
             PupilCount.objects.create(
-                school=school, year=year, count=None if hidden else count, suppressed=hidden
+                school=school,
+                year=year,
+                count=None if hidden else count,
+                suppressed=hidden,
+                vavo=vavo,
             )
     # Another municipality's pupils never enter these figures.
     PupilCount.objects.create(school=SchoolFactory(), year=2025, count=7777)
     return municipality
 
 
-def _expected(year: int) -> tuple[int, int, int]:
-    """(pupils, locations with pupils, of which <5), straight from LOCATIONS."""
-    values = [counts[year] for _s, _a, counts in LOCATIONS.values()]
+def _expected(year: int, vo: bool | None = None) -> tuple[int, int, int]:
+    """(pupils, locations with pupils, of which <5), straight from LOCATIONS (``vo``: only VO
+    locations, only PO ones, or None for all)."""
+    values = [
+        counts.get(year, 0)
+        for sector, _a, counts in LOCATIONS.values()
+        if vo is None or (sector == School.Sector.VO) == vo
+    ]
     hidden = sum(1 for v in values if v == "<5")
     pupils = sum(v for v in values if v != "<5")
     return pupils, sum(1 for v in values if v == "<5" or v > 0), hidden
@@ -51,12 +67,13 @@ def _expected(year: int) -> tuple[int, int, int]:
 
 def test_selectors_count_every_location_with_pupils_on_the_date(town):
     assert _expected(2025) == (440, 4, 0)
-    assert _expected(2020) == (500, 4, 1)
+    assert _expected(2020, vo=False) == (500, 4, 1)
+    assert _expected(2020) == (1500, 6, 1)  # PO and VO on the NPO count date
     history = {
         t.year: (t.pupils, t.locations, t.hidden)
         for t in municipality_pupils_per_year(municipality=town)
     }
-    assert history == {2020: _expected(2020), 2025: _expected(2025)}
+    assert history == {2020: _expected(2020), 2022: _expected(2022), 2025: _expected(2025)}
     (only,) = pupils_on(municipalities=[town], year=2025, sectors=[School.Sector.SO]).values()
     assert (only.pupils, only.locations, only.hidden) == (40, 1, 0)
 
@@ -70,17 +87,27 @@ def test_every_page_shows_the_same_pupil_figures(
     body = client.get(reverse("municipalities:dashboard", args=[town.slug])).content.decode()
     assert f"<dd>{pupils_2025}</dd>" in body
     assert "Bron: DUO, 1 okt. 2025" in body
+    # VO beside it, with its own (last) count date.
+    assert "Leerlingen vo, incl. vavo (1 oktober 2022)</dt><dd>950</dd>" in body
+    assert "VO: Bron: DUO, 1 okt. 2022" in body
 
     # Gemeentefoto: the stored snapshot and the PDF built from it.
     job = build(town, "gemeentefoto", officer, None, django_capture_on_commit_callbacks)
     profile = job.snapshot["profile"]
     assert (profile["pupil_year"], profile["total_pupils"]) == (2025, 440)
     years = {row["year"]: (row["pupils"], row["hidden_locations"]) for row in profile["years"]}
-    assert years == {2020: (500, 1), 2025: (440, 0)}
+    assert years == {2020: (500, 1), 2025: (440, 0)}  # PO (incl. SO)
+    # VO beside PO in the years DUO's VO files have; the history says which years those are.
+    assert {row["year"]: row.get("vo_pupils") for row in profile["years"]} == {
+        2020: 1000,
+        2025: None,
+    }
+    assert profile["vo_years"] == [2020, 2022]
     sectors = {row["code"]: row["pupils"] for row in profile["sectors"]}
-    assert sectors == {"BO": 400, "SO": 40}
+    assert sectors == {"BO": 400, "SO": 40, "VO": None}  # no VO count on 1 Oct 2025
     text = pdf_text(job)
-    assert pupils_2025 in text and "500" in text
+    assert pupils_2025 in text and "500" in text and "1.000" in text
+    assert "alleen bekend voor 1 oktober 2020 tot en met 2022" in " ".join(text.split())
 
     # The portfolio's comparison, for an advisor of this municipality.
     advisor = MembershipFactory(municipality=town, role=Role.ADVISOR).user
@@ -90,8 +117,77 @@ def test_every_page_shows_the_same_pupil_figures(
     assert (response.context["pupil_year"], row.pupils) == (2025, 440)
     assert f'<td class="num">{pupils_2025}</td>' in response.content.decode()
 
-    # The NPO estimate: the 2020 count, closed locations included, <5 left out and named.
-    total, basis = npo_estimate(town)
-    assert total == Decimal("500") * Decimal("118.11")
-    assert "500 leerlingen" in basis and "(3 vestigingen, DUO)" in basis
-    assert "1 vestiging(en) met minder dan 5 leerlingen" in basis
+    # The NPO estimate: PO and VO on 1 Oct 2020, closed locations included, <5 left out
+    # and named, vavo included.
+    estimate = npo_estimate(municipality=town)
+    assert (estimate.po.pupils, estimate.vo.pupils, estimate.vavo) == (500, 1000, VAVO_2020)
+    assert estimate.total == Decimal("1500") * Decimal("118.11")
+    basis = estimate.basis_text()
+    assert "1.500 leerlingen op 1 oktober 2020: 500 in het primair onderwijs" in basis
+    assert "1.000 in het voortgezet onderwijs (incl. 12 uitbesteed aan vavo)" in basis
+    assert "Exclusief 1 vestiging met <5 leerlingen" in basis
+    assert "niet meegeteld: geen openbare scores" in basis
+    assert "Bron: DUO, 1 okt. 2020" in basis
+
+
+def test_estimate_adds_predecessors_oab_score_and_stands_beside_the_beschikking(
+    client, town, officer
+):
+    # A municipality merged into the town after 2020: its location counts here (DUO's current
+    # files place it here) and the estimate names it.
+    FormerMunicipality.objects.create(
+        cbs_code="GM0999", name="Oudedorp", successor=town, merged_on="2022-01-01"
+    )
+    gone = SchoolFactory(municipality=town, sector=School.Sector.VO, is_active=False)
+    PupilCount.objects.create(school=gone, year=2020, count=500, vavo=0)
+    estimate = npo_estimate(municipality=town)
+    assert estimate.pupils == 2000
+    assert "inclusief de leerlingen van Oudedorp (heringedeeld)" in estimate.includes_text()
+
+    # An editor enters the onderwijsachterstandsscore: the OAB part counts, audited.
+    client.force_login(officer)
+    page = reverse("budgets:npo_estimate", args=[town.slug])
+    response = client.post(page, {"score": "1.234,50"})
+    assert response.status_code == 302
+    town.refresh_from_db()
+    assert town.npo_oab_score == Decimal("1234.50")
+    estimate = npo_estimate(municipality=town)
+    assert estimate.oab_part == Decimal("27949.08")  # 1234,50 × € 22,64
+    assert estimate.total == Decimal("2000") * Decimal("118.11") + Decimal("27949.08")
+    assert "OAB-deel: onderwijsachterstandsscore 1.234,50" in estimate.oab_text()
+    log = client.get(reverse("municipalities:activity_log", args=[town.slug])).content.decode()
+    assert "1234.50" in log or "1234,50" in log
+
+    # No beschikking yet: the page says the amount is an estimate.
+    body = client.get(reverse("budgets:allocation_list", args=[town.slug])).content.decode()
+    assert "Er is nog geen beschikking ingevoerd" in body
+    assert "niet meegeteld" not in body  # the score is known now
+
+    # Real beschikking amounts (not marked as estimate) count; the estimate stands beside
+    # them with the difference.
+    funding_streams_ensure()
+    npo = FundingStream.objects.get(code="npo-gemeenten")
+    Allocation.objects.create(municipality=town, stream=npo, period="2021-2022", amount=200000)
+    Allocation.objects.create(municipality=town, stream=npo, period="2022-2023", amount=50000)
+    estimate = npo_estimate(municipality=town)
+    assert estimate.allocated == Decimal("250000")
+    assert estimate.difference == Decimal("250000") - estimate.total
+    for url in ("budgets:overview", "budgets:allocation_list", "budgets:npo_estimate"):
+        body = client.get(reverse(url, args=[town.slug])).content.decode()
+        assert 'data-testid="npo-allocated">€ 250.000,00' in body, url
+        assert 'data-testid="npo-difference">€ -14.169,08' in body or (
+            'data-testid="npo-difference">-€ 14.169,08' in body
+        ), url
+
+
+def test_a_reader_sees_the_estimate_but_cannot_enter_the_score(client, town, member_factory):
+    viewer = member_factory(town, Role.VIEWER)
+    client.force_login(viewer)
+    page = reverse("budgets:npo_estimate", args=[town.slug])
+
+    body = client.get(page).content.decode()
+    assert "niet meegeteld: geen openbare scores" in body
+    assert 'name="score"' not in body
+    assert client.post(page, {"score": "10"}).status_code == 403
+    town.refresh_from_db()
+    assert town.npo_oab_score is None

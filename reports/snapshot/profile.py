@@ -5,14 +5,16 @@ from statistics import median
 
 from django.utils.translation import gettext as _
 
+from municipalities.figures import inhabitants_source
 from municipalities.models import Municipality
 from reports.formatting import percent
 from reports.snapshot.common import unavailable
 from schools.models import School, SchoolWeight
 from schools.selectors import (
+    PO_SECTORS,
     latest_pupil_year,
     municipality_pupils_per_sector,
-    municipality_pupils_per_year,
+    pupils_per_year,
     school_locations_per_sector,
 )
 
@@ -33,7 +35,17 @@ def profile_section(municipality: Municipality) -> dict:
     per_sector = school_locations_per_sector(municipality=municipality)
     total_schools = sum(per_sector.values())
 
-    by_year = municipality_pupils_per_year(municipality=municipality)
+    # PO (incl. SBO, SO, VSO) per year; VO beside it for the years DUO's VO files cover
+    # (2017–2022 here), so the series never jumps where the VO history ends.
+    by_year = pupils_per_year(municipalities=[municipality], sectors=PO_SECTORS).get(
+        municipality.pk, []
+    )
+    vo_by_year = {
+        row.year: row
+        for row in pupils_per_year(municipalities=[municipality], sectors=[School.Sector.VO]).get(
+            municipality.pk, []
+        )
+    }
     latest_year = latest_pupil_year() if by_year else None
     pupils_per_sector = (
         municipality_pupils_per_sector(municipality=municipality, year=latest_year)
@@ -60,10 +72,14 @@ def profile_section(municipality: Municipality) -> dict:
             }
         )
 
-    years = [
-        {"year": row.year, "pupils": row.pupils, "hidden_locations": row.hidden}
-        for row in by_year[-PUPIL_YEARS_SHOWN:]
-    ]
+    years = []
+    for row in by_year[-PUPIL_YEARS_SHOWN:]:
+        year = {"year": row.year, "pupils": row.pupils, "hidden_locations": row.hidden}
+        if row.year in vo_by_year:
+            year["vo_pupils"] = vo_by_year[row.year].pupils
+            year["vo_hidden_locations"] = vo_by_year[row.year].hidden
+        years.append(year)
+    vo_years = sorted(vo_by_year)
 
     return {
         "available": bool(total_schools or by_year),
@@ -73,6 +89,7 @@ def profile_section(municipality: Municipality) -> dict:
         if not (total_schools or by_year)
         else "",
         "inhabitants": municipality.inhabitants,
+        "inhabitants_source": inhabitants_source(municipality),
         "province": municipality.province,
         "total_schools": total_schools,
         "total_pupils": total_pupils if latest_year else None,
@@ -80,6 +97,8 @@ def profile_section(municipality: Municipality) -> dict:
         "pupil_year": latest_year,
         "sectors": sectors,
         "years": years,
+        # The VO history DUO's files give: first and last count year, or None.
+        "vo_years": [vo_years[0], vo_years[-1]] if vo_years else None,
         "weights": weights_section(municipality),
     }
 

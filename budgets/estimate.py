@@ -1,0 +1,236 @@
+"""The NPO estimate: one selector for the amount a municipality got (or should have got) from the
+Nationaal Programma Onderwijs, used by the budget pages, the demo data and scripts/check_figures.py.
+
+DOMAIN.md: € 118,11 per pupil enrolled on 1 October 2020 at a PO or VO location in the
+municipality, plus € 22,64 per unit of its onderwijsachterstandsscore. Pupils are DUO's: the PO
+history (BO, SBO, SO, VSO) and the VO counts including the pupils placed with vavo, through the
+shared pupil selectors (every location with pupils on that date, whatever its status today; a
+DUO ``<5`` is never guessed and is named as left out). Locations count in the municipality DUO's
+current files place them in, so a municipality that merged after 2020 includes its predecessors'
+pupils; the predecessors are named from the merger table. No public table of the scores exists:
+the OAB part counts only when an editor has entered the score (``Municipality.npo_oab_score``).
+
+Where the municipality's NPO allocations come from a beschikking (not marked as estimate), their
+total is what counts; the estimate stands beside it with the difference.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Sum
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from budgets.models import Allocation
+from core.money import format_money, to_money
+from core.npo import NPO_AMOUNT_PER_OAB_UNIT, NPO_AMOUNT_PER_PUPIL, NPO_PUPIL_COUNT_YEAR
+from municipalities.models import FormerMunicipality, Municipality
+from schools.models import School
+from schools.selectors import PupilTotal, pupils_on, vavo_on
+
+NPO_STREAM_CODE = "npo-gemeenten"
+PER_PUPIL = Decimal(NPO_AMOUNT_PER_PUPIL)
+PER_OAB_UNIT = Decimal(NPO_AMOUNT_PER_OAB_UNIT)
+PO_SECTORS = tuple(s for s in School.Sector.values if s != School.Sector.VO)
+VO_SECTORS = (School.Sector.VO,)
+
+
+def _number(value) -> str:
+    return formats.number_format(value, use_l10n=True, force_grouping=True)
+
+
+def _dutch_list(names: list[str]) -> str:
+    if len(names) < 2:
+        return "".join(names)
+    return _("%(first)s en %(last)s") % {"first": ", ".join(names[:-1]), "last": names[-1]}
+
+
+@dataclass(frozen=True)
+class Predecessor:
+    name: str
+    cbs_code: str
+    merged_on: object  # datetime.date
+
+
+@dataclass(frozen=True)
+class NpoEstimate:
+    """The estimate of one municipality, with what it includes and what it leaves out."""
+
+    municipality_id: int
+    year: int
+    po: PupilTotal
+    vo: PupilTotal
+    vavo: int  # of vo.pupils: the pupils placed with vavo
+    oab_score: Decimal | None
+    predecessors: tuple[Predecessor, ...] = ()
+    allocated: Decimal | None = None  # the beschikking total (allocations not marked estimate)
+    estimated_allocations: Decimal | None = None  # allocations marked as estimate
+    per_pupil: Decimal = field(default=PER_PUPIL)
+    per_oab_unit: Decimal = field(default=PER_OAB_UNIT)
+
+    @property
+    def pupils(self) -> int:
+        return self.po.pupils + self.vo.pupils
+
+    @property
+    def hidden(self) -> int:
+        """Locations DUO publishes as <5 on the count date: not in ``pupils``."""
+        return self.po.hidden + self.vo.hidden
+
+    @property
+    def pupil_part(self) -> Decimal:
+        return to_money(self.per_pupil * self.pupils)
+
+    @property
+    def oab_part(self) -> Decimal | None:
+        if self.oab_score is None or self.oab_score <= 0:
+            return None
+        return to_money(self.per_oab_unit * self.oab_score)
+
+    @property
+    def total(self) -> Decimal:
+        return self.pupil_part + (self.oab_part or Decimal("0"))
+
+    @property
+    def has_allocation(self) -> bool:
+        return self.allocated is not None
+
+    @property
+    def difference(self) -> Decimal | None:
+        """Beschikking minus estimate (positive: the beschikking is higher)."""
+        return None if self.allocated is None else self.allocated - self.total
+
+    # --- Texts: every estimate says what it includes ----------------------------------------
+
+    def source_text(self) -> str:
+        return _(
+            "Bron: DUO, 1 okt. %(year)s; bedragen: nponderwijs.nl, Financiering uit het NP "
+            "Onderwijs voor gemeenten"
+        ) % {"year": self.year}
+
+    def includes_text(self) -> str:
+        parts = [
+            _(
+                "%(pupils)s leerlingen op 1 oktober %(year)s: %(po)s in het primair onderwijs "
+                "(incl. speciaal (basis)onderwijs en vso) en %(vo)s in het voortgezet onderwijs "
+                "(incl. %(vavo)s uitbesteed aan vavo) × %(per_pupil)s = %(part)s"
+            )
+            % {
+                "pupils": _number(self.pupils),
+                "year": self.year,
+                "po": _number(self.po.pupils),
+                "vo": _number(self.vo.pupils),
+                "vavo": _number(self.vavo),
+                "per_pupil": format_money(self.per_pupil),
+                "part": format_money(self.pupil_part),
+            }
+        ]
+        if self.predecessors:
+            parts.append(
+                _("inclusief de leerlingen van %(names)s (heringedeeld)")
+                % {"names": _dutch_list([p.name for p in self.predecessors])}
+            )
+        return "; ".join(parts) + "."
+
+    def oab_text(self) -> str:
+        if self.oab_part is None:
+            return _(
+                "OAB-deel (%(per_unit)s per punt onderwijsachterstandsscore): niet meegeteld: "
+                "geen openbare scores."
+            ) % {"per_unit": format_money(self.per_oab_unit)}
+        return _(
+            "OAB-deel: onderwijsachterstandsscore %(score)s (ingevoerd door de gemeente) × "
+            "%(per_unit)s = %(part)s."
+        ) % {
+            "score": _number(self.oab_score),
+            "per_unit": format_money(self.per_oab_unit),
+            "part": format_money(self.oab_part),
+        }
+
+    def hidden_text(self) -> str:
+        if not self.hidden:
+            return ""
+        return ngettext(
+            "Exclusief %(n)s vestiging met <5 leerlingen (DUO noemt geen aantal).",
+            "Exclusief %(n)s vestigingen met <5 leerlingen (DUO noemt geen aantal).",
+            self.hidden,
+        ) % {"n": self.hidden}
+
+    def basis_text(self) -> str:
+        """One paragraph: what the estimate is, includes and leaves out (stored with seeded
+        allocations as their ``estimate_basis``)."""
+        lines = [
+            _("Schatting, geen beschikking: %(total)s.") % {"total": format_money(self.total)},
+            self.includes_text(),
+            self.oab_text(),
+            self.hidden_text(),
+            self.source_text() + ".",
+        ]
+        return " ".join(line for line in lines if line)
+
+
+def npo_estimates(
+    *, municipalities: Iterable[Municipality | int], with_allocations: bool = True
+) -> dict[int, NpoEstimate]:
+    """Per municipality id: its NPO estimate (a fixed number of queries for any number).
+
+    A municipality without any pupils on the count date is absent.
+    """
+    ids = [m if isinstance(m, int) else m.pk for m in municipalities]
+    year = NPO_PUPIL_COUNT_YEAR
+    po = pupils_on(municipalities=ids, year=year, sectors=PO_SECTORS)
+    vo = pupils_on(municipalities=ids, year=year, sectors=VO_SECTORS)
+    vavo = vavo_on(municipalities=ids, year=year)
+    scores = dict(
+        Municipality.objects.filter(pk__in=ids, npo_oab_score__isnull=False).values_list(
+            "pk", "npo_oab_score"
+        )
+    )
+    predecessors: dict[int, list[Predecessor]] = {}
+    for former in FormerMunicipality.objects.filter(successor__in=ids).order_by("name"):
+        predecessors.setdefault(former.successor_id, []).append(
+            Predecessor(former.name, former.cbs_code, former.merged_on)
+        )
+    allocated: dict[int, dict[bool, Decimal]] = {}
+    if with_allocations:
+        for row in (
+            Allocation.objects.filter(municipality__in=ids, stream__code=NPO_STREAM_CODE)
+            .values("municipality_id", "is_estimate")
+            .annotate(total=Sum("amount"))
+            .order_by()
+        ):
+            allocated.setdefault(row["municipality_id"], {})[row["is_estimate"]] = row["total"]
+    empty = PupilTotal(year, 0, 0, 0)
+    result = {}
+    for pk in ids:
+        if pk not in po and pk not in vo:
+            continue
+        result[pk] = NpoEstimate(
+            municipality_id=pk,
+            year=year,
+            po=po.get(pk, empty),
+            vo=vo.get(pk, empty),
+            vavo=vavo.get(pk, 0),
+            oab_score=scores.get(pk),
+            predecessors=tuple(predecessors.get(pk, ())),
+            allocated=allocated.get(pk, {}).get(False),
+            estimated_allocations=allocated.get(pk, {}).get(True),
+        )
+    return result
+
+
+def npo_estimate(*, municipality: Municipality) -> NpoEstimate | None:
+    """The municipality's NPO estimate, or None without pupil counts for the count date."""
+    return npo_estimates(municipalities=[municipality]).get(municipality.pk)
+
+
+def npo_oab_score_save(*, municipality: Municipality, score: Decimal | None) -> None:
+    """Store the onderwijsachterstandsscore an editor entered (None clears it).
+
+    A plain ``save``: the municipality is in the audit trail, so who changed the score from what
+    to what lands in its Activiteitenlog.
+    """
+    municipality.npo_oab_score = score
+    municipality.save(update_fields=["npo_oab_score"])
