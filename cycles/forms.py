@@ -151,20 +151,11 @@ class FindingForm(forms.ModelForm):
 
 
 class InterventionChoiceField(forms.ModelMultipleChoiceField):
-    """Each menukaart choice shows its effect, evidence and cost next to the name."""
+    """Each menukaart choice shows its effect, evidence and cost next to the name; a rating the
+    menukaart does not give reads "niet beoordeeld", never 0."""
 
     def label_from_instance(self, obj: Intervention) -> str:
-        parts = [f"{obj.area}. {obj.name}"]
-        facts = []
-        if obj.effect_months is not None:
-            facts.append(_("effect %(n)+d maanden") % {"n": obj.effect_months})
-        if obj.evidence is not None:
-            facts.append(_("bewijskracht %(n)s/5") % {"n": obj.evidence})
-        if obj.cost is not None:
-            facts.append(_("kosten %(n)s/5") % {"n": obj.cost})
-        if facts:
-            parts.append(" — " + ", ".join(str(f) for f in facts))
-        return "".join(parts)
+        return f"{obj.area}. {obj.name} — {obj.rating_line()}"
 
 
 def menukaart_interventions():
@@ -181,7 +172,8 @@ class GoalForm(VersionedFormMixin, TenantChoicesMixin, forms.ModelForm):
         label=_("Interventies van de NPO-menukaart"),
         help_text=_(
             "Effect in maanden extra vooruitgang, bewijskracht (0–5) en kosten (1–5) volgens de "
-            "NPO-menukaart (afgeleid van de EEF Teaching and Learning Toolkit)."
+            "NPO-menukaart; “niet beoordeeld” waar de menukaart geen waarde geeft. Data derived "
+            "from the EEF Teaching and Learning Toolkit, Education Endowment Foundation."
         ),
     )
     reason = forms.CharField(
