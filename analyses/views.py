@@ -34,7 +34,8 @@ from analyses.intake import intake_template as build_template
 from analyses.models import AnalysisStatus
 from core.downloads import private_download
 from municipalities.access import tenant_view
-from municipalities.models import EDITOR_ROLES, READER_ROLES, Municipality, Role
+from municipalities.models import EDITOR_ROLES, READER_ROLES, Municipality, ReadLogEntry, Role
+from municipalities.readlog import read_logged, read_subject
 
 READERS_AND_SCHOOL = READER_ROLES | {Role.SCHOOL}
 SCHOOL_ONLY = frozenset({Role.SCHOOL})
@@ -206,9 +207,11 @@ def mine(request: HttpRequest, municipality: Municipality) -> HttpResponse:
 
 
 @require_GET
+@read_logged(ReadLogEntry.Kind.ANALYSIS)
 @tenant_view(roles=READERS_AND_SCHOOL)
 def detail(request: HttpRequest, municipality: Municipality, analysis_pk: int) -> HttpResponse:
     analysis = selectors.analysis_detail(membership=request.membership, pk=analysis_pk)
+    read_subject(request, subject=analysis.school.name, school_id=analysis.school_id)
     return _render_detail(request, municipality, analysis)
 
 
@@ -317,12 +320,14 @@ def attachment_upload(
 
 
 @require_GET
+@read_logged(ReadLogEntry.Kind.DOCUMENT)
 @tenant_view(roles=READERS_AND_SCHOOL)
 def attachment_download(
     request: HttpRequest, municipality: Municipality, analysis_pk: int, analysis_attachment_pk: int
 ) -> HttpResponse:
     analysis = selectors.analysis_get(membership=request.membership, pk=analysis_pk)
     attachment = selectors.attachment_get(analysis=analysis, pk=analysis_attachment_pk)
+    read_subject(request, school_id=analysis.school_id)  # the subject: the file's name
     return private_download(
         attachment.file.open("rb"), filename=attachment.name, content_type=attachment.content_type
     )

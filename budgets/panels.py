@@ -2,7 +2,7 @@
 
 from budgets.selectors import budget_overview
 from municipalities.dashboard import register_panel
-from municipalities.models import READER_ROLES
+from municipalities.models import FINANCE_READER_ROLES
 
 
 def budget_panel(*, municipality, membership) -> dict:
@@ -14,11 +14,11 @@ def budget_panel(*, municipality, membership) -> dict:
     }
 
 
-# Schools see nothing of the budgets (READER_ROLES excludes the school role).
+# Schools see nothing of the budgets; the accountant does (FINANCE_READER_ROLES).
 register_panel(
     "budget",
     template="budgets/_dashboard_panel.html",
     context=budget_panel,
-    roles=READER_ROLES,
+    roles=FINANCE_READER_ROLES,
     order=40,
 )

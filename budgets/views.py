@@ -1,7 +1,7 @@
 """Budget pages under /g/<municipality>/budget/. Views stay thin: selectors read, services write.
 
-Readers (advisor, policy officer, viewer) see everything; editors change; the school role sees
-nothing of budgets (403 from ``tenant_view(roles=READER_ROLES)``).
+Readers (advisor, policy officer, viewer, accountant) see everything; editors change; the
+school role sees nothing of budgets (403 from ``tenant_view(roles=FINANCE_READER_ROLES)``).
 """
 
 import datetime
@@ -35,13 +35,15 @@ from core.pagination import paginate
 from core.params import MAX_DATE, MIN_DATE
 from cycles.models import Cycle
 from municipalities.access import tenant_view
-from municipalities.models import EDITOR_ROLES, READER_ROLES, Municipality
+from municipalities.models import EDITOR_ROLES, FINANCE_READER_ROLES, Municipality, ReadLogEntry
 from municipalities.pagecache import cached_tenant_page
+from municipalities.readlog import read_logged
 from municipalities.versions import EditConflict
 
 PAGE_SIZE = 50
 
-read_view = tenant_view(roles=READER_ROLES, write_roles=EDITOR_ROLES)
+# The accountant reads every budget page and export too (FINANCE_READER_ROLES), never writes.
+read_view = tenant_view(roles=FINANCE_READER_ROLES, write_roles=EDITOR_ROLES)
 # Forms are for editors only, also when merely looking at them.
 edit_view = tenant_view(roles=EDITOR_ROLES, write_roles=EDITOR_ROLES)
 
@@ -173,6 +175,7 @@ def allocation_delete(
 
 @require_GET
 @never_cache
+@read_logged(ReadLogEntry.Kind.DOCUMENT)
 @read_view
 def allocation_letter(
     request: HttpRequest, municipality: Municipality, allocation_pk: int
@@ -437,6 +440,7 @@ def _filename(municipality: Municipality, name: str, extension: str) -> str:
 
 
 @require_GET
+@read_logged(ReadLogEntry.Kind.EXPORT)
 @read_view
 def export_xlsx(request: HttpRequest, municipality: Municipality) -> HttpResponse:
     return private_download(
@@ -447,6 +451,7 @@ def export_xlsx(request: HttpRequest, municipality: Municipality) -> HttpRespons
 
 
 @require_GET
+@read_logged(ReadLogEntry.Kind.EXPORT)
 @read_view
 def export_csv(request: HttpRequest, municipality: Municipality, dataset: str) -> HttpResponse:
     build = exports.DATASETS.get(dataset)

@@ -15,13 +15,21 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 
-from municipalities.models import EDITOR_ROLES, READER_ROLES, Membership, Municipality, Role
+from municipalities.models import (
+    EDITOR_ROLES,
+    READER_ROLES,
+    Membership,
+    Municipality,
+    Role,
+    active_membership_q,
+)
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def membership_get(*, user, municipality_slug: str) -> Membership:
-    """The user's active membership in the municipality, or 404 for anything else."""
+    """The user's active membership in the municipality, or 404 for anything else (an ended
+    membership and one past its ``valid_until`` alike: ``Membership.objects.active()``)."""
     if not user.is_authenticated:
         raise Http404
     membership = (
@@ -70,12 +78,12 @@ def tenant_view(
 
 
 def user_municipalities(user) -> list[Municipality]:
-    """The active municipalities in which the user has an active membership."""
+    """The active municipalities in which the user has an active membership (the switcher)."""
     if not user.is_authenticated:
         return []
     return list(
         Municipality.objects.filter(
-            is_active=True, memberships__user=user, memberships__ended_at__isnull=True
+            active_membership_q("memberships__"), is_active=True, memberships__user=user
         )
         .distinct()
         .order_by("name")

@@ -163,10 +163,10 @@ def audit_event_record(
 
 @receiver(user_logged_in, dispatch_uid="audit_user_logged_in")
 def _record_login(sender, request, user, **kwargs) -> None:
-    from municipalities.models import AuditLogEntry, Municipality
+    from municipalities.models import AuditLogEntry, Municipality, active_membership_q
 
     municipalities = list(
-        Municipality.objects.filter(memberships__user=user, memberships__ended_at__isnull=True)
+        Municipality.objects.filter(active_membership_q("memberships__"), memberships__user=user)
     ) or [None]
     for municipality in municipalities:
         audit_event_record(

@@ -5,7 +5,14 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils.text import slugify
 
-from municipalities.models import Membership, Municipality, Role, User
+from municipalities.models import (
+    TIME_LIMITED_ROLES,
+    Membership,
+    Municipality,
+    Role,
+    User,
+    valid_until_latest,
+)
 
 DEMO_PASSWORD = "npo-demo-2026"  # noqa: S105 - a published demo login; seed_demo refuses to run in production
 
@@ -44,6 +51,14 @@ DEMO_USERS = [
         DemoLogin("beleid@zwolle.demo", "Sander Mulder", "beleidsmedewerker Zwolle"),
         [("GM0193", Role.POLICY_OFFICER)],
     ),
+    (
+        DemoLogin(
+            "accountant@utrecht.demo",
+            "Ruud Verbeek",
+            "accountant Utrecht (budget en exports, toegang 12 maanden)",
+        ),
+        [("GM0344", Role.ACCOUNTANT)],
+    ),
 ]
 
 
@@ -69,8 +84,17 @@ def seed(stdout=None) -> list[DemoLogin]:
                 login.email, DEMO_PASSWORD, display_name=login.display_name
             )
         for code, role in memberships:
-            Membership.objects.get_or_create(
-                user=user, municipality=by_code[code], ended_at=None, defaults={"role": role}
+            # The accountant's access ends on a date: 12 months from the day the demo is made,
+            # renewed by a later run once it has passed.
+            valid_until = valid_until_latest() if role in TIME_LIMITED_ROLES else None
+            membership, created = Membership.objects.get_or_create(
+                user=user,
+                municipality=by_code[code],
+                ended_at=None,
+                defaults={"role": role, "valid_until": valid_until},
             )
+            if not created and membership.is_expired:
+                membership.valid_until = valid_until
+                membership.save(update_fields=["valid_until"])
         logins.append(login)
     return logins

@@ -1,13 +1,14 @@
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.params import BoundedDateField
 from municipalities.hooks import school_choices
-from municipalities.models import Municipality, Role
+from municipalities.models import Municipality, ReadLogEntry, Role
 from municipalities.selectors import audit_actors, audit_content_types
-from municipalities.services import CHANGEABLE_ROLES
+from municipalities.services import CHANGEABLE_ROLES, valid_until_check
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -41,6 +42,15 @@ class InvitationForm(forms.Form):
         empty_label=_("Geen school"),
         help_text=_("Alleen bij de rol school: de schoolvestiging waarvoor deze persoon werkt."),
     )
+    valid_until = BoundedDateField(
+        label=_("Toegang tot en met"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_(
+            "Verplicht bij de rol accountant (hoogstens 12 maanden vooruit). Bij de andere rollen "
+            "mag het leeg blijven: de toegang loopt dan door tot iemand hem beëindigt."
+        ),
+    )
 
     def __init__(self, *args, municipality: Municipality, **kwargs):
         super().__init__(*args, **kwargs)
@@ -53,7 +63,22 @@ class InvitationForm(forms.Form):
             self.add_error("school", _("Kies de school van deze gebruiker."))
         elif data.get("role") and data.get("role") != Role.SCHOOL and data.get("school"):
             self.add_error("school", _("Een school hoort alleen bij de rol school."))
+        if data.get("role") and "valid_until" not in self.errors:
+            try:
+                valid_until_check(role=data["role"], valid_until=data.get("valid_until"))
+            except ValidationError as error:
+                self.add_error("valid_until", error.message_dict["valid_until"])
         return data
+
+
+class MembershipValidUntilForm(forms.Form):
+    """A member's new last day on the Team page (an accountant's access extended)."""
+
+    valid_until = BoundedDateField(
+        label=_("Toegang tot en met"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
 
 
 class MembershipRoleForm(forms.Form):
@@ -150,3 +175,53 @@ class AdvisedMunicipalitiesForm(forms.Form):
     def __init__(self, *args, municipalities, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["municipalities"].queryset = municipalities
+
+
+class ReadLogFilterForm(forms.Form):
+    """The filters of the Leeslog page and its CSV: viewer, subject (a school, a document),
+    kind and period."""
+
+    viewer = forms.ModelChoiceField(
+        label=_("Lezer"), queryset=None, required=False, empty_label=_("Iedereen")
+    )
+    school = forms.ModelChoiceField(
+        label=_("School"), queryset=None, required=False, empty_label=_("Alle scholen")
+    )
+    subject = forms.CharField(
+        label=_("Onderwerp bevat"),
+        required=False,
+        max_length=100,
+        help_text=_("Bijvoorbeeld de naam van een document of een export."),
+    )
+    kind = forms.ChoiceField(label=_("Soort"), required=False)
+    date_from = BoundedDateField(
+        label=_("Vanaf"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = BoundedDateField(
+        label=_("Tot en met"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, municipality: Municipality, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["viewer"].queryset = audit_actors(municipality=municipality)
+        self.fields["school"].queryset = school_choices(municipality)
+        self.fields["kind"].choices = [("", _("Alle soorten")), *ReadLogEntry.Kind.choices]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            self.add_error("date_to", _("Deze datum ligt vóór de begindatum."))
+        return data
+
+    def filters(self) -> dict:
+        if not self.is_valid():
+            return {}
+        data = self.cleaned_data
+        return {
+            "viewer": data.get("viewer"),
+            "school": data.get("school"),
+            "subject": data.get("subject", "").strip(),
+            "kind": data.get("kind") or "",
+            "date_from": data.get("date_from"),
+            "date_to": data.get("date_to"),
+        }

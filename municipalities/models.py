@@ -254,6 +254,8 @@ READER_ROLES = frozenset({Role.ADVISOR, Role.POLICY_OFFICER, Role.VIEWER})
 # accountant's dossier. The accountant reads these and nothing else (no school analyses, no
 # team page) and never writes.
 FINANCE_READER_ROLES = READER_ROLES | {Role.ACCOUNTANT}
+# Roles that see the read log (who viewed what) of their municipality; staff use the admin.
+READ_LOG_ROLES = frozenset({Role.POLICY_OFFICER})
 # Roles whose membership must end on a date (``Membership.valid_until``), at most
 # ``VALID_UNTIL_MAX_MONTHS`` ahead.
 TIME_LIMITED_ROLES = frozenset({Role.ACCOUNTANT})
@@ -341,6 +343,10 @@ class Membership(TenantModel):
     @property
     def can_read_all(self) -> bool:
         return self.role in READER_ROLES
+
+    @property
+    def can_read_finance(self) -> bool:
+        return self.role in FINANCE_READER_ROLES
 
     @property
     def is_expired(self) -> bool:
@@ -542,7 +548,7 @@ class ReadLogEntry(models.Model):
 
     class Kind(models.TextChoices):
         ANALYSIS = "analysis", _("Schoolanalyse")
-        ATTACHMENT = "attachment", _("Bijlage bij een schoolanalyse")
+        DOCUMENT = "document", _("Document (bijlage, beschikking)")
         FINAL_ACCOUNTING = "final_accounting", _("Eindverantwoording")
         EXPORT = "export", _("Export")
         PDF = "pdf", _("Pdf")

@@ -15,7 +15,13 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from municipalities.audit import logged_models
-from municipalities.models import AuditLogEntry, Invitation, Membership, Municipality
+from municipalities.models import (
+    AuditLogEntry,
+    Invitation,
+    Membership,
+    Municipality,
+    ReadLogEntry,
+)
 
 
 def memberships_of_user(*, user) -> list[Membership]:
@@ -194,3 +200,32 @@ def audit_changes(entries: list[AuditLogEntry]) -> dict[int, list[FieldChange]]:
             changes.append(FieldChange(label=capfirst(str(label)), old=old, new=new))
         result[entry.pk] = changes
     return result
+
+
+def read_log_entries(
+    *,
+    municipality: Municipality,
+    viewer=None,
+    school=None,
+    subject: str = "",
+    kind: str = "",
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> QuerySet:
+    """The municipality's read log (newest first), filtered; one query, no joins."""
+    entries = ReadLogEntry.objects.for_municipality(municipality)
+    if viewer is not None:
+        entries = entries.filter(user=viewer)
+    if school is not None:
+        entries = entries.filter(school=school)
+    if subject:
+        entries = entries.filter(subject__icontains=subject)
+    if kind:
+        entries = entries.filter(kind=kind)
+    tz = timezone.get_current_timezone()
+    if date_from:
+        entries = entries.filter(at__gte=datetime.combine(date_from, time.min, tzinfo=tz))
+    if date_to:
+        end = datetime.combine(date_to + timedelta(days=1), time.min, tzinfo=tz)
+        entries = entries.filter(at__lt=end)
+    return entries.order_by("-at", "-pk")

@@ -2,7 +2,7 @@
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -12,10 +12,19 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from municipalities.audit import audit_context
-from municipalities.models import AuditLogEntry, Invitation, Membership, Municipality, Role
+from municipalities.models import (
+    TIME_LIMITED_ROLES,
+    AuditLogEntry,
+    Invitation,
+    Membership,
+    Municipality,
+    Role,
+    valid_until_latest,
+)
 
 Event = AuditLogEntry.Event
 
@@ -40,6 +49,33 @@ def _invitation_mail_send(*, invitation_id: int, link: str) -> None:
     send_mail(subject, body, None, [invitation.email])
 
 
+def valid_until_check(*, role: str, valid_until: date | None) -> None:
+    """A membership's end date: required for the time-limited roles (the accountant), and
+    for every role not in the past nor more than 12 months ahead."""
+    if valid_until is None:
+        if role in TIME_LIMITED_ROLES:
+            raise ValidationError(
+                {
+                    "valid_until": _(
+                        "Geef aan tot en met welke datum een accountant toegang heeft "
+                        "(hoogstens 12 maanden vooruit)."
+                    )
+                }
+            )
+        return
+    today = timezone.localdate()
+    if valid_until < today:
+        raise ValidationError({"valid_until": _("Deze datum ligt in het verleden.")})
+    latest = valid_until_latest(today)
+    if valid_until > latest:
+        raise ValidationError(
+            {
+                "valid_until": _("Kies een datum tot en met %(date)s (12 maanden vooruit).")
+                % {"date": date_format(latest, "j F Y")}
+            }
+        )
+
+
 def invitation_create(
     *,
     municipality: Municipality,
@@ -48,15 +84,18 @@ def invitation_create(
     invited_by,
     site_url: str,
     school=None,
+    valid_until: date | None = None,
 ) -> tuple[Invitation, str]:
     """Invite ``email`` to ``municipality``; returns the invitation and the one-time token.
 
     An open invitation for the same address is revoked first (inviting again re-sends the
-    link). The e-mail goes out once the transaction has committed.
+    link). The e-mail goes out once the transaction has committed. ``valid_until`` becomes
+    the membership's last day (required for an accountant).
     """
     email = email.strip().lower()
     if role not in Role.values:
         raise ValidationError({"role": _("Kies een rol.")})
+    valid_until_check(role=role, valid_until=valid_until)
     if role == Role.SCHOOL:
         if school is None:
             raise ValidationError({"school": _("Kies de school van deze gebruiker.")})
@@ -89,6 +128,7 @@ def invitation_create(
             email=email,
             role=role,
             school=school,
+            valid_until=valid_until,
             token_hash=invitation_token_hash(token),
             invited_by=invited_by,
             created_at=now,
@@ -120,7 +160,9 @@ def invitation_accept(
     user_model = get_user_model()
     with transaction.atomic():
         locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
-        if not locked.is_usable:
+        if not locked.is_usable or (
+            locked.valid_until is not None and locked.valid_until < timezone.localdate()
+        ):
             raise ValidationError(_("Deze uitnodiging is niet meer geldig."))
         if user is None:
             if user_model.objects.filter(email__iexact=locked.email).exists():
@@ -139,11 +181,21 @@ def invitation_accept(
                 .exists()
             )
             if not already:
+                # A membership past its valid_until grants nothing but still holds the one
+                # open place per user and municipality: it ends now, on the day it is renewed.
+                for expired in (
+                    Membership.objects.for_municipality(locked.municipality)
+                    .expired()
+                    .filter(user=user)
+                ):
+                    expired.ended_at = timezone.now()
+                    expired.save(update_fields=["ended_at"])
                 Membership.objects.create(
                     user=user,
                     municipality=locked.municipality,
                     role=locked.role,
                     school=locked.school,
+                    valid_until=locked.valid_until,
                 )
             locked.accepted_at = timezone.now()
             locked.accepted_by = user
@@ -180,6 +232,13 @@ def membership_change_role(*, membership: Membership, role: str, changed_by) -> 
         raise ValidationError(
             _("Je kunt je eigen rol niet wijzigen. Vraag een collega of de platformbeheerder.")
         )
+    if membership.role == Role.ACCOUNTANT or role == Role.ACCOUNTANT:
+        raise ValidationError(
+            _(
+                "De rol accountant kun je hier niet geven of wijzigen: die hoort bij een "
+                "einddatum. Beëindig de toegang en nodig de persoon opnieuw uit."
+            )
+        )
     if membership.role == Role.SCHOOL or role == Role.SCHOOL:
         raise ValidationError(
             _(
@@ -194,4 +253,25 @@ def membership_change_role(*, membership: Membership, role: str, changed_by) -> 
     with transaction.atomic(), audit_context(event=Event.MEMBERSHIP_ROLE_CHANGED, actor=changed_by):
         membership.role = role
         membership.save(update_fields=["role"])
+    return membership
+
+
+def membership_set_valid_until(
+    *, membership: Membership, valid_until: date | None, changed_by
+) -> Membership:
+    """Give an active membership another last day (extend or shorten an accountant's access).
+
+    The same rules as on the invitation: required for an accountant, from today up to 12
+    months ahead. Audited as a change of the membership."""
+    if membership.ended_at is not None:
+        raise ValidationError(_("Dit lidmaatschap is al beëindigd."))
+    if membership.user_id == changed_by.pk:
+        raise ValidationError(
+            _("Je kunt je eigen toegang niet wijzigen. Vraag een collega of de platformbeheerder.")
+        )
+    valid_until_check(role=membership.role, valid_until=valid_until)
+    # No named event: the trail shows it as a change of the membership's "geldig tot en met".
+    with transaction.atomic(), audit_context(event="", actor=changed_by):
+        membership.valid_until = valid_until
+        membership.save(update_fields=["valid_until"])
     return membership

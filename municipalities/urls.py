@@ -24,5 +24,12 @@ urlpatterns = [
         views.team_membership_role,
         name="team_membership_role",
     ),
+    path(
+        "team/leden/<int:membership_pk>/geldig-tot/",
+        views.team_membership_valid_until,
+        name="team_membership_valid_until",
+    ),
     path("activiteiten/", views.activity_log, name="activity_log"),
+    path("leeslog/", views.read_log, name="read_log"),
+    path("leeslog/leeslog.csv", views.read_log_download, name="read_log_csv"),
 ]

@@ -6,9 +6,11 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import resolve, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.downloads import private_download
 from core.pagination import paginate
 from municipalities.access import tenant_view
 from municipalities.dashboard import panels_for
@@ -17,9 +19,19 @@ from municipalities.forms import (
     InvitationAcceptForm,
     InvitationForm,
     MembershipRoleForm,
+    MembershipValidUntilForm,
+    ReadLogFilterForm,
 )
-from municipalities.models import EDITOR_ROLES, READER_ROLES, Municipality, Role
+from municipalities.models import (
+    EDITOR_ROLES,
+    READ_LOG_ROLES,
+    READER_ROLES,
+    Municipality,
+    ReadLogEntry,
+    Role,
+)
 from municipalities.pagecache import cached_tenant_page
+from municipalities.readlog import read_log_csv, read_logged
 from municipalities.selectors import (
     audit_changes,
     audit_entries,
@@ -29,6 +41,7 @@ from municipalities.selectors import (
     membership_get,
     memberships_of_user,
     municipality_members,
+    read_log_entries,
 )
 from municipalities.services import (
     invitation_accept as invitation_accept_service,
@@ -38,6 +51,7 @@ from municipalities.services import (
     invitation_revoke,
     membership_change_role,
     membership_end,
+    membership_set_valid_until,
 )
 
 AUDIT_PAGE_SIZE = 50
@@ -62,7 +76,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @cached_tenant_page
-@tenant_view(roles=READER_ROLES | {Role.SCHOOL})
+@tenant_view(roles=READER_ROLES | {Role.SCHOOL, Role.ACCOUNTANT})
 def dashboard(request: HttpRequest, municipality: Municipality) -> HttpResponse:
     context = {
         "municipality": municipality,
@@ -92,6 +106,7 @@ def _team_render(request, municipality, form=None) -> HttpResponse:
 
 
 @require_GET
+@read_logged(ReadLogEntry.Kind.TEAM)
 @tenant_view()
 def team(request: HttpRequest, municipality: Municipality) -> HttpResponse:
     """Members and open invitations; editors also get the invite form and the buttons."""
@@ -109,6 +124,7 @@ def team_invite(request: HttpRequest, municipality: Municipality) -> HttpRespons
                 email=form.cleaned_data["email"],
                 role=form.cleaned_data["role"],
                 school=form.cleaned_data["school"],
+                valid_until=form.cleaned_data["valid_until"],
                 invited_by=request.user,
                 site_url=request.build_absolute_uri("/"),
             )
@@ -188,6 +204,33 @@ def team_membership_role(
     return redirect("municipalities:team", municipality_slug=municipality.slug)
 
 
+@require_POST
+@tenant_view(roles=EDITOR_ROLES)
+def team_membership_valid_until(
+    request: HttpRequest, municipality: Municipality, membership_pk: int
+) -> HttpResponse:
+    """Give a member another last day (extend an accountant's access, at most 12 months)."""
+    membership = membership_get(municipality=municipality, pk=membership_pk)
+    form = MembershipValidUntilForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["valid_until"]))
+        return redirect("municipalities:team", municipality_slug=municipality.slug)
+    try:
+        membership_set_valid_until(
+            membership=membership,
+            valid_until=form.cleaned_data["valid_until"],
+            changed_by=request.user,
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("De toegang van %(user)s is bijgewerkt.") % {"user": membership.user},
+        )
+    return redirect("municipalities:team", municipality_slug=municipality.slug)
+
+
 # --- Activiteitenlog -------------------------------------------------------------------------------
 
 
@@ -215,6 +258,47 @@ def activity_log(request: HttpRequest, municipality: Municipality) -> HttpRespon
 def _kind_label(entry) -> str:
     model = entry.content_type.model_class()
     return str(model._meta.verbose_name).capitalize() if model else entry.content_type.model
+
+
+# --- Leeslog: who viewed which sensitive data -------------------------------------------------------
+
+READ_LOG_PAGE_SIZE = 50
+
+
+@require_GET
+@tenant_view(roles=READ_LOG_ROLES, write_roles=READ_LOG_ROLES)
+def read_log(request: HttpRequest, municipality: Municipality) -> HttpResponse:
+    """The read log, for the municipality's policy officers (staff: the admin)."""
+    form = ReadLogFilterForm(request.GET or None, municipality=municipality)
+    entries = read_log_entries(municipality=municipality, **form.filters())
+    page, query = paginate(request, entries, READ_LOG_PAGE_SIZE)
+    context = {
+        "municipality": municipality,
+        "form": form,
+        "page": page,
+        "rows": list(page.object_list),
+        "query": query,
+        "retention_days": settings.READ_LOG_DAYS,
+    }
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "municipalities/read_log.html", context, status=status)
+
+
+@require_GET
+@tenant_view(roles=READ_LOG_ROLES, write_roles=READ_LOG_ROLES)
+def read_log_download(request: HttpRequest, municipality: Municipality) -> HttpResponse:
+    """The filtered read log as CSV (a privacy request). Not itself logged: it shows no data of
+    schools or budgets, and a log of reading the log would change every next download."""
+    form = ReadLogFilterForm(request.GET or None, municipality=municipality)
+    if form.is_bound and not form.is_valid():
+        return read_log(request, municipality.slug)
+    entries = read_log_entries(municipality=municipality, **form.filters())
+    stamp = timezone.localdate().isoformat()
+    return private_download(
+        read_log_csv(entries),
+        filename=f"leeslog-{municipality.slug}-{stamp}.csv",
+        content_type="text/csv; charset=utf-8",
+    )
 
 
 # --- Accepting an invitation (no membership yet, so not a tenant view) -----------------------------

@@ -16,7 +16,9 @@ from django.views.decorators.vary import vary_on_headers
 from core.downloads import private_download
 from municipalities.access import advisor_municipalities, advisor_view
 from municipalities.forms import AdvisedMunicipalitiesForm
+from municipalities.models import ReadLogEntry
 from municipalities.pagecache import cached_page
+from municipalities.readlog import read_logged, read_subject
 from portfolio import comparisons, selectors
 from portfolio.exports import portfolio_xlsx
 from portfolio.forms import PortfolioFilterForm
@@ -67,10 +69,13 @@ def portfolio(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@read_logged(ReadLogEntry.Kind.EXPORT)
 @advisor_view
 def portfolio_export(request: HttpRequest) -> HttpResponse:
-    """The rows as shown (same filters and order) as an XLSX file."""
+    """The rows as shown (same filters and order) as an XLSX file; the read log gets a row for
+    each municipality in it."""
     _form, _all_rows, rows = _rows(request)
+    read_subject(request, municipality_ids=[row.municipality.pk for row in rows])
     stamp = timezone.localdate().isoformat()
     return private_download(
         portfolio_xlsx(rows), filename=f"portfolio-{stamp}.xlsx", content_type=XLSX

@@ -16,7 +16,8 @@ from core.downloads import private_download
 from core.params import id_list_param, id_param
 from municipalities.access import advisor_view, tenant_view
 from municipalities.forms import AdvisedMunicipalitiesForm
-from municipalities.models import EDITOR_ROLES, READER_ROLES, Municipality, Role
+from municipalities.models import EDITOR_ROLES, READER_ROLES, Municipality, ReadLogEntry, Role
+from municipalities.readlog import read_logged
 from reports import selectors, services
 from reports.forms import ReportRequestForm
 from reports.models import ReportJob
@@ -108,6 +109,7 @@ def report_detail(request: HttpRequest, municipality: Municipality, report_pk: i
 
 
 @require_GET
+@read_logged(ReadLogEntry.Kind.PDF)
 @tenant_view(roles=ALL_MEMBERS)
 def report_pdf(request: HttpRequest, municipality: Municipality, report_pk: int):
     """The stored PDF, only after the access check (the file itself is outside the web root)."""

@@ -1,6 +1,9 @@
 """factory_boy factories shared by all tests."""
 
+from datetime import timedelta
+
 import factory
+from django.utils import timezone
 from django.utils.text import slugify
 
 from municipalities.models import Membership, Municipality, Role, User
@@ -80,4 +83,8 @@ class MembershipFactory(factory.django.DjangoModelFactory):
             SchoolFactory, municipality=factory.SelfAttribute("..municipality")
         ),
         no_declaration=None,
+    )
+    # An accountant's membership must end on a date (at most 12 months ahead).
+    valid_until = factory.LazyAttribute(
+        lambda o: timezone.localdate() + timedelta(days=90) if o.role == Role.ACCOUNTANT else None
     )

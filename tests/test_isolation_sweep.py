@@ -24,21 +24,25 @@ What is asserted, for every URL
   A 405 is accepted only if the same request with A's own ids is also a 405 (the view refuses
   the method before looking anything up, so the answer reveals nothing). Kwargs whose value is the
   same in every municipality (not object ids) have nothing to check here.
-* Viewers change nothing: a viewer of A POSTs to every URL with A's own ids; the answer must be
-  403 (405 for a view that only allows GET) and a snapshot of every table (all rows, including the
-  audit trail; sessions and django-axes excluded) must be identical before and after.
-* Non-members: a member of B gets, on A's slug with A's own ids, exactly what they get for a slug
-  that does not exist: 404 (or 405 in both cases).
+* Viewers and accountants change nothing: a viewer (and an accountant) of A POSTs to every URL
+  with A's own ids; the answer must be 403 (405 for a view that only allows GET) and a snapshot
+  of every table (all rows, including the audit trail; sessions and django-axes excluded) must
+  be identical before and after.
+* Non-members: a member of B, and an accountant of A whose ``valid_until`` has passed, get on
+  A's slug with A's own ids exactly what they get for a slug that does not exist: 404 (or 405
+  in both cases).
 * Every tenant view goes through ``municipalities.access.tenant_view``.
 """
 
 import importlib
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.apps import apps
 from django.urls import URLPattern, URLResolver, reverse
+from django.utils import timezone
 
 from municipalities.models import Role
 from npo_platform.urls import tenant_patterns
@@ -189,25 +193,38 @@ def test_member_gets_404_for_another_municipalitys_objects(
         assert snapshot() == before, f"{method} {url.name} changed data"
 
 
+@pytest.mark.parametrize("role", [Role.VIEWER, Role.ACCOUNTANT], ids=str)
 @pytest.mark.parametrize("url", TENANT_URLS, ids=str)
-def test_viewer_post_is_refused_and_changes_nothing(client, municipality, url):
+def test_viewer_post_is_refused_and_changes_nothing(client, municipality, url, role):
     kwargs = _kwargs_for(url, municipality)
-    client.force_login(MembershipFactory(municipality=municipality, role=Role.VIEWER).user)
+    client.force_login(MembershipFactory(municipality=municipality, role=role).user)
     before = snapshot()
     response = client.post(_path(url, municipality.slug, kwargs), {})
     assert response.status_code in (403, 405), (
-        f"POST {url.name} as a viewer: expected 403, got {response.status_code}"
+        f"POST {url.name} as {role}: expected 403, got {response.status_code}"
     )
-    assert snapshot() == before, f"POST {url.name} as a viewer changed data"
+    assert snapshot() == before, f"POST {url.name} as {role} changed data"
 
 
+def _outsider(kind: str, municipality, other_municipality):
+    if kind == "expired-accountant":
+        # An accountant of A itself, one day past the last day of the membership.
+        return MembershipFactory(
+            municipality=municipality,
+            role=Role.ACCOUNTANT,
+            valid_until=timezone.localdate() - timedelta(days=1),
+        ).user
+    return MembershipFactory(municipality=other_municipality, role=Role.ADVISOR).user
+
+
+@pytest.mark.parametrize("outsider", ["member-of-b", "expired-accountant"])
 @pytest.mark.parametrize("method", ["GET", "POST"])
 @pytest.mark.parametrize("url", TENANT_URLS, ids=str)
 def test_non_member_gets_the_same_answer_as_for_a_missing_municipality(
-    client, municipality, other_municipality, url, method
+    client, municipality, other_municipality, url, method, outsider
 ):
     kwargs = _kwargs_for(url, municipality)
-    client.force_login(MembershipFactory(municipality=other_municipality, role=Role.ADVISOR).user)
+    client.force_login(_outsider(outsider, municipality, other_municipality))
     before = snapshot()
     response = _request(client, method, _path(url, municipality.slug, kwargs))
     missing = _request(client, method, _path(url, "bestaat-niet", kwargs))

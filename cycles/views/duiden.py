@@ -15,7 +15,8 @@ from cycles.views.common import add_errors, form_page, page_url
 from cycles.views.deletion import delete_page, linked_elsewhere
 from cycles.views.phases import saved
 from municipalities.access import tenant_view
-from municipalities.models import EDITOR_ROLES, Municipality
+from municipalities.models import EDITOR_ROLES, Municipality, ReadLogEntry
+from municipalities.readlog import read_logged
 
 # --- Sessions -------------------------------------------------------------------------------------
 
@@ -113,6 +114,7 @@ def attachment_add(
 
 
 @require_GET
+@read_logged(ReadLogEntry.Kind.DOCUMENT)
 @tenant_view()
 def attachment_download(
     request: HttpRequest, municipality: Municipality, cycle_pk: int, attachment_pk: int

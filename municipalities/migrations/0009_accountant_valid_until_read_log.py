@@ -37,7 +37,7 @@ class Migration(migrations.Migration):
                     models.CharField(
                         choices=[
                             ("analysis", "Schoolanalyse"),
-                            ("attachment", "Bijlage bij een schoolanalyse"),
+                            ("document", "Document (bijlage, beschikking)"),
                             ("final_accounting", "Eindverantwoording"),
                             ("export", "Export"),
                             ("pdf", "Pdf"),

@@ -46,8 +46,9 @@ page is kept only after ``tenant_view`` (membership, role) or ``login_required``
 through. Every membership change (ended, another role, a new one) replaces the user's version,
 and a deactivated municipality replaces the reference version, so a page found under the current
 versions is one this user may still see: it is served without asking the database again.
-Requests with messages waiting, without a well-formed CSRF cookie, or other than GET are never
-served from or stored in the cache, and neither is a response that is not a plain 200, or that
+Requests with messages waiting, without a well-formed CSRF cookie, other than GET, or of a
+sensitive page that the read log records (``municipalities.readlog``) are never served from or
+stored in the cache, and neither is a response that is not a plain 200, or that
 changed the session or set a cookie.
 
 When the cache cannot be reached, pages are rendered as if it were off and writes log an error;
@@ -203,6 +204,9 @@ def _csrf_cookie_kept(request: HttpRequest) -> bool:
 def _cacheable_request(request: HttpRequest) -> bool:
     return (
         enabled()
+        # A page of the read log (municipalities.readlog) is never served from or kept in
+        # the cache: every read of it is rendered, and logged.
+        and getattr(request, "read_log", None) is None
         and request.method == "GET"
         and request.user.is_authenticated
         and _csrf_cookie_kept(request)
@@ -294,7 +298,9 @@ def _tenant_lookup(request: HttpRequest, slug: str):
 def _scope_lookup(request: HttpRequest, scope, scope_name: str):
     """(key, current versions, kept entry) for a page over the municipalities of ``scope``."""
     user_keys = [REFERENCE_KEY, _user_key(request.user.pk)]
-    scope_key = f"pc:s:{scope_name}:{request.user.pk}"
+    # The day is part of the key: a membership past its valid_until leaves the scope at
+    # midnight without any write that would replace the user's version.
+    scope_key = f"pc:s:{scope_name}:{request.user.pk}:{timezone.localdate().isoformat()}"
     kept, versions = _fetch(scope_key, user_keys)
     if kept is not None and kept[0] == versions:
         ids = kept[1]

@@ -44,6 +44,8 @@ UNREGISTERED = {
     # Written on every login and beside every audited write; only the activity page (not cached)
     # reads it.
     "municipalities.AuditLogEntry",
+    # The read log: written on every sensitive read; only the Leeslog page (not cached) reads it.
+    "municipalities.ReadLogEntry",
     # An e-mail invitation: only the team page (not cached) shows it; accepting one creates the
     # Membership, which is registered.
     "municipalities.Invitation",

@@ -1,7 +1,11 @@
-"""The role matrix of issue 3 over the tenancy pages, and generically over every tenant page."""
+"""The role matrix of issues 3 and 18 over the tenancy pages, and generically over every tenant
+page (docs/roles.md describes it in words)."""
+
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from municipalities.models import Role
 from tests.factories import MembershipFactory, SchoolFactory, UserFactory
@@ -10,24 +14,52 @@ from tests.test_isolation_sweep import TENANT_URLS, _kwargs_for, _path
 pytestmark = pytest.mark.django_db
 
 ADVISOR, OFFICER, VIEWER, SCHOOL = Role.ADVISOR, Role.POLICY_OFFICER, Role.VIEWER, Role.SCHOOL
+ACCOUNTANT = Role.ACCOUNTANT
+EXPIRED = "expired-accountant"
 NON_MEMBER = "non-member"
-ROLES = [ADVISOR, OFFICER, VIEWER, SCHOOL, NON_MEMBER]
+ROLES = [ADVISOR, OFFICER, VIEWER, SCHOOL, ACCOUNTANT, EXPIRED, NON_MEMBER]
 
-# page, method -> expected status per role (advisor, officer, viewer, school, non-member)
+# page, method -> expected status per role
+# (advisor, officer, viewer, school, accountant, expired accountant, non-member)
 MATRIX = {
-    ("dashboard", "GET"): (200, 200, 200, 200, 404),
-    ("team", "GET"): (200, 200, 200, 403, 404),
-    ("team_invite", "POST"): (302, 302, 403, 403, 404),
-    ("team_invitation_revoke", "POST"): (302, 302, 403, 403, 404),
-    ("team_membership_end", "POST"): (302, 302, 403, 403, 404),
-    ("team_membership_role", "POST"): (302, 302, 403, 403, 404),
-    ("activity_log", "GET"): (200, 200, 403, 403, 404),
+    ("dashboard", "GET"): (200, 200, 200, 200, 200, 404, 404),
+    ("team", "GET"): (200, 200, 200, 403, 403, 404, 404),
+    ("team_invite", "POST"): (302, 302, 403, 403, 403, 404, 404),
+    ("team_invitation_revoke", "POST"): (302, 302, 403, 403, 403, 404, 404),
+    ("team_membership_end", "POST"): (302, 302, 403, 403, 403, 404, 404),
+    ("team_membership_role", "POST"): (302, 302, 403, 403, 403, 404, 404),
+    ("team_membership_valid_until", "POST"): (302, 302, 403, 403, 403, 404, 404),
+    ("activity_log", "GET"): (200, 200, 403, 403, 403, 404, 404),
+    ("read_log", "GET"): (403, 200, 403, 403, 403, 404, 404),
+    ("read_log_csv", "GET"): (403, 200, 403, 403, 403, 404, 404),
+}
+
+# Every tenant page an accountant may GET (issue 18: budgets, the final accounting, exports and
+# the accountant's dossier; no school analyses, no team page, no reports). Every other tenant
+# page answers 403 (or 405), and after valid_until every page answers 404.
+ACCOUNTANT_PAGES = {
+    "municipalities:dashboard",
+    "budgets:overview",
+    "budgets:npo_estimate",
+    "budgets:allocation_list",
+    "budgets:allocation_letter",
+    "budgets:spending_goal_list",
+    "budgets:commitment_list",
+    "budgets:spending_list",
+    "budgets:export_xlsx",
+    "budgets:export_csv",
 }
 
 
 def login_as(client, role, municipality, other_municipality):
     if role == NON_MEMBER:
         user = MembershipFactory(municipality=other_municipality, role=ADVISOR).user
+    elif role == EXPIRED:
+        user = MembershipFactory(
+            municipality=municipality,
+            role=ACCOUNTANT,
+            valid_until=timezone.localdate() - timedelta(days=1),
+        ).user
     else:
         user = MembershipFactory(municipality=municipality, role=role).user
     client.force_login(user)
@@ -49,6 +81,9 @@ def test_role_matrix(
     elif page in ("team_membership_end", "team_membership_role"):
         kwargs["membership_pk"] = MembershipFactory(municipality=municipality, role=VIEWER).pk
         data = {"role": "policy_officer"}
+    elif page == "team_membership_valid_until":
+        kwargs["membership_pk"] = MembershipFactory(municipality=municipality, role=ACCOUNTANT).pk
+        data = {"valid_until": (timezone.localdate() + timedelta(days=200)).isoformat()}
     elif page == "team_invite":
         data = {"email": "nieuw@example.nl", "role": VIEWER}
     url = reverse(f"municipalities:{page}", args=[municipality.slug, *kwargs.values()])
@@ -84,7 +119,7 @@ def test_advisor_invites_and_may_invite_advisors(
         assert response.status_code == 302
 
 
-@pytest.mark.parametrize("role", [ADVISOR, OFFICER, VIEWER, SCHOOL], ids=str)
+@pytest.mark.parametrize("role", [ADVISOR, OFFICER, VIEWER, SCHOOL, ACCOUNTANT], ids=str)
 @pytest.mark.parametrize("url", TENANT_URLS, ids=str)
 def test_every_page_answers_each_role_as_declared(client, municipality, url, role):
     """GET as each role: roles the page declares may read it (no 403), other roles get 403.
@@ -104,3 +139,26 @@ def test_every_page_answers_each_role_as_declared(client, municipality, url, rol
 @pytest.mark.parametrize("url", TENANT_URLS, ids=str)
 def test_viewers_and_schools_are_never_editors_by_default(url):
     assert Role.VIEWER not in url.callback.tenant_write_roles, url.name
+
+
+@pytest.mark.parametrize("url", TENANT_URLS, ids=str)
+def test_the_accountant_reaches_exactly_the_intended_pages(client, municipality, url):
+    kwargs = _kwargs_for(url, municipality)
+    client.force_login(MembershipFactory(municipality=municipality, role=ACCOUNTANT).user)
+    path = _path(url, municipality.slug, kwargs)
+    status = client.get(path).status_code
+    if url.name in ACCOUNTANT_PAGES:
+        # An object page may answer 404 (a letter without a file), never 403.
+        assert status in (200, 404), f"{url.name} as accountant: {status}"
+    else:
+        assert status in (403, 405), f"{url.name} as accountant: {status}, not in ACCOUNTANT_PAGES"
+    assert client.post(path, {}).status_code in (403, 405), f"POST {url.name} as accountant"
+
+
+def test_the_accountant_pages_exist():
+    assert {u.name for u in TENANT_URLS} >= ACCOUNTANT_PAGES
+
+
+@pytest.mark.parametrize("url", TENANT_URLS, ids=str)
+def test_accountants_are_never_editors(url):
+    assert ACCOUNTANT not in url.callback.tenant_write_roles, url.name

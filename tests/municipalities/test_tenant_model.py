@@ -13,6 +13,7 @@ from municipalities.models import (
     AuditLogEntry,
     Membership,
     Municipality,
+    ReadLogEntry,
     TenantModel,
     TenantQuerySet,
 )
@@ -22,8 +23,9 @@ from tests.budgets.factories import PlannedAmountFactory
 from tests.cycles.factories import GoalFactory
 
 # Rows with a municipality that are not tenant-owned: platform entries of the audit trail have
-# none, and a school location is reference data placed by DUO's files.
-NOT_TENANT_MODELS = {AuditLogEntry, School}
+# none, a school location is reference data placed by DUO's files, and the read log is an
+# append-only log like the audit trail (not audited, no stamps).
+NOT_TENANT_MODELS = {AuditLogEntry, ReadLogEntry, School}
 
 
 def _models_with_a_municipality_fk() -> set:
