@@ -15,7 +15,9 @@ urlpatterns = [
         views_sessions.sessions_end_others_view,
         name="sessions_end_others",
     ),
-    path("sessies/<int:pk>/beeindigen/", views_sessions.session_end_view, name="session_end"),
-    path("sso/<slug:slug>/", views_signin.sso_start, name="sso_start"),
-    path("sso/<slug:slug>/terug/", views_signin.sso_callback, name="sso_callback"),
+    path(
+        "sessies/<int:session_pk>/beeindigen/", views_sessions.session_end_view, name="session_end"
+    ),
+    path("sso/<slug:provider_slug>/", views_signin.sso_start, name="sso_start"),
+    path("sso/<slug:provider_slug>/terug/", views_signin.sso_callback, name="sso_callback"),
 ]

@@ -24,10 +24,10 @@ def session_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def session_end_view(request: HttpRequest, pk: int) -> HttpResponse:
-    if pk == request.session.get(RECORD_KEY):
+def session_end_view(request: HttpRequest, session_pk: int) -> HttpResponse:
+    if session_pk == request.session.get(RECORD_KEY):
         messages.error(request, _("Dit is je huidige sessie. Gebruik Uitloggen om die te sluiten."))
-    elif session_end(user=request.user, pk=pk):
+    elif session_end(user=request.user, pk=session_pk):
         messages.success(request, _("De sessie is beëindigd."))
     else:
         messages.info(request, _("Die sessie was al beëindigd."))

@@ -2,12 +2,14 @@
 the password views that end the user's other sessions."""
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts import services, sso
@@ -59,9 +61,9 @@ class LoginView(auth_views.LoginView):
 
 
 @require_GET
-def sso_start(request: HttpRequest, slug: str) -> HttpResponse:
+def sso_start(request: HttpRequest, provider_slug: str) -> HttpResponse:
     """Off to the provider's authorize endpoint (code flow, PKCE, state and nonce)."""
-    provider = get_object_or_404(OIDCProvider, slug=slug, is_active=True)
+    provider = get_object_or_404(OIDCProvider, slug=provider_slug, is_active=True)
     request.session[NEXT_KEY] = _next_url(request)
     extra = {}
     hint = request.GET.get("login_hint", "").strip()
@@ -79,9 +81,9 @@ def sso_start(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
-def sso_callback(request: HttpRequest, slug: str) -> HttpResponse:
+def sso_callback(request: HttpRequest, provider_slug: str) -> HttpResponse:
     """The provider sends the browser back here with ``code`` and ``state``."""
-    provider = get_object_or_404(OIDCProvider, slug=slug, is_active=True)
+    provider = get_object_or_404(OIDCProvider, slug=provider_slug, is_active=True)
     try:
         sign_on = sso.sign_on_complete(request=request, provider=provider)
     except sso.SignOnRefused as refusal:
@@ -114,6 +116,9 @@ def logout(request: HttpRequest) -> HttpResponse:
     provider_id = request.session.get(sso.SESSION_PROVIDER)
     id_token = request.session.get(sso.SESSION_ID_TOKEN, "")
     auth_logout(request)
+    # After the flush, so it lives in the message cookie: the next page (the login page, also
+    # on the way back from the provider) says it worked.
+    messages.success(request, _("Je bent uitgelogd."))
     if provider_id:
         url = sso.logout_url(
             provider_id=provider_id,

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from accounts import views_signin
@@ -35,7 +36,24 @@ urlpatterns = [
         views_signin.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
-    path("accounts/", include("django.contrib.auth.urls")),
+    # The rest of django.contrib.auth.urls as is (not included whole: its login, logout and
+    # password views would shadow ours above under the same names).
+    path(
+        "accounts/password_change/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("accounts/password_reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "accounts/password_reset/done/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     path("accounts/", include("accounts.urls")),
     path("uitnodiging/<str:token>/", invitation_accept, name="invitation_accept"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -53,15 +53,16 @@ from tests.test_isolation_sweep import KWARG_FACTORIES, SLUG, _walk
 NOT_OURS = {
     # Namespace: the whole admin site (staff only; Django answers its methods itself).
     "admin": "django.contrib.admin",
-    # django.contrib.auth: our login page is LoginView with our e-mail form; the rest comes from
-    # include("django.contrib.auth.urls"). Class-based views: http_method_not_allowed does 405.
-    "login": "django.contrib.auth",
-    "logout": "django.contrib.auth",
-    "password_change": "django.contrib.auth",
+    # django.contrib.auth: the rest comes from include("django.contrib.auth.urls"). Class-based
+    # views: http_method_not_allowed does 405. Our login (e-mail first) and the two password
+    # views that end the other sessions are subclasses of Django's (accounts.views_signin); our
+    # logout (RP-initiated logout at the provider) is a plain view of ours and is checked.
+    "login": "accounts.views_signin",
+    "password_change": "accounts.views_signin",
     "password_change_done": "django.contrib.auth",
     "password_reset": "django.contrib.auth",
     "password_reset_done": "django.contrib.auth",
-    "password_reset_confirm": "django.contrib.auth",
+    "password_reset_confirm": "accounts.views_signin",
     "password_reset_complete": "django.contrib.auth",
     # django.views.i18n.set_language: the language switch (POST; GET redirects back).
     "set_language": "django.views.i18n",
@@ -83,8 +84,32 @@ def _invitation_token(municipality) -> str:
     return token
 
 
+def _session_pk(municipality) -> int:
+    from accounts.models import UserSession
+
+    user = MembershipFactory(municipality=municipality, role=Role.VIEWER).user
+    return UserSession.objects.create(session_key=secrets.token_hex(16), user=user).pk
+
+
+def _provider_slug(municipality) -> str:
+    from accounts.models import OIDCProvider
+
+    return OIDCProvider.objects.create(
+        name="Provider",
+        slug=f"p-{secrets.token_hex(4)}",
+        issuer="http://127.0.0.1:9/o",
+        client_id="x",
+        client_secret="y",
+        email_domains="example.org",
+    ).slug
+
+
 # URL kwargs outside /g/<municipality_slug>/ (the isolation sweep only fills tenant pages).
-OUTSIDE_TENANT_FACTORIES = {"token": _invitation_token}
+OUTSIDE_TENANT_FACTORIES = {
+    "token": _invitation_token,
+    "session_pk": _session_pk,
+    "provider_slug": _provider_slug,
+}
 
 
 def _top_level():
