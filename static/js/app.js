@@ -73,4 +73,18 @@
   }
   document.addEventListener("DOMContentLoaded", function () { setUpPickers(document); });
   document.addEventListener("htmx:load", function (event) { setUpPickers(event.target); });
+  // A confirmation that came with a new page (save, then redirect) sits in the live region from
+  // the start, and screen readers do not announce what a page loads with. Say it once more in a
+  // visually hidden live region, a moment after the page has loaded, so it is announced.
+  document.addEventListener("DOMContentLoaded", function () {
+    var box = document.getElementById("messages");
+    var text = box ? box.textContent.trim() : "";
+    if (!text) { return; }
+    var announcer = document.createElement("div");
+    announcer.id = "announcer";
+    announcer.className = "visually-hidden";
+    announcer.setAttribute("aria-live", "polite");
+    document.body.appendChild(announcer);
+    window.setTimeout(function () { announcer.textContent = text; }, 300);
+  });
 })();

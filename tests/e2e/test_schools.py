@@ -71,6 +71,8 @@ def test_partner_form_creates_a_partner_linked_to_schools(page, officer):
     page.get_by_role("button", name="Opslaan").click()
 
     expect(page.get_by_role("status")).to_contain_text("Bibliotheek Utrecht toegevoegd")
+    # Announced: repeated in a live region after the page has loaded (static/js/app.js).
+    expect(page.locator("#announcer")).to_contain_text("Bibliotheek Utrecht toegevoegd")
     row = page.get_by_role("row", name=re.compile("Bibliotheek Utrecht"))
     expect(row).to_contain_text("SBO De Brug")
     assert_accessible(page, "partner-list")
