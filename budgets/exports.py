@@ -34,6 +34,9 @@ class DataSet:
     headers: list[str]
     rows: list[list]
     money_columns: frozenset[int] = frozenset()
+    # Where the figures come from and when ("Bron: ..., stand ..."); the XLSX lists it on a
+    # last sheet "Bron" (a CSV stays plain rows, for machines).
+    source: str = ""
 
 
 def _yes_no(value: bool) -> str:
@@ -225,13 +228,39 @@ def to_xlsx(datasets: list[DataSet]) -> bytes:
         for column in sheet.columns:
             width = max(len(str(c.value or "")) for c in column)
             sheet.column_dimensions[column[0].column_letter].width = min(max(width + 2, 10), 60)
+    sources = [(d.title, d.source) for d in datasets if d.source]
+    if sources:
+        sheet = workbook.create_sheet(_("Bron"))
+        sheet.append([_("Blad"), _("Bron")])
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for title, source in sources:
+            sheet.append([neutralise(title), neutralise(source)])
+            sheet.cell(row=sheet.max_row, column=2).data_type = "s"
+        sheet.column_dimensions["A"].width = 30
+        sheet.column_dimensions["B"].width = 100
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
 
 
+def own_entries_source(*, municipality: Municipality) -> str:
+    """ "Bron: eigen invoer gemeente X, stand <now>": every budget figure is the municipality's own."""
+    from django.utils import timezone
+    from django.utils.formats import date_format
+
+    return _("Bron: eigen invoer gemeente %(name)s in het NPO-platform, stand %(date)s.") % {
+        "name": municipality.name,
+        "date": date_format(timezone.localtime(), "j N Y, H:i"),
+    }
+
+
 def all_datasets(*, municipality: Municipality) -> list[DataSet]:
-    return [build(municipality=municipality) for build in DATASETS.values()]
+    source = own_entries_source(municipality=municipality)
+    datasets = [build(municipality=municipality) for build in DATASETS.values()]
+    for dataset in datasets:
+        dataset.source = source
+    return datasets
 
 
 __all__ = ["DATASETS", "all_datasets", "neutralise", "to_csv", "to_xlsx"]

@@ -1,6 +1,7 @@
 """The portfolio as an XLSX file, through the budget app's writer (which neutralises formulas)."""
 
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from budgets.exports import DataSet, to_xlsx
@@ -51,6 +52,12 @@ def portfolio_dataset(rows: list[PortfolioRow]) -> DataSet:
         headers=headers,
         rows=data,
         money_columns=frozenset({7, 8, 10}),
+        source=_(
+            "Bron: eigen invoer van de gemeenten in het NPO-platform (cyclus, analyses ontvangen, "
+            "toekenningen, planning en bestedingen); scholen: DUO, vestigingenbestanden stand "
+            "schooljaar 2025/2026; stand %(date)s."
+        )
+        % {"date": date_format(timezone.localtime(), "j N Y, H:i")},
     )
 
 

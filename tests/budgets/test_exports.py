@@ -88,7 +88,13 @@ def test_xlsx_read_back_equals_the_overview(officer_client, data):
         "Verplichtingen",
         "Realisatie",
         "SiSa-overzicht",
+        "Bron",
     ]
+    # The last sheet says where every sheet's figures come from, and as at when.
+    source = sheets["Bron"]
+    assert list(source["Blad"]) == list(sheets)[:-1]
+    assert all(s.startswith("Bron: eigen invoer gemeente ") and ", stand " in s
+               for s in source["Bron"])  # fmt: skip
     assert money(sheets["Toekenningen"]["Bedrag"]) == totals["allocated"] == D("151234.56")
     assert money(sheets["Geplande bedragen"]["Bedrag"]) == totals["planned"]
     assert money(sheets["Bestedingsdoelen"]["Gepland totaal"]) == totals["planned"]
