@@ -309,8 +309,13 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     # job still running is delivered twice; a worker that died is noticed sooner by the job's lease
     # (reports.services.LEASE, 30 s) and the sweeper below, not by this timeout.
     "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 300),
-    # A broker that is down must not hold a request: fail fast (the outbox keeps the task).
+    # A broker that is down must not hold a request: one quick retry, then fail (the outbox keeps
+    # the task for the relay). Kombu's default retried for six seconds per send. The worker's own
+    # connection loop passes its own retry settings (broker_connection_max_retries).
     "socket_connect_timeout": 2,
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
 }
 # Without a broker (make run) a report is built in a background thread of the web process, so the
 # request answers at once and the page shows the progress; tests build inline.
