@@ -191,3 +191,61 @@ def test_a_reader_sees_the_estimate_but_cannot_enter_the_score(client, town, mem
     assert client.post(page, {"score": "10"}).status_code == 403
     town.refresh_from_db()
     assert town.npo_oab_score is None
+
+
+def test_every_page_hides_the_same_counts_of_schools_from_the_analyses(
+    client, municipality, officer, django_capture_on_commit_callbacks
+):
+    """Counts of schools from their NPO analyses: the same cells are hidden on the dashboard,
+    the gemeentefoto (snapshot and PDF) and the portfolio's comparison."""
+    from analyses.models import AnalysisStatus
+    from schools.models import Intervention
+    from tests.analyses.factories import SchoolAnalysisFactory
+    from tests.budgets.factories import CycleFactory
+
+    cycle = CycleFactory(municipality=municipality)
+    rare = Intervention.objects.create(version="t", area="A", area_description="x", name="Zeldzaam")
+    common = Intervention.objects.create(version="t", area="B", area_description="x", name="Vaak")
+    # 8 received: taal 1 small + 7 large (the 7 would give the 1 back: "x"); rekenen 2 large
+    # ("<5"), 6 none; "Zeldzaam" chosen by 3 ("<5"), "Vaak" by 6.
+    for n in range(8):
+        analysis = SchoolAnalysisFactory(
+            school__municipality=municipality,
+            cycle=cycle,
+            status=AnalysisStatus.SUBMITTED,
+            complete=True,
+            delay_taal="klein" if n == 0 else "groot",
+            delay_rekenen="groot" if n < 2 else "geen",
+        )
+        analysis.interventions.add(*([rare] if n < 3 else []), *([common] if n < 6 else []))
+
+    client.force_login(officer)
+    dashboard = client.get(reverse("municipalities:dashboard", args=[municipality.slug]))
+    assert "8 van 8 scholen hebben hun analyse ingediend" in dashboard.content.decode()
+
+    job = build(municipality, "gemeentefoto", officer, cycle, django_capture_on_commit_callbacks)
+    section = job.snapshot["analyses"]
+    domains = {d["domain"]: d for d in section["domains"]}
+    assert section["submitted"] == 8
+    assert (domains["taal"]["small"], domains["taal"]["large"]) == ("<5", "x")
+    assert (domains["rekenen"]["small"], domains["rekenen"]["large"]) == (0, "<5")
+    assert {i["name"]: i["schools"] for i in section["interventions"]} == {
+        "B. Vaak": 6,
+        "A. Zeldzaam": "<5",
+    }
+    text = pdf_text(job)
+    assert "A. Zeldzaam (<5 scholen)" in text and "B. Vaak (6 scholen)" in text
+    assert "staat als x" in text
+
+    advisor = MembershipFactory(municipality=municipality, role=Role.ADVISOR).user
+    client.force_login(advisor)
+    response = client.get(reverse("portfolio:comparisons"))
+    delays = response.context["delays"]
+    (row,) = delays.rows
+    cells = dict(zip([code for code, _l in delays.columns], row.cells, strict=True))
+    assert (cells["taal"].hidden, cells["rekenen"].hidden) == ("x", "<5")
+    assert cells["taal"].value is None and cells["rekenen"].value is None
+    assert cells["sociaal_emotioneel"].value is not None  # complete=True: all small, 0 large
+    shown = {r.intervention.name: r.cells[0] for r in response.context["interventions"]}
+    assert shown["Vaak"].value == Decimal("75.00")  # 6 of 8
+    assert "Zeldzaam" not in shown  # its only count is hidden: nothing shown to rank it by
