@@ -6,6 +6,7 @@ from schools.selectors import (
     PO_SECTORS,
     latest_pupil_year,
     pupils_on,
+    pupils_per_year,
     school_locations_per_sector,
 )
 
@@ -18,13 +19,11 @@ def schools_panel(*, municipality, membership) -> dict:
         pupils = pupils_on(municipalities=[municipality], year=year, sectors=PO_SECTORS).get(
             municipality.pk
         )
-    # VO: DUO's VO files here end earlier (1 Oct 2022); shown with their own date.
-    vo_year = latest_pupil_year(sectors=[School.Sector.VO])
-    vo_pupils = None
-    if vo_year:
-        vo_pupils = pupils_on(
-            municipalities=[municipality], year=vo_year, sectors=[School.Sector.VO]
-        ).get(municipality.pk)
+    # VO: DUO's VO files here end earlier (1 Oct 2022): the latest VO count, with its own date
+    # (one query on this municipality's locations).
+    vo_history = pupils_per_year(municipalities=[municipality], sectors=[School.Sector.VO])
+    vo_pupils = (vo_history.get(municipality.pk) or [None])[-1]
+    vo_year = vo_pupils.year if vo_pupils else None
     labels = dict(School.Sector.choices)
     return {
         "total": sum(per_sector.values()),

@@ -28,9 +28,11 @@ PO_SECTORS = tuple(s for s in School.Sector.values if s != School.Sector.VO)
 
 
 def latest_pupil_year(*, sectors: Iterable[str] | None = None) -> int | None:
-    counts = PupilCount.objects.all()
-    if sectors is not None:
-        counts = counts.filter(school__sector__in=list(sectors))
+    """The latest count date with pupils (of ``sectors``): VO's files end before PO's, and a VO
+    location that was VSO long ago has zero rows in the PO history up to its latest year."""
+    if sectors is None:
+        return PupilCount.objects.aggregate(year=Max("year"))["year"]
+    counts = _with_pupils().filter(school__sector__in=list(sectors))
     return counts.aggregate(year=Max("year"))["year"]
 
 

@@ -4,11 +4,13 @@
     .venv/bin/python scripts/check_figures.py [--dir reference_data]
 
 From the files in ``reference_data/`` alone (the csv module, none of the importers' code) it
-computes, for all 342 municipalities: the school locations per sector, the pupils per year
-(with the number of locations DUO publishes as ``<5``) and the NPO estimate (pupils on
-1 October 2020 × € 118,11). Then it loads the same files into a throw-away in-memory database
-with ``load_reference_data`` and reads what the dashboard panel, the gemeentefoto snapshot, the
-portfolio's comparison and the NPO estimate show. It also checks suppression: every pupil figure
+computes, for all 342 municipalities: the school locations per sector, the pupils per year in
+PO (with the number of locations DUO publishes as ``<5``) and in VO (DUO's VO files, 2017–2022,
+pupils placed with vavo included), and the NPO estimate ((PO + VO) pupils on 1 October 2020 ×
+€ 118,11; a location counts where DUO's current files place it, a closed VO location in the
+successor of its last municipality by the merger table). Then it loads the same files into a
+throw-away in-memory database with ``load_reference_data`` and reads what the dashboard panel,
+the gemeentefoto snapshot, the portfolio's comparison and the NPO estimate show. It also checks suppression: every pupil figure
 shown is the exact sum of the counts DUO publishes for the locations it covers, so no figure
 contains a ``<5`` location and none can be derived; our own code never adds a ``<5`` to DUO's.
 
@@ -34,6 +36,20 @@ def _rows(path: Path, encoding: str, delimiter: str) -> list[dict]:
         return list(csv.DictReader(handle, delimiter=delimiter))
 
 
+def _any_rows(path: Path, delimiter: str) -> list[dict]:
+    """DUO's VO files: UTF-8 with BOM (2020) or Windows-1252 (the other years)."""
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252")
+    return list(csv.DictReader(text.splitlines(), delimiter=delimiter))
+
+
+def _cell() -> dict:
+    return {"pupils": 0, "locations": 0, "hidden": 0}
+
+
 def _gm(number: str) -> str:
     return "GM" + number.strip().zfill(4)
 
@@ -51,6 +67,30 @@ def expected_figures(directory: Path) -> dict:
     ):
         for row in _rows(directory / name, encoding, ";"):
             located[row["VESTIGINGSCODE"].strip()] = (_gm(row["GEMEENTENUMMER"]), sector)
+    mergers = directory / "cbs-herindelingen-2021-2023.csv"
+    successor = (
+        {r["voorganger_code"]: r["opvolger_code"] for r in _rows(mergers, "utf-8", ",")}
+        if mergers.is_file()
+        else {}
+    )
+    # VO pupils per year: {year: {vestigingscode: (CBS code in that file, total incl. vavo)}}.
+    vo_years = {}
+    for path in sorted(directory.glob("duo-leerlingen-vo-*.csv")):
+        year = int(path.stem.rsplit("-", 1)[-1])
+        vo_years[year] = {
+            r["VESTIGINGSNUMMER"].strip(): (
+                _gm(r["GEMEENTENUMMER"]),
+                int(r["TOTAAL AANTAL LEERLINGEN"]),
+            )
+            for r in _any_rows(path, ";")
+        }
+    # A VO location no longer in the address file lies in its last file's municipality (or
+    # that municipality's successor after a merger).
+    closed_vo: dict[str, tuple[str, str]] = {}
+    for year in sorted(vo_years):
+        for code, (gm, _total) in vo_years[year].items():
+            if code not in located:
+                closed_vo[code] = (successor.get(gm, gm), "VO")
     history = _rows(directory / "duo-leerlingen-po-historisch.csv", "utf-8-sig", ";")
     years = sorted(int(c[11:]) for c in history[0] if c.startswith("LEERLINGEN_"))
     latest = years[-1]
@@ -59,8 +99,10 @@ def expected_figures(directory: Path) -> dict:
         code: {
             "name": name,
             "locations": defaultdict(int),
-            "pupils": defaultdict(lambda: {"pupils": 0, "locations": 0, "hidden": 0}),
-            "sector_pupils": defaultdict(lambda: {"pupils": 0, "locations": 0, "hidden": 0}),
+            "pupils": defaultdict(_cell),
+            "po": defaultdict(_cell),
+            "vo": defaultdict(_cell),
+            "sector_pupils": defaultdict(_cell),
         }
         for code, name in municipalities.items()
     }
@@ -72,6 +114,8 @@ def expected_figures(directory: Path) -> dict:
             continue
         if code in located:
             gm, sector = located[code]
+        elif code in closed_vo:
+            gm, sector = closed_vo[code]
         else:
             gm, sector = _gm(row["GEMEENTECODE_VESTIGING"]), row["SOORT_VESTIGING"].strip()
             # Special education has no address file: open when it had pupils in the latest year.
@@ -81,12 +125,12 @@ def expected_figures(directory: Path) -> dict:
             raw = row[f"LEERLINGEN_{year}"].strip()
             if raw in ("", "0"):
                 continue
-            for cell in (figures[gm]["pupils"][year], figures[gm]["sector_pupils"][(year, sector)]):
-                cell["locations"] += 1
-                if raw == "<5":
-                    cell["hidden"] += 1
-                else:
-                    cell["pupils"] += int(raw)
+            _add(figures[gm], year, sector, raw)
+    for year, rows in vo_years.items():
+        for code, (_gm_then, total) in rows.items():
+            gm, sector = located.get(code) or closed_vo[code]
+            if total:
+                _add(figures[gm], year, sector, str(total))
     for figure in figures.values():
         pupils_2020 = figure["pupils"].get(NPO_YEAR, {"pupils": 0})["pupils"]
         figure["estimate"] = (
@@ -94,7 +138,32 @@ def expected_figures(directory: Path) -> dict:
             if pupils_2020
             else None
         )
-    return {"latest": latest, "municipalities": figures}
+    # For information only: the NPO rule places a VO location where DUO's 2020 file does
+    # (mapped to today's municipality). The product and the check follow the current files.
+    placed_2020 = defaultdict(int)
+    for gm, total in vo_years.get(NPO_YEAR, {}).values():
+        placed_2020[successor.get(gm, gm)] += total
+    elsewhere = sorted(
+        code
+        for code, figure in figures.items()
+        if placed_2020.get(code, 0) != figure["vo"].get(NPO_YEAR, {"pupils": 0})["pupils"]
+    )
+    return {
+        "latest": latest,
+        "vo_years": sorted(vo_years),
+        "municipalities": figures,
+        "vo_2020_placed_elsewhere": elsewhere,
+    }
+
+
+def _add(figure: dict, year: int, sector: str, raw: str) -> None:
+    group = figure["vo"] if sector == "VO" else figure["po"]
+    for cell in (figure["pupils"][year], figure["sector_pupils"][(year, sector)], group[year]):
+        cell["locations"] += 1
+        if raw == "<5":
+            cell["hidden"] += 1
+        else:
+            cell["pupils"] += int(raw)
 
 
 def _setup_django() -> None:
@@ -117,9 +186,12 @@ def shown_figures(directory: Path) -> dict:
     call_command("migrate", verbosity=0)
     from schools.importers.loader import reference_data_load
 
-    reference_data_load(directory=directory, only=["municipalities", "schools", "pupil_counts"])
+    reference_data_load(
+        directory=directory,
+        only=["municipalities", "former_municipalities", "schools", "pupil_counts"],
+    )
 
-    from budgets.demo import npo_estimate
+    from budgets.estimate import npo_estimates
     from municipalities.models import Municipality
     from portfolio.comparisons import pupil_totals
     from reports.snapshot.profile import profile_section
@@ -128,12 +200,13 @@ def shown_figures(directory: Path) -> dict:
 
     municipalities = list(Municipality.objects.order_by("cbs_code"))
     year, portfolio = pupil_totals(municipalities=municipalities)
+    estimates = npo_estimates(municipalities=municipalities, with_allocations=False)
     labels = {str(label): code for code, label in School.Sector.choices}
     shown = {}
     for m in municipalities:
         panel = schools_panel(municipality=m, membership=None)
         profile = profile_section(m)
-        estimate = npo_estimate(m)
+        estimate = estimates.get(m.pk)
         shown[m.cbs_code] = {
             "panel_locations": {labels[str(label)]: n for label, n in panel["sectors"]},
             "panel_pupils": panel["pupils"].pupils if panel["pupils"] else 0,
@@ -146,9 +219,16 @@ def shown_figures(directory: Path) -> dict:
             "profile_years": {
                 r["year"]: (r["pupils"], r["hidden_locations"]) for r in profile["years"]
             },
+            "profile_vo_years": {
+                r["year"]: r["vo_pupils"] for r in profile["years"] if "vo_pupils" in r
+            },
+            "panel_vo": (panel["vo_year"], panel["vo_pupils"].pupils)
+            if panel.get("vo_pupils")
+            else None,
             "portfolio_pupils": portfolio.get(m.pk, 0),
             "portfolio_year": year,
-            "estimate": estimate[0] if estimate else None,
+            "estimate": estimate.total if estimate and estimate.pupils else None,
+            "estimate_pupils": (estimate.po.pupils, estimate.vo.pupils) if estimate else (0, 0),
         }
     return shown
 
@@ -178,10 +258,20 @@ def compare(expected: dict, shown: dict) -> tuple[int, list[str]]:
             {s: n for s, n in got["profile_locations"].items() if n},
         )
         last = want["pupils"].get(latest, {"pupils": 0, "hidden": 0})
-        same(code, f"leerlingen {latest} (dashboard)", last["pupils"], got["panel_pupils"])
-        same(code, f"<5-vestigingen {latest} (dashboard)", last["hidden"], got["panel_hidden"])
-        same(code, f"leerlingen {latest} (gemeentefoto)", last["pupils"], got["profile_total"] or 0)
+        last_po = want["po"].get(latest, {"pupils": 0, "hidden": 0})
+        same(code, f"leerlingen po {latest} (dashboard)", last_po["pupils"], got["panel_pupils"])
+        same(code, f"<5-vestigingen {latest} (dashboard)", last_po["hidden"], got["panel_hidden"])
+        same(
+            code,
+            f"leerlingen po {latest} (gemeentefoto)",
+            last_po["pupils"],
+            got["profile_total"] or 0,
+        )
         same(code, f"leerlingen {latest} (portfolio)", last["pupils"], got["portfolio_pupils"])
+        vo_counted = sorted(y for y, cell in want["vo"].items() if cell["pupils"])
+        if expected.get("vo_years"):
+            vo_last = (vo_counted[-1], want["vo"][vo_counted[-1]]["pupils"]) if vo_counted else None
+            same(code, "leerlingen vo, laatste telling (dashboard)", vo_last, got.get("panel_vo"))
         sectors = {
             sector: cell["pupils"]
             for (year, sector), cell in want["sector_pupils"].items()
@@ -194,17 +284,29 @@ def compare(expected: dict, shown: dict) -> tuple[int, list[str]]:
             {s: n for s, n in got["profile_sector_pupils"].items() if s in sectors or n},
         )
         for year, (pupils, hidden) in got["profile_years"].items():
-            cell = want["pupils"].get(year, {"pupils": 0, "hidden": 0})
+            cell = want["po"].get(year, {"pupils": 0, "hidden": 0})
             same(
                 code,
-                f"leerlingen {year} (gemeentefoto)",
+                f"leerlingen po {year} (gemeentefoto)",
                 (cell["pupils"], cell["hidden"]),
-                (
-                    pupils,
-                    hidden,
-                ),
+                (pupils, hidden),
+            )
+            vo = want["vo"].get(year, {"pupils": 0})["pupils"]
+            same(
+                code,
+                f"leerlingen vo {year} (gemeentefoto)",
+                vo or None,
+                got.get("profile_vo_years", {}).get(year),
             )
         same(code, f"NPO-schatting ({NPO_YEAR})", want["estimate"], got["estimate"])
+        po_2020 = want["po"].get(NPO_YEAR, {"pupils": 0})["pupils"]
+        vo_2020 = want["vo"].get(NPO_YEAR, {"pupils": 0})["pupils"]
+        same(
+            code,
+            f"NPO-schatting po/vo-leerlingen ({NPO_YEAR})",
+            (po_2020, vo_2020),
+            got.get("estimate_pupils", (po_2020, vo_2020)),
+        )
     return checked, wrong
 
 
@@ -234,6 +336,14 @@ def main(argv: list[str] | None = None) -> int:
     cells, leaks = suppression_findings(shown)
     for line in (wrong + leaks)[:20]:
         print(line)
+    elsewhere = expected["vo_2020_placed_elsewhere"]
+    if elsewhere:
+        print(
+            f"ter informatie: {len(elsewhere)} gemeente(n) ({', '.join(elsewhere)}) hebben op "
+            f"1 okt. {NPO_YEAR} andere VO-leerlingen als je vestigingen plaatst waar DUO's "
+            f"bestand van {NPO_YEAR} ze plaatst (vestigingen die van gemeente wisselden); "
+            "product en controle volgen de huidige bestanden"
+        )
     print(
         f"check_figures: {len(expected['municipalities'])} gemeenten, {checked} cijfers vergeleken, "
         f"{checked - len(wrong)} gelijk, {len(wrong)} verschillend; {cells} getoonde "

@@ -43,6 +43,26 @@ def _files(directory: Path) -> Path:
     (directory / "duo-leerlingen-po-historisch.csv").write_text(
         "\r\n".join([head, *rows]) + "\r\n", encoding="utf-8-sig"
     )
+    (directory / "cbs-herindelingen-2021-2023.csv").write_text(
+        "voorganger_code,voorganger_naam,opvolger_code,opvolger_naam,datum_herindeling\n"
+        "GM0457,Weesp,GM0363,Amsterdam,2022-03-24\n",
+        encoding="utf-8",
+    )
+    vo_head = (
+        "BEVOEGD GEZAG NUMMER;BRIN NUMMER;VESTIGINGSNUMMER;INSTELLINGSNAAM VESTIGING;PLAATSNAAM;"
+        "GEMEENTENUMMER;AANTAL LEERLINGEN;AANTAL VO LEERLINGEN UITBESTEED AAN VAVO;"
+        "TOTAAL AANTAL LEERLINGEN"
+    )
+    # 2020: UTF-8 with BOM; a location in Weesp that closed (its pupils go to Amsterdam).
+    (directory / "duo-leerlingen-vo-2020.csv").write_text(
+        f"{vo_head}\r\n2;02BB;02BB00;VO;A;0363;900;10;910\r\n"
+        "3;06FF;06FF00;Weesper Lyceum;WEESP;0457;200;0;200\r\n",
+        encoding="utf-8-sig",
+    )
+    # 2022: Windows-1252, municipality numbers without their zeros.
+    (directory / "duo-leerlingen-vo-2022.csv").write_bytes(
+        f"{vo_head}\r\n2;02BB;02BB00;VO é;A;363;950;0;950\r\n".encode("cp1252")
+    )
     return directory
 
 
@@ -54,8 +74,14 @@ def test_recomputes_from_the_raw_files(tmp_path):
     assert groningen["pupils"][2020] == {"pupils": 420, "locations": 3, "hidden": 1}
     assert groningen["pupils"][2025] == {"pupils": 290, "locations": 2, "hidden": 0}
     assert groningen["estimate"] == Decimal("420") * Decimal("118.11")
+    assert groningen["po"][2020]["pupils"] == 420 and not groningen["vo"]
     amsterdam = expected["municipalities"]["GM0363"]
-    assert dict(amsterdam["locations"]) == {"VO": 1} and amsterdam["estimate"] is None
+    assert dict(amsterdam["locations"]) == {"VO": 1}  # the closed Weesp location is not open
+    # VO incl. vavo; the closed location of merged Weesp counts in Amsterdam.
+    assert amsterdam["vo"][2020] == {"pupils": 1110, "locations": 2, "hidden": 0}
+    assert amsterdam["vo"][2022] == {"pupils": 950, "locations": 1, "hidden": 0}
+    assert amsterdam["estimate"] == Decimal("1110") * Decimal("118.11")
+    assert expected["vo_years"] == [2020, 2022]
 
 
 def _shown(**changes) -> dict:
@@ -70,6 +96,9 @@ def _shown(**changes) -> dict:
         "portfolio_pupils": 290,
         "portfolio_year": 2025,
         "estimate": Decimal("420") * Decimal("118.11"),
+        "estimate_pupils": (420, 0),
+        "panel_vo": None,
+        "profile_vo_years": {},
     }
     return shown | changes
 
@@ -83,18 +112,29 @@ def test_compare_counts_matches_and_names_each_mismatch(tmp_path):
         "profile_sector_pupils": {},
         "panel_pupils": 0,
         "profile_total": None,
-        "profile_years": {},
+        "profile_years": {2020: (0, 0)},
+        "profile_vo_years": {2020: 1110},
+        "panel_vo": (2022, 950),
         "portfolio_pupils": 0,
-        "estimate": None,
+        "estimate": Decimal("1110") * Decimal("118.11"),
+        "estimate_pupils": (0, 1110),
     }
     checked, wrong = check_figures.compare(expected, {"GM0014": _shown(), "GM0363": amsterdam})
-    assert (checked, wrong) == (18, [])
+    assert (checked, wrong) == (26, [])
+    # An estimate without VO (the old PO-only estimate) and a VO history that lost a year are
+    # caught.
+    po_only = amsterdam | {"estimate_pupils": (0, 0), "profile_vo_years": {}}
+    _checked, wrong = check_figures.compare(expected, {"GM0014": _shown(), "GM0363": po_only})
+    assert wrong == [
+        "GM0363 leerlingen vo 2020 (gemeentefoto): bestanden 1110, getoond None",
+        "GM0363 NPO-schatting po/vo-leerlingen (2020): bestanden (0, 1110), getoond (0, 0)",
+    ]
     # Counting only today's active locations (the old bug) is caught.
     old = _shown(profile_years={2020: (300, 1), 2025: (290, 0)}, portfolio_pupils=250)
     _checked, wrong = check_figures.compare(expected, {"GM0014": old, "GM0363": amsterdam})
     assert wrong == [
         "GM0014 leerlingen 2025 (portfolio): bestanden 290, getoond 250",
-        "GM0014 leerlingen 2020 (gemeentefoto): bestanden (420, 1), getoond (300, 1)",
+        "GM0014 leerlingen po 2020 (gemeentefoto): bestanden (420, 1), getoond (300, 1)",
     ]
 
 
