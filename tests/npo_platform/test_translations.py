@@ -85,7 +85,12 @@ def test_login_page_in_english_after_switching(client):
     _english(client)
     body = client.get(reverse("login")).content.decode()
     assert '<html lang="en">' in body
-    for text in ("Log in with your email address and password.", "Forgot your password?"):
+    # The first step asks only the e-mail address (accounts.views_signin.LoginView).
+    for text in (
+        "Enter your e-mail address. If your organisation",
+        "Next",
+        "Forgot your password?",
+    ):
         assert text in body
     for dutch in ("Inloggen", "Wachtwoord vergeten", "E-mailadres"):
         assert dutch not in body
