@@ -167,7 +167,7 @@ class AdvisedMunicipalitiesForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         error_messages={
             "required": _("Kies minstens één gemeente."),
-            "invalid_choice": _("U bent geen adviseur van een van de gekozen gemeenten."),
+            "invalid_choice": _("Je bent geen adviseur van een van de gekozen gemeenten."),
             "invalid_pk_value": _("Kies gemeenten uit de lijst."),
         },
     )

@@ -125,7 +125,7 @@ def test_advisor_portfolio_journey(page, advisor, worker):
 
     # The comparisons: each municipality against the portfolio average, nobody else's data.
     page.get_by_role("link", name="Vergelijk de gemeenten").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Vergelijking van uw gemeenten")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Vergelijking van je gemeenten")
     expect(page.get_by_role("row", name=re.compile("Gemiddelde portfolio")).first).to_be_visible()
     expect(page.locator("main").get_by_text("Vreemdegem")).to_have_count(0)
     assert_accessible(page, "portfolio-comparisons")
