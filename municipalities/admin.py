@@ -3,7 +3,16 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from municipalities.models import AuditLogEntry, Invitation, Membership, Municipality, User
+from core.downloads import private_download
+from municipalities.models import (
+    AuditLogEntry,
+    Invitation,
+    Membership,
+    Municipality,
+    ReadLogEntry,
+    User,
+)
+from municipalities.readlog import read_log_csv
 
 
 class MembershipInline(admin.TabularInline):
@@ -47,8 +56,16 @@ class MunicipalityAdmin(admin.ModelAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
-    list_display = ["user", "municipality", "role", "school", "created_at", "ended_at"]
-    list_filter = ["role", "ended_at"]
+    list_display = [
+        "user",
+        "municipality",
+        "role",
+        "school",
+        "created_at",
+        "valid_until",
+        "ended_at",
+    ]
+    list_filter = ["role", "ended_at", "valid_until"]
     search_fields = ["user__email", "municipality__name"]
     autocomplete_fields = ["user", "municipality", "school"]
     list_select_related = ["user", "municipality", "school"]
@@ -103,3 +120,33 @@ class AuditLogEntryAdmin(LogEntryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ReadLogEntry)
+class ReadLogEntryAdmin(admin.ModelAdmin):
+    """The read log for staff, across municipalities: read-only, filterable, downloadable."""
+
+    list_display = ["at", "municipality", "viewer_email", "kind", "subject"]
+    list_filter = ["kind", "municipality", "at"]
+    list_select_related = ["municipality"]
+    search_fields = ["viewer_email", "subject", "path"]
+    date_hierarchy = "at"
+    readonly_fields = [f.name for f in ReadLogEntry._meta.fields]
+    actions = ["download_csv"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # READ_LOG_DAYS and the purge task decide how long a row stays
+
+    @admin.action(description=_("Download de gekozen regels als CSV"), permissions=["view"])
+    def download_csv(self, request, queryset):
+        return private_download(
+            read_log_csv(queryset.order_by("-at", "-pk")),
+            filename="leeslog.csv",
+            content_type="text/csv; charset=utf-8",
+        )

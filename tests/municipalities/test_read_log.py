@@ -319,3 +319,22 @@ def test_the_purge_removes_rows_older_than_the_retention(municipality, settings)
 def test_the_purge_runs_on_the_beat_schedule(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["municipalities-purge-read-log"]
     assert entry["task"] == purge_read_log_task.name == "municipalities.purge_read_log"
+
+
+# --- Staff: the admin ---------------------------------------------------------------------------
+
+
+def test_staff_read_and_download_the_log_in_the_admin(client, municipality, log):
+    staff = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(staff)
+    changelist = reverse("admin:municipalities_readlogentry_changelist")
+    response = client.get(changelist, {"kind__exact": "export"})
+    assert response.status_code == 200
+    assert "bert@example.nl" in response.content.decode()
+    ids = [str(pk) for pk in ReadLogEntry.objects.values_list("pk", flat=True)]
+    response = client.post(changelist, {"action": "download_csv", "_selected_action": ids})
+    assert response.status_code == 200 and "no-store" in response["Cache-Control"]
+    assert len(response.content.decode("utf-8-sig").strip().splitlines()) == 1 + len(ids)
+    entry = ReadLogEntry.objects.first()
+    change = reverse("admin:municipalities_readlogentry_change", args=[entry.pk])
+    assert client.post(change, {"subject": "anders"}).status_code == 403
