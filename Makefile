@@ -48,8 +48,10 @@ run: demo ## Install, migrate, load demo data and serve on http://127.0.0.1:8000
 	@echo "NPO-platform draait op http://$(HOST):$(PORT)/ (stoppen: Ctrl+C)"
 	$(RUN_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# pytest-xdist: one test process per core (TEST_WORKERS=0 runs in this process, e.g. for pdb).
+TEST_WORKERS ?= auto
 test: $(VENV)/.dev-installed browser ## Install and run the whole test suite (PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set)
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev-installed ## ruff check, format check, and the import contracts (import-linter)
 	$(BIN)/ruff check .
