@@ -10,7 +10,7 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from django.conf import settings
 
-        from accounts import sessions, signals  # noqa: F401 - connect the login receivers
+        from accounts import sessions, signals, sso  # noqa: F401 - connect the receivers
         from municipalities.models import Role
 
         unknown = set(settings.TWO_FACTOR_REQUIRED_ROLES) - set(Role.values)

@@ -38,3 +38,30 @@ class TwoFactorMiddleware:
         ):
             return redirect_to_login(request.get_full_path(), reverse("accounts:two_factor_verify"))
         return self.get_response(request)
+
+
+class SignOnFormActionMiddleware:
+    """Lets forms lead to the sign-on providers under the Content-Security-Policy.
+
+    ``form-action 'self'`` also governs the redirects after a form is sent, so without this the
+    browser would block the e-mail step's redirect to the provider and the logout's redirect to
+    its end-session endpoint. Adds the active providers' origins to ``form-action``; with no
+    provider the policy is untouched. Place it right after ContentSecurityPolicyMiddleware (its
+    response step then runs first)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not response.get("Content-Type", "").startswith("text/html"):
+            return response
+        from accounts.sso import provider_origins
+
+        origins = provider_origins()
+        if origins:
+            config = dict(getattr(response, "_csp_config", None) or settings.SECURE_CSP)
+            if config:
+                config["form-action"] = [*config.get("form-action", []), *origins]
+                response._csp_config = config
+        return response

@@ -70,14 +70,17 @@ def sso_start(request: HttpRequest, provider_slug: str) -> HttpResponse:
     if hint and len(hint) <= 254:
         extra["login_hint"] = hint
     callback = request.build_absolute_uri(reverse("accounts:sso_callback", args=[provider.slug]))
+    client = sso.client_for(provider)
     try:
-        return sso.client_for(provider).authorize_redirect(request, callback, **extra)
+        response = client.authorize_redirect(request, callback, **extra)
     except Exception as error:  # noqa: BLE001 - discovery failed: any network or JSON error
         sso.log.warning("OIDC discovery at %s failed: %s", provider.slug, error)
         refusal = sso._refuse("unavailable")
         return render(
             request, "accounts/sso_refused.html", {"message": refusal.message}, status=503
         )
+    sso.provider_origins_check(client)
+    return response
 
 
 @require_GET

@@ -77,6 +77,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Forms may lead to the single sign-on providers (the login step, logout): form-action.
+    "accounts.middleware.SignOnFormActionMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # A view that meets a dead database connection before any write is run once more.
     "npo_platform.db_retry.RetryOnDeadConnectionMiddleware",

@@ -360,3 +360,19 @@ class TestEmailFirstLogin:
             {"username": officer.email, "password": "correct horse battery staple"},
         )
         assert response.status_code == 302 and signed_in_as(client) == str(officer.pk)
+
+
+class TestContentSecurityPolicy:
+    def test_forms_may_lead_to_the_provider(self, client, provider, oidc_provider_url):
+        policy = client.get(reverse("login"))["Content-Security-Policy"]
+        form_action = next(p for p in policy.split(";") if "form-action" in p)
+        assert form_action.split() == ["form-action", "'self'", oidc_provider_url]
+
+    def test_without_a_provider_forms_stay_on_this_site(self, client):
+        from django.core.cache import cache
+
+        from accounts.sso import ORIGINS_CACHE_KEY
+
+        cache.delete(ORIGINS_CACHE_KEY)  # a rolled-back provider of an earlier test sent no signal
+        policy = client.get(reverse("login"))["Content-Security-Policy"]
+        assert "form-action 'self';" in policy or policy.endswith("form-action 'self'")

@@ -47,12 +47,11 @@ def main() -> None:
     call_command("migrate", verbosity=0, interactive=False)
     for username in USERS:
         User.objects.create_user(username=username, email=username, password=PASSWORD)
-    callbacks = [
-        f"http://{host}/accounts/sso/{slug}/terug/"
-        for host in ("testserver", "127.0.0.1")
-        for slug in ("gemeente", "adviesbureau")
-    ]
-    logout_to = [f"http://{host}/accounts/login/" for host in ("testserver", "127.0.0.1")]
+    # testserver: Django's test client; 127.0.0.1 and localhost: the browser tests' live server
+    # (loopback addresses match on any port).
+    hosts = ("testserver", "127.0.0.1", "localhost")
+    callbacks = [f"http://{host}/accounts/sso/gemeente/terug/" for host in hosts]
+    logout_to = [f"http://{host}/accounts/login/" for host in hosts]
     Application.objects.create(
         name="NPO-platform (test)",
         client_id=CLIENT_ID,

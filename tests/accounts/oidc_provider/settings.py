@@ -43,6 +43,7 @@ OAUTH2_PROVIDER = {
     "OIDC_RP_INITIATED_LOGOUT_ENABLED": True,
     "OIDC_RP_INITIATED_LOGOUT_ALWAYS_PROMPT": False,
     "ALLOWED_SCHEMES": ["http", "https"],
+    "ALLOW_LOCALHOST_LOOPBACK": True,
     "OAUTH2_VALIDATOR_CLASS": "tests.accounts.oidc_provider.validator.Validator",
     "SCOPES": {"openid": "OpenID Connect", "email": "E-mail", "profile": "Profiel"},
 }
