@@ -33,7 +33,8 @@ PARAMETERS = [
     "date_from",
     "date_to",
     "jobs",
-    "page",
+    "job",
+    PAGE_PARAMETER,
     "status",
     "sector",
     "actor",
@@ -71,7 +72,7 @@ ACCEPTABLE = {200, 301, 302, 400, 404, 405}
 
 def _query(value: str) -> str:
     pairs = [(name, value) for name in PARAMETERS]
-    pairs += [("cyclus", "1"), ("page", "2")]  # a repeated parameter
+    pairs += [("cyclus", "1"), (PAGE_PARAMETER, "2")]  # a repeated parameter
     return urlencode(pairs)
 
 
