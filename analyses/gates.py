@@ -5,6 +5,7 @@ cycles sits below this app and must not import it, so the answer is registered h
 """
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from analyses.selectors import received_count
 
@@ -19,7 +20,15 @@ def school_analyses_check(cycle):
         )
     received = received_count(cycle=cycle)
     if received:
-        return CheckResult(True, _("%(count)s schoolanalyse(s) ontvangen.") % {"count": received})
+        return CheckResult(
+            True,
+            ngettext(
+                "%(count)s schoolanalyse ontvangen.",
+                "%(count)s schoolanalyses ontvangen.",
+                received,
+            )
+            % {"count": received},
+        )
     return CheckResult(
         False,
         _("Nog geen schoolanalyses ontvangen. Wacht op de scholen of zie er met een reden van af."),

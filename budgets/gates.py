@@ -4,6 +4,7 @@ cycles must not import budgets, so budgets registers the answer (see cycles/gate
 """
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from budgets.models import SpendingGoal
 
@@ -22,7 +23,13 @@ def budget_planned_check(cycle):
     )
     if planned:
         return CheckResult(
-            True, _("Budget gepland voor %(count)s compleet doel/doelen.") % {"count": planned}
+            True,
+            ngettext(
+                "Budget gepland voor %(count)s compleet doel.",
+                "Budget gepland voor %(count)s complete doelen.",
+                planned,
+            )
+            % {"count": planned},
         )
     return CheckResult(
         False,

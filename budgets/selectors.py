@@ -15,6 +15,7 @@ from django.db.models.functions import TruncMonth
 from django.shortcuts import get_object_or_404
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from budgets.models import (
     Allocation,
@@ -285,15 +286,22 @@ def budget_overview(
         stream = streams[stream_id]
         window = _window_text(stream)
         if kind == "spending":
-            text = _(
-                "%(count)s besteding(en) van %(stream)s, samen %(amount)s, vallen buiten de "
+            text = ngettext(
+                "%(count)s besteding van %(stream)s, samen %(amount)s, valt buiten de "
+                "bestedingstermijn (%(window)s). Die kan niet ten laste van deze regeling "
+                "worden verantwoord.",
+                "%(count)s bestedingen van %(stream)s, samen %(amount)s, vallen buiten de "
                 "bestedingstermijn (%(window)s). Die kunnen niet ten laste van deze regeling "
-                "worden verantwoord."
+                "worden verantwoord.",
+                count,
             )
         else:
-            text = _(
-                "%(count)s verplichting(en) van %(stream)s, samen %(amount)s, vallen buiten de "
-                "bestedingstermijn (%(window)s)."
+            text = ngettext(
+                "%(count)s verplichting van %(stream)s, samen %(amount)s, valt buiten de "
+                "bestedingstermijn (%(window)s).",
+                "%(count)s verplichtingen van %(stream)s, samen %(amount)s, vallen buiten de "
+                "bestedingstermijn (%(window)s).",
+                count,
             )
         warnings.append(
             BudgetWarning(

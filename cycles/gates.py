@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from cycles.models import Activity, Cycle, Finding, Goal, Phase, ProgressUpdate
 
@@ -102,14 +103,24 @@ def gate_passes(items: list[ChecklistItem]) -> bool:
 def check_session(cycle: Cycle) -> CheckResult:
     count = cycle.sessions.count()
     if count:
-        return CheckResult(True, _("%(count)s sessie(s) vastgelegd.") % {"count": count})
+        return CheckResult(
+            True,
+            ngettext("%(count)s sessie vastgelegd.", "%(count)s sessies vastgelegd.", count)
+            % {"count": count},
+        )
     return CheckResult(False, _("Leg minstens één duidingssessie met belanghebbenden vast."))
 
 
 def check_prioritised_finding(cycle: Cycle) -> CheckResult:
     count = Finding.objects.filter(cycle=cycle, priority__isnull=False).count()
     if count:
-        return CheckResult(True, _("%(count)s bevinding(en) geprioriteerd.") % {"count": count})
+        return CheckResult(
+            True,
+            ngettext(
+                "%(count)s bevinding geprioriteerd.", "%(count)s bevindingen geprioriteerd.", count
+            )
+            % {"count": count},
+        )
     return CheckResult(False, _("Geef minstens één bevinding een prioriteit."))
 
 
@@ -123,7 +134,11 @@ def complete_goals(cycle: Cycle) -> list[Goal]:
 def check_complete_goal(cycle: Cycle) -> CheckResult:
     complete = complete_goals(cycle)
     if complete:
-        return CheckResult(True, _("%(count)s compleet doel/doelen.") % {"count": len(complete)})
+        return CheckResult(
+            True,
+            ngettext("%(count)s compleet doel.", "%(count)s complete doelen.", len(complete))
+            % {"count": len(complete)},
+        )
     return CheckResult(
         False,
         _(
@@ -149,7 +164,11 @@ def check_activities_monitored(cycle: Cycle) -> CheckResult:
     if without_status or missing:
         return CheckResult(
             False,
-            _("%(missing)s van %(total)s activiteit(en) hebben nog geen voortgangsupdate.")
+            ngettext(
+                "Nog geen voortgangsupdate: %(missing)s van %(total)s activiteit.",
+                "Nog geen voortgangsupdate: %(missing)s van %(total)s activiteiten.",
+                total,
+            )
             % {"missing": missing, "total": total},
         )
     return CheckResult(
@@ -165,7 +184,11 @@ def check_goal_outcomes(cycle: Cycle) -> CheckResult:
     if missing:
         return CheckResult(
             False,
-            _("%(missing)s van %(total)s doel(en) hebben nog geen resultaat.")
+            ngettext(
+                "Nog geen resultaat: %(missing)s van %(total)s doel.",
+                "Nog geen resultaat: %(missing)s van %(total)s doelen.",
+                total,
+            )
             % {"missing": missing, "total": total},
         )
     return CheckResult(True, _("Alle %(total)s doelen zijn geëvalueerd.") % {"total": total})

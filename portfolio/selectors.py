@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db.models import Count, F, Max, Q, Sum
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from analyses.models import RECEIVED_STATUSES, AnalysisStatus, SchoolAnalysis
 from budgets.models import Allocation, FundingStream, PlannedAmount, Spending
@@ -343,7 +343,11 @@ def portfolio_rows(*, user, today: datetime.date | None = None) -> list[Portfoli
             row.alerts.append(
                 Alert(
                     AlertCode.RETURNED,
-                    _("%(n)s analyse(s) teruggestuurd en nog niet opnieuw ingediend.")
+                    ngettext(
+                        "%(n)s analyse teruggestuurd en nog niet opnieuw ingediend.",
+                        "%(n)s analyses teruggestuurd en nog niet opnieuw ingediend.",
+                        returned,
+                    )
                     % {"n": returned},
                 )
             )

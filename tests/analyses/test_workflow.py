@@ -244,7 +244,7 @@ def test_the_data_phase_gate_counts_received_analyses(municipality, cycle):
     )
     assert school_analyses_received_count(cycle=cycle) == 2
     result = check_school_analyses(cycle)
-    assert result.ok and "2 schoolanalyse(s) ontvangen" in result.explanation
+    assert result.ok and "2 schoolanalyses ontvangen" in result.explanation
 
 
 def test_school_without_open_cycle_is_told_so(school_client, municipality):

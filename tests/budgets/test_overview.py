@@ -163,7 +163,7 @@ def test_window_check_of_spending(municipality, date, outside):
     assert ("outside_window_spending" in codes(o)) is outside
     if outside:
         text = next(w.text for w in o.warnings if w.code == "outside_window_spending")
-        assert "1 besteding(en) van NPO gemeenten, samen € 12,34" in text
+        assert "1 besteding van NPO gemeenten, samen € 12,34" in text
         assert "1 augustus 2021 – 31 juli 2025" in text
 
 
