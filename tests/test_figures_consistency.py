@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 # vestiging -> (sector, active today, {year: count or "<5"})
 LOCATIONS = {
-    "open": (School.Sector.BO, True, {2020: 300, 2025: 250}),
+    "open": (School.Sector.BO, True, {2020: 300, 2022: 280, 2025: 250}),
     "closed": (School.Sector.BO, False, {2020: 120, 2025: 0}),
     # Not in the latest address file but with pupils on 1 Oct 2025 (like 17FL01): inactive.
     "gone": (School.Sector.BO, False, {2020: 80, 2025: 90}),
@@ -96,10 +96,11 @@ def test_every_page_shows_the_same_pupil_figures(
     profile = job.snapshot["profile"]
     assert (profile["pupil_year"], profile["total_pupils"]) == (2025, 440)
     years = {row["year"]: (row["pupils"], row["hidden_locations"]) for row in profile["years"]}
-    assert years == {2020: (500, 1), 2025: (440, 0)}  # PO (incl. SO)
+    assert years == {2020: (500, 1), 2022: (280, 0), 2025: (440, 0)}  # PO (incl. SO)
     # VO beside PO in the years DUO's VO files have; the history says which years those are.
     assert {row["year"]: row.get("vo_pupils") for row in profile["years"]} == {
         2020: 1000,
+        2022: 950,
         2025: None,
     }
     assert profile["vo_years"] == [2020, 2022]
@@ -172,6 +173,12 @@ def test_estimate_adds_predecessors_oab_score_and_stands_beside_the_beschikking(
     estimate = npo_estimate(municipality=town)
     assert estimate.allocated == Decimal("250000")
     assert estimate.difference == Decimal("250000") - estimate.total
+    # The PDF's budget chapter says the same, with what the estimate includes.
+    from reports.snapshot.budget import budget_section
+
+    note = budget_section(town, None)["note"]
+    assert "NPO: toegekend volgens beschikking € 250.000,00" in note
+    assert "2.000 leerlingen op 1 oktober 2020" in note and "Bron: DUO, 1 okt. 2020" in note
     for url in ("budgets:overview", "budgets:allocation_list", "budgets:npo_estimate"):
         body = client.get(reverse(url, args=[town.slug])).content.decode()
         assert 'data-testid="npo-allocated">€ 250.000,00' in body, url

@@ -3,7 +3,9 @@ selector: ``budgets.selectors.budget_overview`` (a constant number of queries) d
 
 from django.utils.translation import gettext as _
 
+from budgets.estimate import npo_estimate
 from budgets.selectors import budget_overview
+from core.money import format_money
 from municipalities.models import Municipality
 from reports.snapshot.common import unavailable
 
@@ -44,6 +46,32 @@ def budget_section(municipality: Municipality, cycle) -> dict:
             "Bedragen gemarkeerd als schatting zijn berekend uit leerlingaantallen en nog niet "
             "bevestigd door een beschikking."
         )
+    # The NPO estimate says what it includes; beside a beschikking it shows the difference.
+    estimate = npo_estimate(municipality=municipality)
+    if estimate is not None and estimate.pupils:
+        if estimate.has_allocation:
+            note = " ".join(
+                filter(
+                    None,
+                    [
+                        note,
+                        _(
+                            "NPO: toegekend volgens beschikking %(allocated)s; ter controle de "
+                            "schatting %(estimate)s (verschil %(difference)s)."
+                        )
+                        % {
+                            "allocated": format_money(estimate.allocated),
+                            "estimate": format_money(estimate.total),
+                            "difference": format_money(estimate.difference),
+                        },
+                        estimate.includes_text(),
+                        estimate.oab_text(),
+                        estimate.source_text() + ".",
+                    ],
+                )
+            )
+        elif any(s["estimate"] for s in streams):
+            note = f"{note} {estimate.basis_text()}"
     return {
         "available": True,
         "total_available": _money(total.allocated),

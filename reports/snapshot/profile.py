@@ -79,7 +79,9 @@ def profile_section(municipality: Municipality) -> dict:
             year["vo_pupils"] = vo_by_year[row.year].pupils
             year["vo_hidden_locations"] = vo_by_year[row.year].hidden
         years.append(year)
-    vo_years = sorted(vo_by_year)
+    # The years shown with a VO count (DUO's VO files; VSO counts of the 1990s at locations
+    # that are VO today fall outside the years shown).
+    vo_years = [row["year"] for row in years if "vo_pupils" in row]
 
     return {
         "available": bool(total_schools or by_year),
