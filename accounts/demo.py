@@ -51,3 +51,26 @@ def seed(stdout=None) -> None:
             TOTPDevice.objects.create(
                 user=user, name="demo", confirmed=True, key=demo_totp_key(user.email)
             )
+
+
+def signin_help() -> list[str]:
+    """How to sign in, for `make run`'s output: e-mail first, then the password (no provider
+    needed), or the organisation's sign-on for the domains that have one."""
+    from accounts.models import OIDCProvider
+
+    lines = [
+        "Inloggen: vul op /accounts/login/ eerst het e-mailadres in en kies Volgende; dan het "
+        "wachtwoord, en waar nodig de tweestapscode."
+    ]
+    providers = list(OIDCProvider.objects.filter(is_active=True).order_by("name"))
+    if not providers:
+        lines.append(
+            "Er is geen inlogprovider (single sign-on) ingesteld: iedereen logt in met het "
+            "wachtwoord. Een provider stel je in via /beheer/ (Inlogproviders)."
+        )
+    for provider in providers:
+        lines.append(
+            f"Single sign-on via {provider.name} voor: {', '.join(provider.domains)} "
+            f"({provider.issuer})."
+        )
+    return lines

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.demo import demo_secrets
+from accounts.demo import demo_secrets, signin_help
 from municipalities.demo import DEMO_PASSWORD, DEMO_USERS
 from municipalities.models import Membership
 from npo_platform.demo import seed_all
@@ -24,6 +24,9 @@ class Command(BaseCommand):
             )
         seed_all(self.stdout)
         self.stdout.write(self.style.SUCCESS("Demogegevens staan klaar."))
+        self.stdout.write("")
+        for line in signin_help():
+            self.stdout.write(line)
         self.stdout.write("")
         self.stdout.write(f"Demologins (wachtwoord voor allemaal: {DEMO_PASSWORD}):")
         totp_secrets = demo_secrets()
