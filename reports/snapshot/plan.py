@@ -58,18 +58,26 @@ def plan_summary(snap: dict) -> list[str]:
     profile = snap.get("profile", {})
     lines = []
     if profile.get("total_schools") is not None:
-        lines.append(
-            _(
-                "In %(name)s staan %(schools)s schoolvestigingen; in het primair onderwijs hadden "
-                "de vestigingen samen %(pupils)s leerlingen (DUO, teldatum 1 oktober %(year)s)."
-            )
-            % {
-                "name": name,
-                "schools": number_nl(profile.get("total_schools")),
-                "pupils": number_nl(profile.get("total_pupils")),
-                "year": profile.get("pupil_year") or "–",
-            }
+        line = ngettext(
+            "In %(name)s staat %(schools)s schoolvestiging; in het primair onderwijs hadden "
+            "de vestigingen samen %(pupils)s leerlingen (DUO, teldatum 1 oktober %(year)s).",
+            "In %(name)s staan %(schools)s schoolvestigingen; in het primair onderwijs hadden "
+            "de vestigingen samen %(pupils)s leerlingen (DUO, teldatum 1 oktober %(year)s).",
+            profile["total_schools"],
         )
+        line %= {
+            "name": name,
+            "schools": number_nl(profile.get("total_schools")),
+            "pupils": number_nl(profile.get("total_pupils")),
+            "year": profile.get("pupil_year") or "–",
+        }
+        if hidden := profile.get("hidden_locations") or 0:
+            line += " " + ngettext(
+                "Exclusief %(n)s vestiging met <5 leerlingen.",
+                "Exclusief %(n)s vestigingen met <5 leerlingen.",
+                hidden,
+            ) % {"n": hidden}
+        lines.append(line)
     findings = snap.get("findings", {}).get("items", [])
     goals = snap.get("goals", {}).get("items", [])
     activities = snap.get("activities", {}).get("items", [])
