@@ -171,3 +171,17 @@ def test_the_accountant_role_is_not_changed_on_the_team_page(officer_client, mun
     officer_client.post(url, {"role": Role.ACCOUNTANT})
     viewer.refresh_from_db()
     assert viewer.role == Role.VIEWER
+
+
+def test_a_cached_dashboard_is_not_served_after_valid_until(client, municipality, monkeypatch):
+    from municipalities import pagecache
+
+    today = _today()
+    client.force_login(_accountant(municipality, today))
+    url = f"/g/{municipality.slug}/"
+    client.get(url)  # sets the CSRF cookie
+    assert client.get(url).get(pagecache.STATUS_HEADER) == "miss"
+    assert client.get(url).get(pagecache.STATUS_HEADER) == "hit"
+    # Midnight passes: no write replaced any version, yet the page is not served again.
+    monkeypatch.setattr(timezone, "localdate", lambda *args: today + timedelta(days=1))
+    assert client.get(url).status_code == 404

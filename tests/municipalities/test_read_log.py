@@ -338,3 +338,15 @@ def test_staff_read_and_download_the_log_in_the_admin(client, municipality, log)
     entry = ReadLogEntry.objects.first()
     change = reverse("admin:municipalities_readlogentry_change", args=[entry.pk])
     assert client.post(change, {"subject": "anders"}).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "value,message",
+    [("0", "READ_LOG_DAYS must be at least 1"), ("a year", "READ_LOG_DAYS must be a whole")],
+)
+def test_a_bad_retention_fails_at_start_up(value, message):
+    from tests.test_settings_env import _import_settings
+
+    result = _import_settings(SECRET_KEY="x" * 50, READ_LOG_DAYS=value)
+    assert result.returncode != 0
+    assert message in result.stderr
