@@ -68,7 +68,8 @@ def _detail_context(request, cycle, advance_form=None, back_form=None, next_form
             "gate_passes": gates.gate_passes(items),
             "open_items": [i for i in items if not i.ok],
             "next_phase": phase_next(cycle.phase),
-            "previous_phase": phase_previous(cycle.phase),
+            # Its label, in the page's language ("Goals", not the stored "doelen").
+            "previous_phase": Phase(prev).label if (prev := phase_previous(cycle.phase)) else None,
             "counts": selectors.cycle_counts(cycle=cycle),
             "progress": selectors.cycle_progress(goals),
             "goals": goals,
