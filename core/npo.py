@@ -97,6 +97,6 @@ NPO_AMOUNT_PER_OAB_UNIT = "22.64"  # EUR per unit of onderwijsachterstandsscore 
 NPO_OAB_SCORE_YEAR = 2022
 # The window in which the money may be spent (the NPO funding stream's window_start/window_end),
 # and the school years it covers.
-NPO_WINDOW_START = datetime.date(2021, 8, 1)
+NPO_WINDOW_START = datetime.date(2021, 7, 1)  # DOMAIN.md: 1 July 2021, not 1 August
 NPO_WINDOW_END = datetime.date(2025, 7, 31)
 NPO_SCHOOL_YEARS = ("2021-2022", "2022-2023", "2023-2024", "2024-2025")

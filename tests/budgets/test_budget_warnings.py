@@ -145,7 +145,8 @@ def test_commitments_on_money_without_plan_or_allocation_give_no_commitment_warn
 @pytest.mark.parametrize(
     ("period", "warned"),
     [
-        ("2020-2021", True),  # ends 31 July 2021, the day before the NPO window opens
+        ("2019-2020", True),  # ends 31 July 2020, a year before the NPO window opens
+        ("2020-2021", False),  # its last month, July 2021, is inside the window (from 1 July 2021)
         ("2021-2022", False),
         ("2024-2025", False),
         ("2025-2026", True),  # starts 1 August 2025, the day after the window closed
@@ -159,7 +160,7 @@ def test_allocation_in_a_period_outside_the_window(municipality, period, warned)
     if warned:
         assert found[0].text == (
             f"Voor NPO gemeenten is in {period} geld toegekend of gepland, maar die periode valt "
-            "helemaal buiten de bestedingstermijn (1 augustus 2021 – 31 juli 2025)."
+            "helemaal buiten de bestedingstermijn (1 juli 2021 – 31 juli 2025)."
         )
 
 

@@ -70,7 +70,7 @@ def test_streams_are_seeded_with_windows_and_accountability():
         "overig",
     }
     npo = streams["npo-gemeenten"]
-    assert npo.window_start == datetime.date(2021, 8, 1)
+    assert npo.window_start == datetime.date(2021, 7, 1)
     assert npo.window_end == datetime.date(2025, 7, 31)
     assert npo.is_sisa and "SiSa" in npo.accountability
     assert npo.period_kind == "schooljaar"

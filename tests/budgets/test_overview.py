@@ -151,7 +151,8 @@ def test_warning_when_one_period_is_overplanned(municipality):
 @pytest.mark.parametrize(
     ("date", "outside"),
     [
-        (datetime.date(2021, 7, 31), True),
+        (datetime.date(2021, 6, 30), True),
+        (datetime.date(2021, 7, 1), False),
         (datetime.date(2021, 8, 1), False),
         (datetime.date(2025, 7, 31), False),
         (datetime.date(2025, 8, 1), True),
@@ -164,7 +165,7 @@ def test_window_check_of_spending(municipality, date, outside):
     if outside:
         text = next(w.text for w in o.warnings if w.code == "outside_window_spending")
         assert "1 besteding van NPO gemeenten, samen € 12,34" in text
-        assert "1 augustus 2021 – 31 juli 2025" in text
+        assert "1 juli 2021 – 31 juli 2025" in text
 
 
 def test_window_check_of_commitments_and_streams_without_window(municipality):
@@ -184,15 +185,15 @@ def test_projection_of_unspent_money_from_the_spending_rate(municipality):
     SpendingFactory(spending_goal=goal, date=datetime.date(2022, 8, 1), amount=D("5.00"))
     o = budget_overview(municipality=municipality, as_of=datetime.date(2022, 7, 31))
     p = o.blocks[0].projection
-    # 365 days elapsed (1 Aug 2021 – 31 Jul 2022), 1096 to go: 100000 + 100000 × 1096 / 365.
+    # 396 days elapsed (1 Jul 2021 – 31 Jul 2022), 1096 to go: 100000 + 100000 × 1096 / 396.
     assert p.spent_to_date == D("100000.00")
-    assert p.projected_spent == D("400273.97")
-    assert p.projected_unspent == D("599726.03")
-    assert p.per_month == D("8339.04")
+    assert p.projected_spent == D("376767.68")
+    assert p.projected_unspent == D("623232.32")
+    assert p.per_month == D("7686.24")
     assert codes(o) == ["projected_unspent"]
     assert o.warnings[0].text == (
-        "Bij het huidige tempo (gemiddeld € 8.339,04 per maand) is van NPO gemeenten op "
-        "31 juli 2025 naar verwachting € 400.273,97 besteed. Dan blijft € 599.726,03 van de "
+        "Bij het huidige tempo (gemiddeld € 7.686,24 per maand) is van NPO gemeenten op "
+        "31 juli 2025 naar verwachting € 376.767,68 besteed. Dan blijft € 623.232,32 van de "
         "€ 1.000.000,00 over."
     )
 
@@ -202,7 +203,7 @@ def test_no_projection_warning_when_the_rate_spends_it_all(municipality):
     SpendingFactory(
         spending_goal__municipality=municipality,
         date=datetime.date(2022, 7, 1),
-        amount=D("100000.00"),
+        amount=D("110000.00"),  # 110000 + 110000 × 1096 / 396 = 414444.44 > 400000
     )
     o = budget_overview(municipality=municipality, as_of=datetime.date(2022, 7, 31))
     assert o.blocks[0].projection.projected_unspent < 0
