@@ -50,3 +50,23 @@ def test_demo_without_schools_or_cycle_does_nothing():
     analysis_demo.seed(out)
     assert "overgeslagen" in out.getvalue()
     assert not SchoolAnalysis.objects.exists()
+
+
+def test_the_printed_school_logins_say_what_their_analysis_is_now():
+    municipalities_demo.seed(io.StringIO())
+    utrecht = Municipality.objects.get(cbs_code="GM0344")
+    for _i in range(6):
+        SchoolFactory(municipality=utrecht, sector=School.Sector.BO)
+    cycles_demo.seed(io.StringIO())
+    first = io.StringIO()
+    analysis_demo.seed(first)
+    assert "Yusuf Demir – intern begeleider (rol school), analyse teruggestuurd" in first.getvalue()
+    # The school resubmits after the first run: the next run says so, not "teruggestuurd".
+    school = User.objects.get(email="ib@school-utrecht.demo").memberships.get().school
+    SchoolAnalysis.objects.filter(school=school).update(status=AnalysisStatus.RESUBMITTED)
+    again = io.StringIO()
+    analysis_demo.seed(again)
+    assert (
+        "Yusuf Demir – intern begeleider (rol school), analyse opnieuw ingediend"
+        in again.getvalue()
+    )
