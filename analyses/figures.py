@@ -46,6 +46,12 @@ class DomainFigures:
     label: str
     counts: dict[str, int]  # Delay value or EMPTY -> analyses
     mean_share: float | None  # mean % of pupils affected (None: nobody filled it in)
+    share_count: int = 0  # analyses that filled in the share
+
+    @property
+    def shown_share(self) -> float | None:
+        """The mean share, only over at least 5 schools (else it describes one or two)."""
+        return self.mean_share if self.share_count >= MIN_ANALYSES else None
 
 
 @dataclass
@@ -131,6 +137,7 @@ def analysis_figures(*, cycles) -> dict[int, AnalysisFigures]:
                 "pk", filter=Q(**{delay_name: delay})
             )
         aggregates[f"{share_name}__avg"] = Avg(share_name)
+        aggregates[f"{share_name}__count"] = Count(share_name)
     rows = {
         row["cycle_id"]: row
         for row in received.values("cycle_id").annotate(**aggregates).order_by()
@@ -175,7 +182,11 @@ def analysis_figures(*, cycles) -> dict[int, AnalysisFigures]:
             counts[EMPTY] = total - sum(counts.values())
             domains.append(
                 DomainFigures(
-                    domain.value, str(domain.label), counts, row.get(f"{share_name}__avg")
+                    domain.value,
+                    str(domain.label),
+                    counts,
+                    row.get(f"{share_name}__avg"),
+                    row.get(f"{share_name}__count", 0),
                 )
             )
         figures = AnalysisFigures(

@@ -60,7 +60,7 @@ def analyses_section(municipality: Municipality, cycle) -> dict:
             "label": d.label,
             "small": figures.delay(d.domain, "klein"),
             "large": figures.delay(d.domain, "groot"),
-            "share": str(round(d.mean_share)) if d.mean_share is not None else None,
+            "share": str(round(d.shown_share)) if d.shown_share is not None else None,
         }
         for d in figures.domains
     ]

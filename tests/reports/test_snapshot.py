@@ -247,3 +247,23 @@ def test_plan_summary_names_the_pupil_source_and_date():
     ]
     pupils = next(f for f in key_figures(snap) if f["key"] == "pupils")
     assert (pupils["label"], pupils["value"]) == ("Leerlingen (PO, DUO, 1 okt. 2025)", 12897)
+
+
+def test_a_mean_share_over_fewer_than_5_schools_is_not_shown(
+    municipality, officer, django_capture_on_commit_callbacks
+):
+    from analyses.models import AnalysisStatus
+    from tests.analyses.factories import SchoolAnalysisFactory
+
+    cycle = fill_municipality(municipality)
+    for n in range(6):  # 6 received, but only 2 gave the share for taal: it would describe them
+        SchoolAnalysisFactory(
+            school__municipality=municipality,
+            cycle=cycle,
+            status=AnalysisStatus.SUBMITTED,
+            complete=True,
+            share_taal=40 if n < 2 else None,
+        )
+    job = build(municipality, "gemeentefoto", officer, cycle, django_capture_on_commit_callbacks)
+    domains = {d["domain"]: d for d in job.snapshot["analyses"]["domains"]}
+    assert domains["taal"]["share"] is None and domains["rekenen"]["share"] == "30"
