@@ -10,8 +10,9 @@ ints, lists, dicts; Decimals as strings). A section whose data does not exist (y
 ``{"available": False, "missing": "<Dutch sentence>"}`` instead of failing, so a gemeentefoto can
 be made on day one and grows as schools, cycles and budgets fill in.
 
-Counts of schools derived from their NPO analyses pass through ``suppress`` here, at collection
-time, so a small number never even reaches the stored snapshot. Counts from public files are not
+Counts of schools derived from their NPO analyses come from ``analyses.figures`` (the one selector
+for them, protected by ``core.suppression``: 1–4 as ``<5``, a cell that would give one back as
+``x``), at collection time, so a small number never even reaches the stored snapshot. Counts from public files are not
 suppressed again: pupils are DUO's published counts (DUO's own ``<5`` stays ``<5`` and is left out
 of every total, which says how many locations it leaves out), school locations are public.
 """
