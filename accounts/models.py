@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -156,3 +157,33 @@ class UserSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def browser(self) -> str:
+        """A short reading of the user agent ("Firefox op Windows"), or "" when unknown."""
+        agent = self.user_agent
+        name = next((n for key, n in _BROWSERS if key in agent), "")
+        system = next((n for key, n in _SYSTEMS if key in agent), "")
+        if name and system:
+            return gettext("%(browser)s op %(system)s") % {"browser": name, "system": system}
+        return name or system
+
+
+# Order matters: Edge and Opera also say Chrome, Chrome also says Safari.
+_BROWSERS = [
+    ("Edg/", "Edge"),
+    ("OPR/", "Opera"),
+    ("Firefox/", "Firefox"),
+    ("HeadlessChrome", "Chrome (headless)"),
+    ("Chrome/", "Chrome"),
+    ("Safari/", "Safari"),
+]
+_SYSTEMS = [
+    ("iPhone", "iPhone"),
+    ("iPad", "iPad"),
+    ("Android", "Android"),
+    ("Windows", "Windows"),
+    ("Mac OS X", "macOS"),
+    ("CrOS", "ChromeOS"),
+    ("Linux", "Linux"),
+]

@@ -95,7 +95,6 @@ def sso_callback(request: HttpRequest, provider_slug: str) -> HttpResponse:
             request,
             "accounts/sso_refused.html",
             {"message": refusal.message, "provider": provider},
-            status=403,
         )
     target = request.session.pop(NEXT_KEY, None) or reverse(settings.LOGIN_REDIRECT_URL)
     auth_login(request, sign_on.user, backend="django.contrib.auth.backends.ModelBackend")

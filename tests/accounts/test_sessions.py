@@ -196,3 +196,27 @@ class TestChangesEndOtherSessions:
 
         phone.get("/")
         assert not signed_in(phone)
+
+
+@pytest.mark.parametrize(
+    ("agent", "shown"),
+    [
+        (
+            "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:140.0) Gecko/20100101 Firefox/140.0",
+            "Firefox op Windows",
+        ),
+        (
+            "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+            "Chrome/142.0.0.0 Safari/537.36 Edg/142.0.0.0",
+            "Edge op Windows",
+        ),
+        (
+            "Mozilla/5.0 (iPhone; CPU iPhone OS 18_5 like Mac OS X) AppleWebKit/605.1.15 "
+            "(KHTML, like Gecko) Version/18.5 Mobile/15E148 Safari/604.1",
+            "Safari op iPhone",
+        ),
+        ("curl/8.5.0", ""),
+    ],
+)
+def test_the_list_names_browser_and_system(agent, shown):
+    assert UserSession(user_agent=agent).browser == shown

@@ -45,6 +45,9 @@ def test_sign_on_through_the_provider_and_log_out_there_too(page, officer, oidc_
     expect(page).to_have_url(re.compile(r"/g/utrecht/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Utrecht")
     assert_accessible(page, "sso-signed-in")
+    page.goto("/accounts/sessies/")
+    expect(page.get_by_role("table")).to_contain_text("via Gemeente Utrecht")
+    assert_accessible(page, "sessions")
 
     page.get_by_role("navigation", name="Gebruikersmenu").get_by_text("Mira Faber").click()
     page.get_by_role("button", name="Uitloggen").click()
@@ -54,3 +57,16 @@ def test_sign_on_through_the_provider_and_log_out_there_too(page, officer, oidc_
     page.get_by_label("E-mailadres").fill("mfa@utrecht.nl")
     page.get_by_role("button", name="Volgende").click()
     expect(page).to_have_url(re.compile(re.escape(oidc_provider_url) + r"/login/"))
+
+
+def test_an_unknown_address_is_refused_in_dutch(page, officer, oidc_provider_url):
+    page.goto("/accounts/login/")
+    page.get_by_label("E-mailadres").fill("onbekend@utrecht.nl")
+    page.get_by_role("button", name="Volgende").click()
+    page.get_by_label("Gebruikersnaam").fill("onbekend@utrecht.nl")
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.get_by_role("button", name="Inloggen bij provider").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Inloggen niet gelukt")
+    expect(page.get_by_role("alert")).to_contain_text("vraag je gemeente om een uitnodiging")
+    assert_accessible(page, "sso-refused")
