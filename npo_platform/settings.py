@@ -278,7 +278,14 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 REDIS_URL = env_url("REDIS_URL", ("redis", "rediss"))
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            # Django's RedisCache, but Redis down reads as a miss and skips writes (logged): every
+            # cached thing can be computed again, so Redis down costs speed, not pages.
+            "BACKEND": "core.cache.FailOpenRedisCache",
+            "LOCATION": REDIS_URL,
+            # A Redis that hangs (rather than refusing) must not hold a request for long.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

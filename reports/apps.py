@@ -19,9 +19,16 @@ class ReportsConfig(AppConfig):
 
         # A job's request, completion, failure and publication change the dashboard panel, the
         # cycle's checklist and the portfolio's alerts. The worker's progress ticks (and the
-        # task id it records) change none of the cached pages: they retire nothing.
+        # task id and lease it records, renewed by its heartbeat) change none of the cached
+        # pages: they retire nothing.
         pagecache.register(
             ReportJob,
             scope=pagecache.TENANT,
-            quiet_fields=["progress", "progress_label", "task_id"],
+            quiet_fields=[
+                "progress",
+                "progress_label",
+                "task_id",
+                "lease_owner",
+                "lease_expires_at",
+            ],
         )

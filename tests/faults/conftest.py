@@ -20,6 +20,7 @@ def pytest_collection_modifyitems(items):
 @pytest.fixture(scope="session")
 def fault_folder():
     folder = Path(tempfile.mkdtemp(prefix="npo-faults-"))
+    folder.chmod(0o755)  # PostgreSQL runs as its own user and must reach its folder inside
     yield folder
     shutil.rmtree(folder, ignore_errors=True)
 

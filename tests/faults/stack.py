@@ -36,9 +36,10 @@ def wait_for(check, timeout: float, what: str) -> float:
 
 
 def _binary(name: str, *patterns: str) -> str:
-    found = shutil.which(name) or next(
+    """``patterns`` first (PostgreSQL's own bin folder, newest version), then PATH."""
+    found = next(
         (p for pattern in patterns for p in sorted(glob.glob(pattern), reverse=True)), None
-    )
+    ) or shutil.which(name)
     if not found:
         pytest.fail(f"The fault drills need {name} (not found on PATH or in {patterns}).")
     return found
@@ -168,7 +169,7 @@ def django_env(**extra: str) -> dict:
         for key, value in os.environ.items()
         if key not in ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND")
     }
-    env.update(DJANGO_SETTINGS_MODULE="tests.settings", PYTHONPATH=str(ROOT), **extra)
+    env.update({"DJANGO_SETTINGS_MODULE": "tests.settings", "PYTHONPATH": str(ROOT), **extra})
     return env
 
 

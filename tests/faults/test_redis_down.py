@@ -26,7 +26,13 @@ def on_private_redis(settings, redis_server):
 
     url = redis_server.url(0)
     settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+        "default": {
+            **settings.CACHES["default"],
+            # As npo_platform.settings configures it with REDIS_URL.
+            "BACKEND": "core.cache.FailOpenRedisCache",
+            "LOCATION": url,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
     }
     settings.CELERY_BROKER_URL = url
     settings.PAGE_CACHE_SECONDS = 300

@@ -56,6 +56,10 @@ UNREGISTERED = {
     "analyses.AnalysisReminder",
     # An uploaded intake file's preview; confirming it writes the (registered) analyses.
     "analyses.AnalysisIntake",
+    # Operational tables (no tenant data): tasks waiting for the broker, and when the worker
+    # and beat were last seen (only /healthz reads them, never cached).
+    "core.OutboxMessage",
+    "core.Heartbeat",
 }
 
 # Tables the cached pages read that belong to no registered model, and why that is safe.

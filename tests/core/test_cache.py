@@ -1,0 +1,29 @@
+"""core.cache.FailOpenRedisCache: with Redis unreachable, reads miss and writes are skipped."""
+
+import pytest
+
+from core.cache import FailOpenRedisCache
+
+
+@pytest.fixture
+def unreachable():
+    # Nothing listens on port 1.
+    return FailOpenRedisCache("redis://127.0.0.1:1/0", {"OPTIONS": {"socket_connect_timeout": 1}})
+
+
+def test_reads_miss_and_writes_are_skipped_when_redis_is_down(unreachable, caplog):
+    assert unreachable.get("k") is None
+    assert unreachable.get("k", "fallback") == "fallback"
+    assert unreachable.get_or_set("k", lambda: "computed") == "computed"
+    assert unreachable.get_many(["a", "b"]) == {}
+    assert unreachable.set("k", "v") is False
+    assert unreachable.add("k", "v") is False
+    assert unreachable.set_many({"a": 1, "b": 2}) == ["a", "b"]
+    assert unreachable.delete("k") is False
+    assert unreachable.has_key("k") is False
+    assert "Cache unavailable" in caplog.text
+
+
+def test_counters_still_raise(unreachable):
+    with pytest.raises(Exception):  # noqa: B017, PT011 - whatever redis raises, not a silent miss
+        unreachable.incr("counter")
