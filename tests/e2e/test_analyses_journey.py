@@ -88,6 +88,13 @@ def test_school_submits_officer_returns_school_resubmits_officer_accepts(page, s
     expect(page.get_by_role("status")).to_contain_text("De bijlage is toegevoegd.")
     expect(page.get_by_role("link", name="schoolanalyse-de-linde.pdf")).to_be_visible()
     assert_accessible(page, "analyses-school-detail-draft")
+    # Check your answers first: every answer with a change link, then submit.
+    page.get_by_role("link", name="Controleren en indienen").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Controleer je antwoorden voordat je indient"
+    )
+    expect(page.get_by_text("schoolanalyse-de-linde.pdf")).to_be_visible()
+    assert_accessible(page, "analyses-check-answers")
     page.get_by_role("button", name="Indienen bij de gemeente").click()
     expect(page.get_by_role("status")).to_contain_text("De analyse is ingediend.")
     analysis = SchoolAnalysis.objects.get()
@@ -113,11 +120,17 @@ def test_school_submits_officer_returns_school_resubmits_officer_accepts(page, s
     switch_user(page, "directie@delinde.nl")
     page.goto(f"/g/utrecht/schoolanalyses/{analysis.pk}/")
     expect(page.get_by_text("Graag het aandeel bij rekenen onderbouwen.")).to_be_visible()
+    page.get_by_label("Je reactie").fill("Dat doen we met de M-toetsen van januari.")
+    page.get_by_role("button", name="Reactie versturen").click()
+    expect(page.get_by_role("status")).to_contain_text("Je reactie is verstuurd")
+    assert mail.outbox[-1].to == ["beleid@utrecht.nl"]
+    assert_accessible(page, "analyses-school-replied")
     page.get_by_role("link", name="Analyse bewerken").click()
     page.get_by_role("group", name="Rekenen", exact=True).get_by_label(
         "Aandeel getroffen leerlingen (%)"
     ).fill("45")
     page.get_by_role("button", name="Opslaan").click()
+    page.get_by_role("link", name="Controleren en opnieuw indienen").click()
     page.get_by_role("button", name="Opnieuw indienen").click()
     expect(page.get_by_role("status")).to_contain_text("De analyse is ingediend.")
     analysis.refresh_from_db()
@@ -127,6 +140,8 @@ def test_school_submits_officer_returns_school_resubmits_officer_accepts(page, s
     switch_user(page, "beleid@utrecht.nl")
     page.goto(f"/g/utrecht/schoolanalyses/{analysis.pk}/")
     expect(page.get_by_text("Opnieuw ingediend").first).to_be_visible()
+    expect(page.get_by_text("Dat doen we met de M-toetsen van januari.")).to_be_visible()
+    page.get_by_label("Opmerking voor de school").fill("Dank, helder onderbouwd.")
     page.get_by_role("button", name="Accepteren").click()
     expect(page.get_by_role("status")).to_contain_text("De analyse is geaccepteerd.")
     assert_accessible(page, "analyses-accepted")
@@ -134,3 +149,5 @@ def test_school_submits_officer_returns_school_resubmits_officer_accepts(page, s
     assert analysis.status == AnalysisStatus.ACCEPTED
     assert mail.outbox[-1].to == ["directie@delinde.nl"]
     assert "geaccepteerd" in mail.outbox[-1].subject
+    assert "Dank, helder onderbouwd." in mail.outbox[-1].body  # the accept remark is kept
+    expect(page.get_by_text("Dank, helder onderbouwd.")).to_be_visible()
