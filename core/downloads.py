@@ -56,4 +56,6 @@ def private_download(
     response["Content-Disposition"] = content_disposition(filename, inline=inline)
     response["X-Content-Type-Options"] = "nosniff"
     patch_cache_control(response, private=True, no_store=True)
+    # The name as saved, for the read log (municipalities.readlog) to say what was downloaded.
+    response.download_name = _clean_name(filename)
     return response

@@ -32,7 +32,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import wraps
-from urllib.parse import unquote
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -85,16 +84,6 @@ def read_subject(
         note.municipality_ids = sorted(set(municipality_ids))
 
 
-def _download_name(response: HttpResponse) -> str:
-    """The file name a download carries (``filename*`` from core.downloads), or ''."""
-    header = response.get("Content-Disposition", "")
-    for part in header.split(";"):
-        part = part.strip()
-        if part.startswith("filename*=utf-8''"):
-            return unquote(part.removeprefix("filename*=utf-8''"))
-    return ""
-
-
 def _municipality_ids(request: HttpRequest, note: ReadNote, slug: str | None) -> list[int]:
     if note.municipality_ids is not None:
         return note.municipality_ids
@@ -115,7 +104,8 @@ def read_log_write(
     user = request.user
     if not user.is_authenticated:
         return []
-    subject = (note.subject or _download_name(response))[:MAX_SUBJECT]
+    # A download names its file (core.downloads.private_download keeps the name it sends).
+    subject = (note.subject or getattr(response, "download_name", ""))[:MAX_SUBJECT]
     now = timezone.now()
     path = request.get_full_path()[:MAX_PATH]
     rows = [

@@ -81,6 +81,11 @@ def _report_pdf(municipality):
     return {"report_pk": job.pk}, "gemeentefoto-utrecht-v3.pdf", "application/pdf"
 
 
+def _read_log_csv(municipality):
+    name = re.compile(r"leeslog-utrecht-\d{4}-\d{2}-\d{2}\.csv")
+    return {}, name, "text/csv; charset=utf-8"
+
+
 # URL name -> builds the object to download for ``municipality`` and returns
 # (URL kwargs besides the slug, the expected file name, the expected content type).
 TENANT_DOWNLOADS = {
@@ -91,6 +96,7 @@ TENANT_DOWNLOADS = {
     "budgets:export_xlsx": _export_xlsx,
     **{f"budgets:export_csv[{d}]": _export_csv(d) for d in DATASETS},
     "reports:pdf": _report_pdf,
+    "municipalities:read_log_csv": _read_log_csv,
 }
 OTHER_DOWNLOADS = ["portfolio:export"]
 
