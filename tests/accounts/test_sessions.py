@@ -220,3 +220,16 @@ class TestChangesEndOtherSessions:
 )
 def test_the_list_names_browser_and_system(agent, shown):
     assert UserSession(user_agent=agent).browser == shown
+
+
+def test_an_absolute_lifetime_shorter_than_the_idle_timeout_fails_at_start_up():
+    from tests.test_settings_env import _import_settings
+
+    result = _import_settings(
+        DEBUG="true", SESSION_IDLE_TIMEOUT="7200", SESSION_ABSOLUTE_LIFETIME="3600"
+    )
+    assert result.returncode != 0
+    assert "SESSION_ABSOLUTE_LIFETIME must be 0 (off) or at least SESSION_IDLE_TIMEOUT" in (
+        result.stderr
+    )
+    assert _import_settings(DEBUG="true", SESSION_ABSOLUTE_LIFETIME="0").returncode == 0
