@@ -36,6 +36,7 @@ from core.downloads import private_download
 from municipalities.access import tenant_view
 from municipalities.models import EDITOR_ROLES, READER_ROLES, Municipality, ReadLogEntry, Role
 from municipalities.readlog import read_logged, read_subject
+from municipalities.versions import VERSION_FIELD, EditConflict, version_of
 
 READERS_AND_SCHOOL = READER_ROLES | {Role.SCHOOL}
 SCHOOL_ONLY = frozenset({Role.SCHOOL})
@@ -359,9 +360,8 @@ def review(request: HttpRequest, municipality: Municipality, analysis_pk: int) -
     form = ReviewForm(request.POST, analysis=analysis)
     if not form.is_valid():
         if "versie" in form.errors:
-            messages.error(request, " ".join(form.errors["versie"]))
-        else:
-            messages.error(request, _("Kies accepteren of terugsturen."))
+            return _review_refused(request, municipality, analysis.pk, form)
+        messages.error(request, _("Kies accepteren of terugsturen."))
         return redirect(
             "analyses:detail", municipality_slug=municipality.slug, analysis_pk=analysis.pk
         )
@@ -387,12 +387,45 @@ def review(request: HttpRequest, municipality: Municipality, analysis_pk: int) -
             messages.success(
                 request, _("De analyse is teruggestuurd naar de school, met je opmerking.")
             )
+    except EditConflict as conflict:
+        return _review_refused(request, municipality, analysis.pk, form, conflict=conflict)
     except ValidationError as exc:
         if hasattr(exc, "error_dict"):  # returned without a remark: said at the remark field
             form.add_error(None, exc)
             return _detail_again(request, municipality, analysis.pk, review_form=form)
         messages.error(request, " ".join(_errors(exc)))
     return redirect("analyses:detail", municipality_slug=municipality.slug, analysis_pk=analysis.pk)
+
+
+def _review_refused(
+    request: HttpRequest,
+    municipality: Municipality,
+    analysis_pk: int,
+    form: ReviewForm,
+    conflict: EditConflict | None = None,
+) -> HttpResponse:
+    """A review of an analysis that changed meanwhile (or from a form without a version): the
+    page comes back with why, and with the comment the reviewer typed still in the field and the
+    current version in the form, so sending it again is a deliberate decision. When the analysis
+    can no longer be reviewed (someone else decided), the typed comment is quoted in the message
+    so it is not lost."""
+    analysis = selectors.analysis_detail(membership=request.membership, pk=analysis_pk)
+    # The conflict says who changed what; a form without a version says it is out of date.
+    reasons = list(conflict.messages if conflict is not None else form.errors.pop(VERSION_FIELD))
+    comment = (form.data.get("comment") or "").strip()
+    if not analysis.is_reviewable:
+        if comment:
+            reasons.append(
+                _("Je opmerking is niet verstuurd: „%(comment)s”") % {"comment": comment}
+            )
+        messages.error(request, " ".join(str(r) for r in reasons))
+        return redirect(
+            "analyses:detail", municipality_slug=municipality.slug, analysis_pk=analysis.pk
+        )
+    form.add_error(None, reasons)
+    form.data = form.data.copy()
+    form.data[form.add_prefix(VERSION_FIELD)] = version_of(analysis)
+    return _render_detail(request, municipality, analysis, review_form=form)
 
 
 @require_POST

@@ -43,13 +43,50 @@ def test_a_review_of_a_changed_analysis_is_refused(municipality, member_factory)
     text = " ".join(str(m) for m in get_messages(response.wsgi_request))
     assert "Iemand anders heeft dit opgeslagen" in text
     assert f"Anna de Vries ({anna.email})" in text
+    # Nothing left to review (Anna accepted): the typed comment is quoted, not lost.
+    assert "Je opmerking is niet verstuurd: „Graag aanvullen”" in text
+
+
+def test_a_refused_review_keeps_the_typed_comment_and_carries_the_new_version(
+    municipality, member_factory
+):
+    analysis = SchoolAnalysisFactory(
+        municipality=municipality, complete=True, status=AnalysisStatus.SUBMITTED
+    )
+    reviewer = Client()
+    reviewer.force_login(member_factory(municipality, Role.ADVISOR))
+    seen = version_of(analysis)
+    analysis.save()  # changed meanwhile (e.g. the school corrected it), still to be reviewed
+    comment = "Paragraaf 3 mist de aanpak voor rekenen; graag aanvullen."
+    response = reviewer.post(
+        review_url(analysis), {"decision": "return", "comment": comment, "versie": seen}
+    )
+    assert response.status_code == 200
+    page = html.unescape(response.content.decode())
+    assert "Iemand anders heeft dit opgeslagen" in page
+    assert f"{comment}</textarea>" in page  # the input is kept
+    analysis.refresh_from_db()
+    assert f'name="versie" value="{version_of(analysis)}"' in page
+    assert analysis.status == AnalysisStatus.SUBMITTED
+    # Sending it again, now against the current version, is a deliberate decision.
+    again = reviewer.post(
+        review_url(analysis),
+        {"decision": "return", "comment": comment, "versie": version_of(analysis)},
+    )
+    assert again.status_code == 302
+    analysis.refresh_from_db()
+    assert analysis.status == AnalysisStatus.RETURNED
 
 
 def test_a_review_without_a_version_is_refused(officer_client, municipality):
     analysis = SchoolAnalysisFactory(
         municipality=municipality, complete=True, status=AnalysisStatus.SUBMITTED
     )
-    response = officer_client.post(review_url(analysis), {"decision": "accept"})
+    response = officer_client.post(
+        review_url(analysis), {"decision": "return", "comment": "Zie mijn opmerking"}
+    )
     analysis.refresh_from_db()
     assert analysis.status == AnalysisStatus.SUBMITTED
-    assert "mist zijn versie" in " ".join(str(m) for m in get_messages(response.wsgi_request))
+    page = html.unescape(response.content.decode())
+    assert "mist zijn versie" in page
+    assert "Zie mijn opmerking</textarea>" in page
