@@ -1,5 +1,8 @@
 """core.suppression: small counts hidden, and a second cell where a total would give one back."""
 
+import random
+from itertools import product
+
 import pytest
 
 from core.suppression import COMPLEMENT, SMALL, Group, possible_values, protect
@@ -49,3 +52,37 @@ def test_one_analysis_cannot_be_protected():
 def test_overlapping_totals_are_refused():
     with pytest.raises(ValueError, match="joint solver"):
         protect([Group(cells={"a": 1, "b": 6}, total=7), Group(cells={"a": 1, "c": 9}, total=10)])
+
+
+def _brute_force(cells: dict, shown: set, total: int, small: set, complement: set, key) -> set:
+    """Every value of ``key`` in an integer solution, by plain enumeration (independent)."""
+    domains = []
+    for k, v in cells.items():
+        if k in small:
+            domains.append(range(1, 5))
+        elif k in complement:
+            domains.append([0, *range(5, total + 1)])
+        elif k not in shown:
+            domains.append(range(0, total + 1))
+        else:
+            domains.append([v])
+    index = list(cells).index(key)
+    return {combo[index] for combo in product(*domains) if sum(combo) == total}
+
+
+def test_random_tables_leave_every_small_cell_at_least_two_values():
+    rng = random.Random(14)
+    checked = 0
+    for _ in range(300):
+        n = rng.randint(2, 4)
+        cells = {f"c{i}": rng.choice([0, 1, 2, 3, 4, 5, 6, 9, 15]) for i in range(n)}
+        shown = {k for k in cells if rng.random() < 0.8}
+        group = Group(cells=cells, total=sum(cells.values()), shown=frozenset(shown))
+        result = protect([group])
+        if result.unprotectable:
+            continue
+        for key in result.small:
+            values = _brute_force(cells, shown, group.total, result.small, result.complement, key)
+            assert cells[key] in values and len(values) >= 2, (cells, shown, result)
+            checked += 1
+    assert checked > 100
