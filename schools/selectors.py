@@ -226,12 +226,16 @@ class PupilYear:
 
 
 def school_pupil_history(*, school: School) -> list[PupilYear]:
-    """Pupil counts per year, without the years before the location opened (leading zeros)."""
+    """Pupil counts per year, without the years before the location opened (leading zeros).
+
+    A VO location shows the years DUO's VO files give (2017–2022 here) and any earlier VSO
+    pupils; the PO history's zeros for it mean "no PO pupils", not "no pupils", and are left out.
+    """
+    counts = school.pupil_counts.order_by("year").values_list("year", "count", "suppressed", "vavo")
     rows = [
         PupilYear(year, count, suppressed)
-        for year, count, suppressed in school.pupil_counts.order_by("year").values_list(
-            "year", "count", "suppressed"
-        )
+        for year, count, suppressed, vavo in counts
+        if school.sector != School.Sector.VO or count or suppressed or vavo is not None
     ]
     while rows and rows[0].count == 0 and not rows[0].suppressed:
         rows.pop(0)

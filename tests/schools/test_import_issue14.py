@@ -288,3 +288,23 @@ def test_completed_menukaart_renames_the_truncated_intervention_and_keeps_empty_
         "evidence": "niet beoordeeld",
         "cost": "niet beoordeeld",
     }
+
+
+@pytest.mark.django_db
+def test_school_page_shows_the_vo_history_and_says_which_years_it_covers(client, member_factory):
+    load()
+    gymnasium = School.objects.get(vestigingscode="04DD00")
+    # Like the 96 VO locations that were VSO long ago: zeros in the PO history after 2022.
+    PupilCount.objects.create(school=gymnasium, year=2024, count=0)
+    officer = member_factory(gymnasium.municipality, "policy_officer")
+    client.force_login(officer)
+
+    from django.urls import reverse
+
+    body = client.get(
+        reverse("schools:school_detail", args=[gymnasium.municipality.slug, gymnasium.pk])
+    ).content.decode()
+
+    assert "alleen bekend voor 1 oktober 2017 tot en met 2022" in body
+    assert '<th scope="row">2022</th><td class="num">911</td>' in body
+    assert '<th scope="row">2024</th>' not in body  # a PO-history zero is no VO count
