@@ -45,23 +45,29 @@ class SignOnFormActionMiddleware:
 
     ``form-action 'self'`` also governs the redirects after a form is sent, so without this the
     browser would block the e-mail step's redirect to the provider and the logout's redirect to
-    its end-session endpoint. Adds the active providers' origins to ``form-action``; with no
-    provider the policy is untouched. Place it right after ContentSecurityPolicyMiddleware (its
-    response step then runs first)."""
+    its end-session endpoint. Adds to ``form-action`` the origins the login page names
+    (``response.sso_form_action``) and, on a signed-on session's pages (their logout form), its
+    provider's origins kept in the session. No query: a page that never read the session (so
+    showed no logout form) is left alone. Place it right after ContentSecurityPolicyMiddleware
+    (its response step then runs first)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        response = self.get_response(request)
-        if not response.get("Content-Type", "").startswith("text/html"):
-            return response
-        from accounts.sso import provider_origins
+        from accounts.sso import SESSION_ORIGINS
 
-        origins = provider_origins()
-        if origins:
+        response = self.get_response(request)
+        origins = list(getattr(response, "sso_form_action", ()))
+        session = getattr(request, "session", None)
+        if session is not None and hasattr(session, "_session_cache"):
+            origins += session.get(SESSION_ORIGINS, [])
+        if origins and response.get("Content-Type", "").startswith("text/html"):
             config = dict(getattr(response, "_csp_config", None) or settings.SECURE_CSP)
             if config:
-                config["form-action"] = [*config.get("form-action", []), *origins]
+                extra = [
+                    o for o in dict.fromkeys(origins) if o not in config.get("form-action", [])
+                ]
+                config["form-action"] = [*config.get("form-action", []), *extra]
                 response._csp_config = config
         return response

@@ -18,10 +18,7 @@ from urllib.parse import urlsplit
 from authlib.common.errors import AuthlibBaseError
 from authlib.integrations.django_client import DjangoOAuth2App
 from authlib.integrations.django_client.integration import DjangoIntegration
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 from django.utils.translation import gettext as _
 from joserfc.errors import JoseError as JoserfcError
 from requests import RequestException
@@ -42,7 +39,7 @@ SCOPE = "openid email profile"
 _clients: dict[tuple[int, float], DjangoOAuth2App] = {}
 
 
-ORIGINS_CACHE_KEY = "accounts:sso-origins"
+SESSION_ORIGINS = "accounts_sso_origins"
 
 
 def _origin(url: str) -> str | None:
@@ -50,37 +47,29 @@ def _origin(url: str) -> str | None:
     return f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") else None
 
 
-def provider_origins() -> list[str]:
-    """The origins a form may lead to on the way to a provider or back from it: each active
-    provider's issuer, and its authorize and end-session endpoints once discovery was read.
-    Cached a minute (and dropped when a provider is saved), so a page costs no query."""
-    origins = cache.get(ORIGINS_CACHE_KEY)
-    if origins is None:
-        found = set()
-        for provider in OIDCProvider.objects.filter(is_active=True):
-            found.add(_origin(provider.issuer))
-            for (pk, _version), client in list(_clients.items()):
-                if pk == provider.pk and client.server_metadata:
-                    for key in ("authorization_endpoint", "end_session_endpoint"):
-                        found.add(_origin(client.server_metadata.get(key, "")))
-        origins = sorted(o for o in found if o)
-        cache.set(ORIGINS_CACHE_KEY, origins, 60)
-    return origins
+def _provider_origins(provider: OIDCProvider) -> set[str]:
+    """The issuer's origin, and the authorize and end-session endpoints' once discovery was read
+    in this process."""
+    found = {_origin(provider.issuer)}
+    for (pk, _version), client in list(_clients.items()):
+        if pk == provider.pk and client.server_metadata:
+            for key in ("authorization_endpoint", "end_session_endpoint"):
+                found.add(_origin(client.server_metadata.get(key, "")))
+    return {origin for origin in found if origin}
 
 
-def provider_origins_check(client: DjangoOAuth2App) -> None:
-    """After discovery: forget the cached origins if this provider's endpoints are not in them."""
-    metadata = client.server_metadata or {}
-    wanted = {
-        _origin(metadata.get(k, "")) for k in ("authorization_endpoint", "end_session_endpoint")
-    }
-    if not (wanted - {None}) <= set(cache.get(ORIGINS_CACHE_KEY) or []):
-        cache.delete(ORIGINS_CACHE_KEY)
+def login_form_origins() -> list[str]:
+    """Where the login page's e-mail step may lead: every active provider (one query, on the
+    login page only)."""
+    found: set[str] = set()
+    for provider in OIDCProvider.objects.filter(is_active=True):
+        found |= _provider_origins(provider)
+    return sorted(found)
 
 
-@receiver([post_save, post_delete], sender=OIDCProvider, dispatch_uid="accounts_sso_origins")
-def _origins_forget(**kwargs) -> None:
-    cache.delete(ORIGINS_CACHE_KEY)
+def session_origins_remember(*, request, provider: OIDCProvider) -> None:
+    """A signed-on session's logout form leads to this provider's end-session endpoint."""
+    request.session[SESSION_ORIGINS] = sorted(_provider_origins(provider))
 
 
 def provider_for_email(email: str) -> OIDCProvider | None:

@@ -50,6 +50,12 @@ class LoginView(auth_views.LoginView):
         password_form = self.get_form_class()(request, initial={"username": email})
         return self.render_to_response(self.get_context_data(form=password_form, step="password"))
 
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        if context.get("step") == "email":
+            response.sso_form_action = sso.login_form_origins()
+        return response
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.setdefault("step", "password" if self.request.method == "POST" else "email")
@@ -79,7 +85,6 @@ def sso_start(request: HttpRequest, provider_slug: str) -> HttpResponse:
         return render(
             request, "accounts/sso_refused.html", {"message": refusal.message}, status=503
         )
-    sso.provider_origins_check(client)
     return response
 
 
@@ -102,6 +107,7 @@ def sso_callback(request: HttpRequest, provider_slug: str) -> HttpResponse:
         # The provider asserts a second factor (amr/acr as configured for it): none is due here.
         request.session.pop(PENDING_KEY, None)
     request.session[sso.SESSION_PROVIDER] = provider.pk
+    sso.session_origins_remember(request=request, provider=provider)
     request.session[sso.SESSION_ID_TOKEN] = sign_on.id_token
     UserSession.objects.filter(pk=request.session.get(RECORD_KEY)).update(provider=provider)
     if session_is_pending(request):
