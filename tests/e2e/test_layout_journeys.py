@@ -91,6 +91,8 @@ ROLES = {
     ],
     # "Mijn analyse" leads the school to its own analysis.
     "ib@school-utrecht.demo": lambda page: ["/g/utrecht/", "/g/utrecht/schoolanalyses/mijn/"],
+    # The accountant reads the money only: the dashboard's budget panel and the budget pages.
+    "accountant@utrecht.demo": lambda page: ["/g/utrecht/", "/g/utrecht/budget/"],
 }
 
 
