@@ -233,3 +233,26 @@ def test_an_absolute_lifetime_shorter_than_the_idle_timeout_fails_at_start_up():
         result.stderr
     )
     assert _import_settings(DEBUG="true", SESSION_ABSOLUTE_LIFETIME="0").returncode == 0
+
+
+def test_a_password_reset_ends_all_sessions_and_mails(viewer, django_capture_on_commit_callbacks):
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    phone = password_login(viewer, "Safari op iPhone")
+    viewer.refresh_from_db()  # the token covers last_login, which that login changed
+    browser = Client()
+    uid = urlsafe_base64_encode(force_bytes(viewer.pk))
+    token = default_token_generator.make_token(viewer)
+    form_url = browser.get(reverse("password_reset_confirm", args=[uid, token])).url
+    new = "een heel ander wachtwoord 42"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = browser.post(form_url, {"new_password1": new, "new_password2": new})
+
+    assert response.status_code == 302 and response.url == reverse("password_reset_complete")
+    phone.get("/")
+    assert not signed_in(phone)
+    assert not UserSession.objects.filter(user=viewer).exists()
+    assert [m.subject for m in mail.outbox] == ["NPO-platform: je wachtwoord is gewijzigd"]
