@@ -6,9 +6,11 @@ import datetime
 from datetime import timedelta
 
 import pytest
+from django.core import mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from municipalities.access import advisor_municipalities, user_municipalities
 from municipalities.models import Invitation, Membership, Role, valid_until_latest
@@ -124,6 +126,8 @@ def test_an_invited_accountant_gets_the_end_date(
     assert response.status_code == 302
     invitation = Invitation.objects.get()
     assert invitation.valid_until == last_day
+    (message,) = mail.outbox
+    assert f"Je toegang loopt tot en met {date_format(last_day, 'j F Y')}." in message.body
     user = UserFactory(email="acc@example.nl")
     invitation_accept(invitation=invitation, user=user)
     membership = Membership.objects.get(user=user)
