@@ -20,6 +20,7 @@ from django.utils import timezone
 from analyses.models import (
     DOMAIN_FIELDS,
     AnalysisNeed,
+    AnalysisRemark,
     AnalysisStatus,
     Delay,
     SchoolAnalysis,
@@ -161,7 +162,7 @@ def seed(stdout=None) -> None:
             reviewed_at=now - timedelta(days=days_ago - 2) if reviewed else None,
             reviewed_by=reviewer if reviewed else None,
             review_comment=(
-                "Kunt u het aandeel leerlingen met een vertraging bij rekenen onderbouwen met de "
+                "Kun je het aandeel leerlingen met een vertraging bij rekenen onderbouwen met de "
                 "toetsgegevens van het voorjaar?"
                 if status in (AnalysisStatus.RETURNED, AnalysisStatus.RESUBMITTED)
                 else ""
@@ -181,6 +182,19 @@ def seed(stdout=None) -> None:
     # Demo content, not user actions: kept out of the audit trail like other bulk loads.
     with disable_auditlog():
         SchoolAnalysis.objects.bulk_create(created)
+        # The return remark is also the first remark of the analysis's conversation.
+        AnalysisRemark.objects.bulk_create(
+            AnalysisRemark(
+                municipality=municipality,
+                analysis=a,
+                kind=AnalysisRemark.Kind.RETURN,
+                text=a.review_comment,
+                author=reviewer,
+                written_at=a.reviewed_at or a.submitted_at - timedelta(days=1),
+            )
+            for a in created
+            if a.review_comment
+        )
         by_code = {a.school.vestigingscode: a for a in created}
         through = SchoolAnalysis.interventions.through
         through.objects.bulk_create(

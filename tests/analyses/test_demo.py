@@ -70,3 +70,17 @@ def test_the_printed_school_logins_say_what_their_analysis_is_now():
         "Yusuf Demir – intern begeleider (rol school), analyse opnieuw ingediend"
         in again.getvalue()
     )
+
+
+def test_a_returned_demo_analysis_has_its_remark_to_reply_to():
+    municipalities_demo.seed(io.StringIO())
+    utrecht = Municipality.objects.get(cbs_code="GM0344")
+    for _i in range(4):
+        SchoolFactory(municipality=utrecht, sector=School.Sector.BO)
+    cycles_demo.seed(io.StringIO())
+    analysis_demo.seed(io.StringIO())
+    school = User.objects.get(email="ib@school-utrecht.demo").memberships.get().school
+    returned = SchoolAnalysis.objects.get(school=school)
+    remark = returned.remarks.get()
+    assert remark.text == returned.review_comment and remark.kind == "terugsturen"
+    assert remark.municipality == utrecht

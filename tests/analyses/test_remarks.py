@@ -181,3 +181,16 @@ def test_the_share_fields_do_not_say_optional(school_client, municipality, schoo
     body = school_client.get(url("edit", municipality, analysis_pk=analysis.pk)).content.decode()
     share_label = re.search(r'<label for="id_share_taal">(.*?)</label>', body, re.S).group(1)
     assert "optioneel" not in share_label
+
+
+def test_a_return_remark_from_before_the_conversation_still_shows(
+    school_client, municipality, school, cycle
+):
+    analysis = SchoolAnalysisFactory(
+        school=school,
+        cycle=cycle,
+        status=AnalysisStatus.RETURNED,
+        review_comment="Onderbouw het aandeel rekenen.",
+    )
+    body = school_client.get(url("detail", municipality, analysis_pk=analysis.pk)).content.decode()
+    assert "Onderbouw het aandeel rekenen." in body
