@@ -7,6 +7,7 @@ membership is bound to is referenced by a string foreign key.
 from auditlog.models import AbstractLogEntry, LogEntryManager
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -335,6 +336,15 @@ class Membership(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.municipality} ({self.get_role_display()})"
+
+    def clean(self) -> None:
+        # The admin's form: the same rule as the database constraint, as a Dutch message (the
+        # team page's services also check the 12 months).
+        super().clean()
+        if self.role in TIME_LIMITED_ROLES and self.valid_until is None:
+            raise ValidationError(
+                {"valid_until": _("Een accountant heeft een einddatum van de toegang nodig.")}
+            )
 
     @property
     def can_edit(self) -> bool:

@@ -189,3 +189,21 @@ def test_a_cached_dashboard_is_not_served_after_valid_until(client, municipality
     # Midnight passes: no write replaced any version, yet the page is not served again.
     monkeypatch.setattr(timezone, "localdate", lambda *args: today + timedelta(days=1))
     assert client.get(url).status_code == 404
+
+
+def test_the_admin_refuses_an_accountant_without_an_end_date(client, municipality):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    user = UserFactory()
+    response = client.post(
+        reverse("admin:municipalities_membership_add"),
+        {
+            "user": user.pk,
+            "municipality": municipality.pk,
+            "role": Role.ACCOUNTANT,
+            "created_at_0": "2026-11-30",
+            "created_at_1": "10:00:00",
+        },
+    )
+    assert response.status_code == 200
+    assert "Een accountant heeft een einddatum van de toegang nodig." in response.content.decode()
+    assert not Membership.objects.filter(user=user).exists()
