@@ -45,8 +45,12 @@ def session_record(sender, request, user, **kwargs) -> None:
     session = request.session
     if session.session_key is None:
         session.save()
-    # A login in a browser that was signed in already replaces that session's row.
+    # A login in a browser that was signed in already replaces that session's row, and rows
+    # whose session has gone (expired and cleared, or ended) are dropped: one DELETE per login
+    # keeps the table as small as the live sessions.
     UserSession.objects.filter(pk=session.get(RECORD_KEY)).delete()
+    live = Session.objects.filter(session_key=OuterRef("session_key"))
+    UserSession.objects.filter(user=user).exclude(Exists(live)).delete()
     now = timezone.now()
     record, _created = UserSession.objects.update_or_create(
         session_key=session.session_key,

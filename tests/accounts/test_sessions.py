@@ -256,3 +256,14 @@ def test_a_password_reset_ends_all_sessions_and_mails(viewer, django_capture_on_
     assert not signed_in(phone)
     assert not UserSession.objects.filter(user=viewer).exists()
     assert [m.subject for m in mail.outbox] == ["NPO-platform: je wachtwoord is gewijzigd"]
+
+
+def test_a_login_drops_the_rows_of_sessions_that_are_gone(viewer):
+    phone = password_login(viewer, "Safari op iPhone")
+    gone = UserSession.objects.get(session_key=phone.session.session_key)
+    Session.objects.filter(session_key=gone.session_key).delete()  # expired and cleared
+
+    password_login(viewer)
+
+    assert not UserSession.objects.filter(pk=gone.pk).exists()
+    assert UserSession.objects.filter(user=viewer).count() == 1
