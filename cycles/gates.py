@@ -172,7 +172,13 @@ def check_activities_monitored(cycle: Cycle) -> CheckResult:
             % {"missing": missing, "total": total},
         )
     return CheckResult(
-        True, _("Alle %(total)s activiteiten hebben een status en een update.") % {"total": total}
+        True,
+        ngettext(
+            "De activiteit heeft een status en een update.",
+            "Alle %(total)s activiteiten hebben een status en een update.",
+            total,
+        )
+        % {"total": total},
     )
 
 
@@ -191,7 +197,11 @@ def check_goal_outcomes(cycle: Cycle) -> CheckResult:
             )
             % {"missing": missing, "total": total},
         )
-    return CheckResult(True, _("Alle %(total)s doelen zijn geëvalueerd.") % {"total": total})
+    return CheckResult(
+        True,
+        ngettext("Het doel is geëvalueerd.", "Alle %(total)s doelen zijn geëvalueerd.", total)
+        % {"total": total},
+    )
 
 
 def check_process_evaluation(cycle: Cycle) -> CheckResult:
