@@ -19,6 +19,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from celery import Celery
 
 from tests.faults.stack import ROOT, django_env, django_run, free_port, wait_for
 
@@ -29,27 +30,39 @@ from tests.factories import MembershipFactory, MunicipalityFactory
 from tests.reports.factories import fill_municipality
 from tests.twofactor import mark_session_verified
 from django.test import Client
-
-municipality = MunicipalityFactory(name="{name}", slug="{slug}", cbs_code="{code}")
-officer = MembershipFactory(municipality=municipality, user__email="{slug}@example.nl").user
-if {fill}:
-    fill_municipality(municipality)  # enough for a report that takes a few seconds to build
-client = Client()
-client.force_login(officer)
-mark_session_verified(client.session.session_key)
-print(municipality.pk, officer.pk, client.session.session_key)
-"""
-
-REQUEST = """
-from municipalities.models import Municipality, User
 from reports import services
+
+def seed(name, slug, code):
+    municipality = MunicipalityFactory(name=name, slug=slug, cbs_code=code)
+    officer = MembershipFactory(municipality=municipality, user__email=f"{slug}@example.nl").user
+    client = Client()
+    client.force_login(officer)
+    mark_session_verified(client.session.session_key)
+    return municipality, officer, client.session.session_key
+
+werkerstad, officer, _ = seed("Werkerstad", "werkerstad", "GM9971")
+fill_municipality(werkerstad, schools=4)  # a report that takes a few seconds to build
 job = services.report_request(
-    municipality=Municipality.objects.get(pk={municipality}),
-    kind="gemeentefoto",
-    user=User.objects.get(pk={user}),
+    municipality=werkerstad, kind="gemeentefoto", user=officer, enqueue=False
 )
-print(job.pk)
+herstartdorp, _, session = seed("Herstartdorp", "herstartdorp", "GM9972")
+print(werkerstad.pk, job.pk, herstartdorp.pk, session)
 """
+
+
+@pytest.fixture(scope="session")
+def drill_data(private_postgres):
+    """Both drills' data, seeded in one subprocess (a Django start-up costs seconds): a
+    municipality with a queued gemeentefoto job (not sent yet), and a logged-in officer of
+    another one (their session key)."""
+    env = django_env(DATABASE_URL=private_postgres.url())
+    werkerstad, job, herstartdorp, session = django_run(SEED, env).split()
+    return {
+        "werkerstad": int(werkerstad),
+        "job": int(job),
+        "herstartdorp": int(herstartdorp),
+        "session": session,
+    }
 
 
 @pytest.fixture
@@ -76,11 +89,8 @@ def _children(pid: int) -> list[int]:
 
 
 def test_a_worker_child_killed_mid_report_is_rebuilt_within_a_minute_as_one_version(
-    private_postgres, stack_env, fault_folder
+    private_postgres, stack_env, fault_folder, drill_data
 ):
-    municipality, user, _session = django_run(
-        SEED.format(name="Werkerstad", slug="werkerstad", code="GM9971", fill=True), stack_env
-    ).split()
     worker = subprocess.Popen(  # noqa: S603
         [
             str(VENV_BIN / "celery"),
@@ -104,7 +114,10 @@ def test_a_worker_child_killed_mid_report_is_rebuilt_within_a_minute_as_one_vers
     )
     db = private_postgres.connect()
     try:
-        job_pk = int(django_run(REQUEST.format(municipality=municipality, user=user), stack_env))
+        municipality, job_pk = drill_data["werkerstad"], drill_data["job"]
+        # Sent as the outbox relay sends it (only the broker URL is needed for that).
+        with Celery(broker=stack_env["REDIS_URL"]) as sender:
+            sender.send_task("reports.build", args=[job_pk], task_id=f"drill-{job_pk}")
         wait_for(lambda: _job(db, job_pk)["status"] == "running", 45, "the worker claiming the job")
         child = int(_job(db, job_pk)["lease_owner"].split(":")[1])
         assert child in _children(worker.pid), "the job is built by a child of the worker"
@@ -167,10 +180,10 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def test_postgresql_restart_costs_no_page_and_no_save(private_postgres, stack_env, fault_folder):
-    municipality, _user, session = django_run(
-        SEED.format(name="Herstartdorp", slug="herstartdorp", code="GM9972", fill=False), stack_env
-    ).split()
+def test_postgresql_restart_costs_no_page_and_no_save(
+    private_postgres, stack_env, fault_folder, drill_data
+):
+    municipality, session = drill_data["herstartdorp"], drill_data["session"]
     port = free_port()
     web = subprocess.Popen(  # noqa: S603
         [

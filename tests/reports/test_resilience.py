@@ -98,3 +98,23 @@ def test_with_the_broker_down_the_request_succeeds_and_the_relay_sends_the_job_o
 def test_outbox_rows_belong_inside_a_transaction():
     with pytest.raises(RuntimeError):
         outbox.outbox_add(task="reports.build", args=[1], key="reports.build:1")
+
+
+def test_the_broker_redelivers_only_after_the_longest_task_could_have_finished(settings):
+    from reports.tasks import report_build_task
+
+    timeout = settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
+    # A message still being worked on must not go to a second worker.
+    assert timeout > report_build_task.time_limit + report_build_task.retry_backoff_max
+    assert report_build_task.acks_late and report_build_task.reject_on_worker_lost
+    # A worker that died is noticed by the lease, far sooner than by this timeout.
+    assert services.LEASE.total_seconds() * 2 <= 60 < timeout
+
+
+def test_beat_runs_the_sweeper_relay_and_heartbeat_every_30_seconds(settings):
+    schedule = {
+        entry["task"]: entry["schedule"] for entry in settings.CELERY_BEAT_SCHEDULE.values()
+    }
+    # The names given in reports/tasks.py and core/tasks.py.
+    for task in ("reports.sweep_stuck", "core.outbox_relay", "core.heartbeat"):
+        assert schedule[task] <= 30
