@@ -116,7 +116,7 @@ def test_a_worker_child_killed_mid_report_is_rebuilt_within_a_minute_as_one_vers
     try:
         municipality, job_pk = drill_data["werkerstad"], drill_data["job"]
         # Sent as the outbox relay sends it (only the broker URL is needed for that).
-        with Celery(broker=stack_env["REDIS_URL"]) as sender:
+        with Celery(broker=stack_env["REDIS_URL"], set_as_current=False) as sender:
             sender.send_task("reports.build", args=[job_pk], task_id=f"drill-{job_pk}")
         wait_for(lambda: _job(db, job_pk)["status"] == "running", 45, "the worker claiming the job")
         child = int(_job(db, job_pk)["lease_owner"].split(":")[1])
