@@ -168,6 +168,19 @@ def test_estimate_adds_predecessors_oab_score_and_stands_beside_the_beschikking(
     # them with the difference.
     funding_streams_ensure()
     npo = FundingStream.objects.get(code="npo-gemeenten")
+    # An allocation marked as estimate: the dashboard says the NPO amount is an estimate.
+    Allocation.objects.create(
+        municipality=town,
+        stream=npo,
+        period="2023-2024",
+        amount=1000,
+        is_estimate=True,
+        estimate_basis="schatting",
+    )
+    dashboard = reverse("municipalities:dashboard", args=[town.slug])
+    body = client.get(dashboard).content.decode()
+    assert "Het NPO-bedrag is een schatting: 2.000 leerlingen (po en vo, incl. vavo)" in body
+    Allocation.objects.filter(is_estimate=True).delete()
     Allocation.objects.create(municipality=town, stream=npo, period="2021-2022", amount=200000)
     Allocation.objects.create(municipality=town, stream=npo, period="2022-2023", amount=50000)
     estimate = npo_estimate(municipality=town)
@@ -179,6 +192,8 @@ def test_estimate_adds_predecessors_oab_score_and_stands_beside_the_beschikking(
     note = budget_section(town, None)["note"]
     assert "NPO: toegekend volgens beschikking € 250.000,00" in note
     assert "2.000 leerlingen op 1 oktober 2020" in note and "Bron: DUO, 1 okt. 2020" in note
+    body = client.get(dashboard).content.decode()
+    assert "NPO: toegekend volgens beschikking € 250.000,00; schatting" in body
     for url in ("budgets:overview", "budgets:allocation_list", "budgets:npo_estimate"):
         body = client.get(reverse(url, args=[town.slug])).content.decode()
         assert 'data-testid="npo-allocated">€ 250.000,00' in body, url

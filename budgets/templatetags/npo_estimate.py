@@ -2,8 +2,11 @@
 budget page that shows NPO money (one selector, a fixed number of queries)."""
 
 from django import template
+from django.utils import formats
+from django.utils.translation import gettext as _
 
 from budgets.estimate import npo_estimate
+from core.money import format_money
 
 register = template.Library()
 
@@ -11,3 +14,33 @@ register = template.Library()
 @register.inclusion_tag("budgets/_npo_estimate.html")
 def npo_estimate_summary(municipality) -> dict:
     return {"estimate": npo_estimate(municipality=municipality), "municipality": municipality}
+
+
+@register.simple_tag
+def npo_estimate_note(municipality) -> str:
+    """One line for the dashboard: whether the NPO amount is a beschikking or an estimate, and
+    what the estimate includes."""
+    estimate = npo_estimate(municipality=municipality)
+    if estimate is None or not estimate.pupils:
+        return ""
+    if estimate.has_allocation:
+        return _(
+            "NPO: toegekend volgens beschikking %(allocated)s; schatting %(estimate)s "
+            "(verschil %(difference)s)."
+        ) % {
+            "allocated": format_money(estimate.allocated),
+            "estimate": format_money(estimate.total),
+            "difference": format_money(estimate.difference),
+        }
+    if estimate.estimated_allocations is None:
+        return ""
+    return _(
+        "Het NPO-bedrag is een schatting: %(pupils)s leerlingen (po en vo, incl. vavo) op 1 okt. "
+        "%(year)s × %(per_pupil)s%(oab)s. %(source)s."
+    ) % {
+        "pupils": formats.number_format(estimate.pupils, force_grouping=True),
+        "year": estimate.year,
+        "per_pupil": format_money(estimate.per_pupil),
+        "oab": _("; OAB-deel niet meegeteld") if estimate.oab_part is None else _(" plus OAB-deel"),
+        "source": estimate.source_text(),
+    }
