@@ -109,6 +109,7 @@ def test_every_page_shows_the_same_pupil_figures(
     text = pdf_text(job)
     assert pupils_2025 in text and "500" in text and "1.000" in text
     assert "alleen bekend voor 1 oktober 2020 tot en met 2022" in " ".join(text.split())
+    assert "Leerlingen voortgezet onderwijs: DUO open onderwijsdata" in " ".join(text.split())
 
     # The portfolio's comparison, for an advisor of this municipality.
     advisor = MembershipFactory(municipality=town, role=Role.ADVISOR).user
