@@ -60,6 +60,12 @@ UNREGISTERED = {
     # and beat were last seen (only /healthz reads them, never cached).
     "core.OutboxMessage",
     "core.Heartbeat",
+    # Sign-in: providers (admin only), linked sign-on accounts (written at a first sign-on) and
+    # the user's sessions (written at login and once per touch interval); only the uncached
+    # sessions page and the login flow read them.
+    "accounts.OIDCProvider",
+    "accounts.OIDCIdentity",
+    "accounts.UserSession",
 }
 
 # Tables the cached pages read that belong to no registered model, and why that is safe.
