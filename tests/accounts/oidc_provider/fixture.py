@@ -18,8 +18,10 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture(scope="session")
-def oidc_provider_url():
+def oidc_provider_url(tmp_path_factory):
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    # Its SQLite database goes where pytest keeps (and later removes) temporary files.
+    env["OIDC_PROVIDER_DIR"] = str(tmp_path_factory.mktemp("oidc-provider"))
     process = subprocess.Popen(
         [sys.executable, "-m", "tests.accounts.oidc_provider.serve"],
         cwd=ROOT,

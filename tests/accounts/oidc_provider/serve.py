@@ -24,7 +24,7 @@ class _QuietHandler(WSGIRequestHandler):
 
 
 def main() -> None:
-    folder = tempfile.mkdtemp(prefix="oidc-provider-")
+    folder = os.environ.get("OIDC_PROVIDER_DIR") or tempfile.mkdtemp(prefix="oidc-provider-")
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     os.environ["OIDC_PROVIDER_KEY"] = key.private_bytes(
         serialization.Encoding.PEM,
