@@ -388,3 +388,17 @@ class TestContentSecurityPolicy:
         client.force_login(officer)
         policy = client.get("/g/utrecht/")["Content-Security-Policy"]
         assert "form-action 'self';" in policy
+
+
+def test_a_provider_without_end_session_is_left_alone_at_logout(oidc_provider_url):
+    import time
+
+    from accounts import sso
+
+    provider = provider_create(oidc_provider_url, slug="zonder-logout")
+    sso.client_for(provider).server_metadata = {
+        "_loaded_at": time.time(),
+        "issuer": provider.issuer,
+    }
+
+    assert sso.logout_url(provider_id=provider.pk, id_token="a.b.c", return_to="http://x/") is None
