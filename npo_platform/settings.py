@@ -80,6 +80,8 @@ MIDDLEWARE = [
     # Forms may lead to the single sign-on providers (the login step, logout): form-action.
     "accounts.middleware.SignOnFormActionMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Messages left by an htmx save go out of band into the page's live region.
+    "npo_platform.htmx_messages.HtmxMessagesMiddleware",
     # A view that meets a dead database connection before any write is run once more.
     "npo_platform.db_retry.RetryOnDeadConnectionMiddleware",
     # A full or read-only media store: a Dutch 507 page; a missing media file: a Dutch 404.
