@@ -145,6 +145,10 @@ def report_request(
     """
     if kind not in ReportJob.Kind.values:
         raise ValueError(f"Unknown report kind {kind!r}")
+    if not _has_broker() and settings.REPORTS_BUILD_IN_THREAD:
+        # No beat runs the sweeper here: a build whose thread died with its process (a restart
+        # of the development server) is taken up again when someone asks for a report.
+        report_sweep_stuck()
     with transaction.atomic(durable=True):
         # Serialise requests per municipality (SQLite serialises writers anyway): the check for
         # an unfinished job and the version number below see every committed request.

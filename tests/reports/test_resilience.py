@@ -118,3 +118,25 @@ def test_beat_runs_the_sweeper_relay_and_heartbeat_every_30_seconds(settings):
     # The names given in reports/tasks.py and core/tasks.py.
     for task in ("reports.sweep_stuck", "core.outbox_relay", "core.heartbeat"):
         assert schedule[task] <= 30
+
+
+@pytest.mark.django_db(transaction=True)
+def test_without_a_broker_a_build_whose_thread_died_is_restarted_by_the_next_request(
+    officer_client, municipality, settings
+):
+    from datetime import timedelta
+
+    settings.REPORTS_BUILD_IN_THREAD = True
+    dead = ReportJobFactory(
+        municipality=municipality,
+        status="running",
+        attempts=1,
+        started_at=timezone.now() - timedelta(minutes=1),
+        lease_owner="elders:1:1",
+        lease_expires_at=timezone.now() - timedelta(seconds=5),
+    )
+    response = officer_client.post(LIST, {"kind": "gemeentefoto"})
+    assert response.status_code == 302
+    assert ReportJob.objects.count() == 1  # the same job, taken up again, not a second one
+    job = _wait_until_finished(dead.pk)
+    assert job.status == "done" and job.attempts == 2
