@@ -89,7 +89,9 @@ def dashboard(request: HttpRequest, municipality: Municipality) -> HttpResponse:
 # --- Team: members and invitations ---------------------------------------------------------------
 
 
-def _team_render(request, municipality, form=None) -> HttpResponse:
+def _team_render(request, municipality, form=None, row_error=None) -> HttpResponse:
+    """``row_error``: (membership, field id prefix, label, message) of a member's row form sent
+    back with an error: said at that row's field and in the error summary, not in a banner."""
     can_edit = request.membership.can_edit
     if can_edit and form is None:
         form = InvitationForm(municipality=municipality)
@@ -101,6 +103,11 @@ def _team_render(request, municipality, form=None) -> HttpResponse:
         "can_edit": can_edit,
         "role_choices": MembershipRoleForm.base_fields["role"].choices,
         "valid_days": settings.INVITATION_VALID_DAYS,
+        "row_error": (
+            dict(zip(("pk", "field", "label", "message"), row_error, strict=True))
+            if row_error
+            else None
+        ),
     }
     return render(request, "municipalities/team.html", context)
 
@@ -186,15 +193,17 @@ def team_membership_role(
     """Give a member another role (adviseur, beleidsmedewerker or meelezer)."""
     membership = membership_get(municipality=municipality, pk=membership_pk)
     form = MembershipRoleForm(request.POST)
+    label = _("Rol van %(name)s") % {"name": membership.user}
     if not form.is_valid():
-        messages.error(request, " ".join(form.errors["role"]))
-        return redirect("municipalities:team", municipality_slug=municipality.slug)
+        error = (membership.pk, "role", label, " ".join(form.errors["role"]))
+        return _team_render(request, municipality, row_error=error)
     try:
         membership_change_role(
             membership=membership, role=form.cleaned_data["role"], changed_by=request.user
         )
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        error = (membership.pk, "role", label, " ".join(error.messages))
+        return _team_render(request, municipality, row_error=error)
     else:
         messages.success(
             request,
@@ -212,9 +221,10 @@ def team_membership_valid_until(
     """Give a member another last day (extend an accountant's access, at most 12 months)."""
     membership = membership_get(municipality=municipality, pk=membership_pk)
     form = MembershipValidUntilForm(request.POST)
+    label = _("Toegang van %(name)s tot en met") % {"name": membership.user}
     if not form.is_valid():
-        messages.error(request, " ".join(form.errors["valid_until"]))
-        return redirect("municipalities:team", municipality_slug=municipality.slug)
+        error = (membership.pk, "valid-until", label, " ".join(form.errors["valid_until"]))
+        return _team_render(request, municipality, row_error=error)
     try:
         membership_set_valid_until(
             membership=membership,
@@ -222,7 +232,8 @@ def team_membership_valid_until(
             changed_by=request.user,
         )
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        error = (membership.pk, "valid-until", label, " ".join(error.messages))
+        return _team_render(request, municipality, row_error=error)
     else:
         messages.success(
             request,

@@ -59,3 +59,34 @@ def test_a_refused_session_attachment_is_said_at_its_field_and_in_the_summary(
     assert f'id="{field_id}"' in body  # the link leads to the file field
     assert f'<p class="field-error" id="{field_id}_error">Dit soort bestand' in body
     assert not SessionAttachment.objects.exists()
+
+
+def test_an_accountants_end_date_too_far_ahead_is_said_at_that_row_and_in_the_summary(
+    officer_client, municipality
+):
+    from datetime import timedelta
+
+    from django.urls import reverse
+
+    from municipalities.models import Membership, valid_until_latest
+    from tests.municipalities.test_accountant import _accountant, _today
+
+    membership = Membership.objects.get(
+        user=_accountant(municipality, _today() + timedelta(days=3))
+    )
+    url = reverse(
+        "municipalities:team_membership_valid_until", args=[municipality.slug, membership.pk]
+    )
+    too_far = (valid_until_latest() + timedelta(days=1)).isoformat()
+    response = officer_client.post(url, {"valid_until": too_far})
+    assert response.status_code == 200
+    body = response.content.decode()
+    summary = re.search(r'<div class="error-summary".*?</div>', body, re.S).group(0)
+    assert f'href="#valid-until-{membership.pk}"' in summary and "12 maanden vooruit" in summary
+    field_error = re.search(
+        rf'<p class="field-error" id="valid-until-{membership.pk}-error">([^<]*)</p>', body
+    )
+    assert field_error and "12 maanden vooruit" in field_error.group(1)
+    assert f'aria-describedby="valid-until-{membership.pk}-error"' in body
+    membership.refresh_from_db()
+    assert membership.valid_until == _today() + timedelta(days=3)

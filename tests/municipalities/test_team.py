@@ -129,8 +129,11 @@ def test_a_school_membership_keeps_its_role_and_school(officer_client, municipal
 def test_only_advisor_policy_officer_or_viewer_can_be_chosen(officer_client, municipality, value):
     membership = MembershipFactory(municipality=municipality, role=Role.VIEWER)
     response = officer_client.post(role_url(municipality, membership), {"role": value}, follow=True)
-    assert response.redirect_chain == [(team_url(municipality), 302)]
-    assert "Kies een rol." in response.content.decode()
+    # Said at that member's role field and in the error summary (no redirect to a banner).
+    assert response.status_code == 200 and response.redirect_chain == []
+    body = response.content.decode()
+    assert f'<p class="field-error" id="role-{membership.pk}-error">Kies een rol.' in body
+    assert f'<a href="#role-{membership.pk}">' in body
     membership.refresh_from_db()
     assert (membership.role, membership.school) == (Role.VIEWER, None)
 
