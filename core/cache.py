@@ -8,6 +8,8 @@ fallback; this backend gives them all the same one, logged. ``incr``/``decr`` ke
 """
 
 import logging
+import threading
+from collections.abc import Callable
 
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import RedisError
@@ -16,14 +18,43 @@ logger = logging.getLogger(__name__)
 
 UNAVAILABLE = (RedisError, OSError)
 
+# Writes skipped during an outage may have been the retirement of cached pages: once Redis
+# answers again, this process first runs the recovery hooks (the page cache registers
+# retire_all in npo_platform.apps), so no page kept from before the outage shows older data.
+_outage = threading.Event()
+_recovering = threading.Lock()
+_recovery_hooks: list[Callable[[], None]] = []
+
+
+def on_recovery(hook: Callable[[], None]) -> None:
+    """Run ``hook`` (which may use the cache) when the cache answers again after an outage."""
+    if hook not in _recovery_hooks:
+        _recovery_hooks.append(hook)
+
+
+def _recover() -> None:
+    if not _recovering.acquire(blocking=False):
+        return
+    try:
+        _outage.clear()
+        for hook in _recovery_hooks:
+            hook()  # a hook whose cache call fails marks the outage again
+        if not _outage.is_set():
+            logger.warning("Cache available again; recovery hooks ran")
+    finally:
+        _recovering.release()
+
 
 def _fails_open(name: str, default):
     method = getattr(RedisCache, name)
 
     def wrapper(self, *args, **kwargs):
+        if _outage.is_set():
+            _recover()
         try:
             return method(self, *args, **kwargs)
         except UNAVAILABLE as exc:
+            _outage.set()
             logger.warning("Cache unavailable (%s: %s); %s skipped", type(exc).__name__, exc, name)
             return default(args, kwargs) if callable(default) else default
 

@@ -2,13 +2,25 @@
 
 import pytest
 
+from core import cache as cache_module
 from core.cache import FailOpenRedisCache
 
 
 @pytest.fixture
 def unreachable():
     # Nothing listens on port 1.
-    return FailOpenRedisCache("redis://127.0.0.1:1/0", {"OPTIONS": {"socket_connect_timeout": 1}})
+    yield FailOpenRedisCache("redis://127.0.0.1:1/0", {"OPTIONS": {"socket_connect_timeout": 1}})
+    cache_module._outage.clear()  # this outage is this test's own
+
+
+def test_after_an_outage_the_recovery_hooks_run_before_the_next_cache_use(unreachable, monkeypatch):
+    calls = []
+    monkeypatch.setattr(cache_module, "_recovery_hooks", [lambda: calls.append("retired")])
+    unreachable.get("k")
+    assert cache_module._outage.is_set() and calls == []
+    # The next use tries the hooks first (here Redis is still down: the outage stays marked).
+    unreachable.get("k")
+    assert calls == ["retired"] and cache_module._outage.is_set()
 
 
 def test_reads_miss_and_writes_are_skipped_when_redis_is_down(unreachable, caplog):

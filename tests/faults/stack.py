@@ -73,8 +73,11 @@ class PrivateRedis:
                 "127.0.0.1",
                 "--save",
                 "",
+                # As in docker-compose.yml: what Redis held survives its restart.
                 "--appendonly",
-                "no",
+                "yes",
+                "--appendfsync",
+                "always",
                 "--dir",
                 str(self.folder),
             ],
