@@ -15,12 +15,17 @@ class AnalysesConfig(AppConfig):
 
         register()
 
-        from analyses.models import AnalysisAttachment, AnalysisNeed, SchoolAnalysis
+        from analyses.models import (
+            AnalysisAttachment,
+            AnalysisNeed,
+            AnalysisRemark,
+            SchoolAnalysis,
+        )
         from municipalities import pagecache
 
         # Writes to these retire the municipality's cached pages. Not registered:
         # AnalysisReminder (a record of reminder mails sent, shown only on the analyses
         # overview, which is not cached) and AnalysisIntake (an uploaded file's preview; only
         # confirming it changes what pages show, and that writes SchoolAnalysis rows).
-        for model in (SchoolAnalysis, AnalysisNeed, AnalysisAttachment):
+        for model in (SchoolAnalysis, AnalysisNeed, AnalysisAttachment, AnalysisRemark):
             pagecache.register(model, scope=pagecache.TENANT)

@@ -13,12 +13,15 @@ class MunicipalitiesConfig(AppConfig):
         audit.register_tenant_models()
 
         from municipalities import pagecache
-        from municipalities.models import Membership, Municipality, User
+        from municipalities.models import FormerMunicipality, Membership, Municipality, User
 
         # Writes to these retire cached pages. Not registered: Invitation (only the team page,
         # which is not cached, shows invitations; accepting one creates a Membership) and
         # AuditLogEntry (written on every login and beside every write; no cached page reads it).
         pagecache.register(Municipality, scope=pagecache.REFERENCE)
+        # The merger table (reference data): the estimate on the dashboard and budget pages names
+        # a successor's predecessors.
+        pagecache.register(FormerMunicipality, scope=pagecache.REFERENCE)
         # last_login is written on every login and shown on no cached page.
         pagecache.register(User, scope=pagecache.USER, quiet_fields=["last_login"])
         # The municipality's pages list its members; the user's pages carry the switcher.
