@@ -77,9 +77,12 @@ def _query(value: str) -> str:
 
 
 def _assert_no_server_error(client, path: str):
+    # /healthz answers 503 when a dependency is down (with a broker and no worker heartbeat in
+    # the test run, the worker is): that is its answer, not an error; a crash would be a 500.
+    acceptable = ACCEPTABLE | {503} if path == reverse("healthz") else ACCEPTABLE
     for value in HOSTILE:
         response = client.get(f"{path}?{_query(value)}")
-        assert response.status_code in ACCEPTABLE, (
+        assert response.status_code in acceptable, (
             f"GET {path} with every parameter = {value[:30]!r}: {response.status_code}"
         )
 
