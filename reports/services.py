@@ -301,9 +301,10 @@ class Heartbeat:
     def _run(self) -> None:
         try:
             while not self._stop.wait(HEARTBEAT.total_seconds()):
-                self.beat()
-        except Exception:  # noqa: BLE001 - a missed heartbeat only lets the lease run out
-            logger.exception("Heartbeat of report job %s failed", self.job_pk)
+                try:
+                    self.beat()
+                except Exception:  # noqa: BLE001 - one missed beat; the lease outlasts three
+                    logger.exception("Heartbeat of report job %s failed", self.job_pk)
         finally:
             connection.close()
 
