@@ -132,7 +132,9 @@ def test_second_run_changes_nothing_and_says_so():
 
     assert snapshot() == before
     assert "niets gewijzigd" in output
-    assert output.count("bestanden ongewijzigd sinds de vorige keer") == len(DATASETS)  # every dataset
+    assert output.count("bestanden ongewijzigd sinds de vorige keer") == len(
+        DATASETS
+    )  # every dataset
 
 
 @pytest.mark.django_db
@@ -143,7 +145,9 @@ def test_forced_second_run_compares_rows_and_writes_nothing():
     output = load(force=True)
 
     assert snapshot() == before
-    assert "Schoolvestigingen: 0 toegevoegd, 0 bijgewerkt, 10 ongewijzigd, 0 gedeactiveerd" in output
+    assert (
+        "Schoolvestigingen: 0 toegevoegd, 0 bijgewerkt, 10 ongewijzigd, 0 gedeactiveerd" in output
+    )
     assert "Leerlingaantallen: 0 toegevoegd, 0 bijgewerkt, 65 ongewijzigd" in output
     assert "niets gewijzigd" in output
 
