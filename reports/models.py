@@ -13,6 +13,16 @@ from django.utils.translation import gettext_lazy as _
 from core.uploads import GeneratedName
 from municipalities.models import Municipality, TenantModel, TenantQuerySet
 
+# The close-out kinds: built per funding stream, downloaded from the final accounting workspace.
+CLOSEOUT_KINDS = ("sisa", "eindverantwoording")
+# Download formats and their content types (the PDF lives in ``pdf``, the others in ``files``).
+FILE_FORMATS = {
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "ods": "application/vnd.oasis.opendocument.spreadsheet",
+    "csv": "text/csv; charset=utf-8",
+}
+
 
 class ReportJobQuerySet(TenantQuerySet):
     def done(self) -> "ReportJobQuerySet":
@@ -23,6 +33,10 @@ class ReportJob(TenantModel):
     class Kind(models.TextChoices):
         GEMEENTEFOTO = "gemeentefoto", _("Gemeentefoto")
         PLAN = "plan", _("Plan (gemeentelijke NPO-aanpak)")
+        # The close-out outputs of one funding stream (``stream`` is set): the SiSa overview as
+        # XLSX, ODS and CSV (in ``files``), and the final accounting PDF for the accountant.
+        SISA = "sisa", _("SiSa-overzicht")
+        FINAL_ACCOUNTING = "eindverantwoording", _("Eindverantwoording voor de accountant")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("In de wachtrij")
@@ -45,6 +59,15 @@ class ReportJob(TenantModel):
         verbose_name=_("cyclus"),
     )
     kind = models.CharField(_("soort"), max_length=20, choices=Kind.choices)
+    stream = models.ForeignKey(
+        "budgets.FundingStream",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("geldstroom"),
+        help_text=_("Alleen voor de bestanden van de eindverantwoording."),
+    )
     version = models.PositiveIntegerField(_("versie"))
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
@@ -76,6 +99,9 @@ class ReportJob(TenantModel):
         _("PDF"), upload_to=GeneratedName("reports/{municipality.cbs_code}"), blank=True
     )
     pdf_size = models.PositiveIntegerField(_("grootte PDF (bytes)"), null=True, blank=True)
+    # The spreadsheet files of a SiSa job, as {"xlsx": {"name": <storage name>, "size": n}, ...}:
+    # private storage like the PDF, served only by reports.views_closeout.closeout_file.
+    files = models.JSONField(_("bestanden"), default=dict, blank=True)
     snapshot = models.JSONField(_("momentopname van de gegevens"), null=True, blank=True)
     published_at = models.DateTimeField(
         _("gepubliceerd op"),
@@ -96,6 +122,7 @@ class ReportJob(TenantModel):
         "pdf_size",
         "lease_owner",
         "lease_expires_at",
+        "files",
     )
 
     class Meta:
@@ -120,6 +147,11 @@ class ReportJob(TenantModel):
             ),
             models.CheckConstraint(
                 condition=Q(progress__lte=100), name="reportjob_progress_max_100"
+            ),
+            models.CheckConstraint(
+                condition=(Q(kind__in=CLOSEOUT_KINDS) & Q(stream__isnull=False))
+                | (~Q(kind__in=CLOSEOUT_KINDS) & Q(stream__isnull=True)),
+                name="reportjob_stream_only_for_closeout",
             ),
             models.CheckConstraint(
                 condition=Q(published_at__isnull=True) | Q(kind="plan"),
@@ -153,5 +185,21 @@ class ReportJob(TenantModel):
         return f"{self.get_kind_display()} {self.municipality.name}"
 
     @property
+    def is_closeout(self) -> bool:
+        return self.kind in CLOSEOUT_KINDS
+
+    @property
+    def formats(self) -> list[str]:
+        """The file formats this finished job can hand out, in display order."""
+        if self.status != self.Status.DONE:
+            return []
+        found = ["pdf"] if self.pdf else []
+        return found + [f for f in FILE_FORMATS if f != "pdf" and f in (self.files or {})]
+
+    def filename_for(self, fmt: str) -> str:
+        stream = f"-{self.stream.code}" if self.stream_id else ""
+        return f"{self.kind}-{self.municipality.slug}{stream}-v{self.version}.{fmt}"
+
+    @property
     def filename(self) -> str:
-        return f"{self.kind}-{self.municipality.slug}-v{self.version}.pdf"
+        return self.filename_for("pdf")
