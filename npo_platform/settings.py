@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "cycles",
     "analyses",
     "budgets",
+    "closeout",
     "reports",
     "portfolio",
 ]

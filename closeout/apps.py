@@ -1,0 +1,23 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CloseoutConfig(AppConfig):
+    name = "closeout"
+    verbose_name = _("Eindverantwoording")
+
+    def ready(self):
+        from closeout.models import (
+            Consultation,
+            FinalAccounting,
+            IndicatorText,
+            LedgerAmount,
+            ReportedSisaValue,
+        )
+        from municipalities import pagecache
+
+        # Indicator texts are the platform's (staff keep them in the admin); the rest is the
+        # municipality's. The budget pages do not show these rows, but the dashboard may.
+        pagecache.register(IndicatorText, scope=pagecache.REFERENCE)
+        for model in (FinalAccounting, ReportedSisaValue, LedgerAmount, Consultation):
+            pagecache.register(model, scope=pagecache.TENANT)
