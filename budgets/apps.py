@@ -14,15 +14,25 @@ class BudgetsConfig(AppConfig):
 
         from budgets.models import (
             Allocation,
+            Beschikking,
             Commitment,
             FundingStream,
             PlannedAmount,
             Spending,
             SpendingGoal,
+            StreamFreeze,
         )
         from municipalities import pagecache
 
         # The funding streams are shared by every municipality; the rest is the municipality's.
         pagecache.register(FundingStream, scope=pagecache.REFERENCE)
-        for model in (Allocation, SpendingGoal, PlannedAmount, Commitment, Spending):
+        for model in (
+            Allocation,
+            Beschikking,
+            SpendingGoal,
+            PlannedAmount,
+            Commitment,
+            Spending,
+            StreamFreeze,
+        ):
             pagecache.register(model, scope=pagecache.TENANT)

@@ -19,11 +19,13 @@ from django.utils.translation import ngettext
 
 from budgets.models import (
     Allocation,
+    Beschikking,
     Commitment,
     FundingStream,
     PlannedAmount,
     Spending,
     SpendingGoal,
+    StreamFreeze,
 )
 from budgets.periods import period_of, period_parse
 from core.money import ZERO, format_money, to_money
@@ -84,6 +86,75 @@ def spending_list(*, municipality: Municipality) -> QuerySet[Spending]:
 
 def spending_get(*, municipality: Municipality, pk: int) -> Spending:
     return get_object_or_404(spending_list(municipality=municipality), pk=pk)
+
+
+def beschikking_list(*, municipality: Municipality, stream=None) -> QuerySet[Beschikking]:
+    rows = Beschikking.objects.for_municipality(municipality).select_related(
+        "stream", "recipient_former"
+    )
+    return rows.filter(stream=stream) if stream is not None else rows
+
+
+def beschikking_get(*, municipality: Municipality, pk: int) -> Beschikking:
+    # 404, not 403: never reveal that another municipality's letter exists.
+    return get_object_or_404(beschikking_list(municipality=municipality), pk=pk)
+
+
+# --- Closed (frozen) streams -------------------------------------------------------------------
+
+
+def _moment(on: datetime.date | datetime.datetime | None) -> datetime.datetime:
+    """``on`` as a moment: None is now; a date is the end of that day in Europe/Amsterdam."""
+    if on is None:
+        return timezone.now()
+    if isinstance(on, datetime.datetime):
+        return on
+    return timezone.make_aware(datetime.datetime.combine(on, datetime.time.max))
+
+
+def stream_freezes_active_on(
+    *, municipality: Municipality, on: datetime.date | datetime.datetime | None = None
+) -> QuerySet[StreamFreeze]:
+    """The municipality's freezes in force at ``on``: frozen by then and not reopened by then."""
+    moment = _moment(on)
+    return (
+        StreamFreeze.objects.for_municipality(municipality)
+        .filter(frozen_at__lte=moment)
+        .filter(Q(reopened_at__isnull=True) | Q(reopened_at__gt=moment))
+    )
+
+
+def stream_freeze_active(*, municipality: Municipality, stream) -> StreamFreeze | None:
+    """The freeze in force now for ``stream`` (None: the stream is open)."""
+    return (
+        StreamFreeze.objects.for_municipality(municipality)
+        .filter(stream=stream, reopened_at__isnull=True)
+        .select_related("stream", "frozen_by", "beschikking")
+        .first()
+    )
+
+
+def is_frozen(
+    *, municipality: Municipality, stream, on: datetime.date | datetime.datetime | None = None
+) -> bool:
+    """Was ``stream`` closed for ``municipality`` at ``on`` (default: now)?"""
+    return stream_freezes_active_on(municipality=municipality, on=on).filter(stream=stream).exists()
+
+
+def frozen_stream_ids(*, municipality: Municipality) -> set[int]:
+    """The ids of the streams closed now, in one query (for list pages)."""
+    return set(
+        StreamFreeze.objects.for_municipality(municipality)
+        .filter(reopened_at__isnull=True)
+        .values_list("stream_id", flat=True)
+    )
+
+
+def stream_freeze_history(*, municipality: Municipality, stream=None) -> QuerySet[StreamFreeze]:
+    rows = StreamFreeze.objects.for_municipality(municipality).select_related(
+        "stream", "frozen_by", "reopened_by", "beschikking"
+    )
+    return rows.filter(stream=stream) if stream is not None else rows
 
 
 # --- The overview ----------------------------------------------------------------------------

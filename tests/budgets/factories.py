@@ -7,11 +7,13 @@ import factory
 
 from budgets.models import (
     Allocation,
+    Beschikking,
     Commitment,
     FundingStream,
     PlannedAmount,
     Spending,
     SpendingGoal,
+    StreamFreeze,
 )
 from budgets.streams import funding_streams_ensure
 from core.npo import SpendingCategory
@@ -123,3 +125,23 @@ class CommitmentFactory(_TransactionFactory):
 class SpendingFactory(_TransactionFactory):
     class Meta:
         model = Spending
+
+
+class BeschikkingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Beschikking
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    stream = factory.LazyFunction(stream)
+    kind = Beschikking.Kind.VERLENING
+    amount = Decimal("250000.00")
+    date = datetime.date(2021, 6, 15)
+    reference = factory.Sequence(lambda n: f"NPO-{n:06d}")
+
+
+class StreamFreezeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StreamFreeze
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    stream = factory.LazyFunction(stream)
