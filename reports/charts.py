@@ -158,6 +158,38 @@ def budget_per_category(categories: list[dict]) -> Chart | None:
     return Chart(title, alt, chart.render(is_unicode=True))
 
 
+def closeout_per_year(years: list[dict]) -> Chart | None:
+    """Stacked bars per calendar year: eligible and not eligible spending (final accounting)."""
+    from decimal import Decimal
+
+    rows = [(str(y["year"]), Decimal(y["eligible"]), Decimal(y["ineligible"])) for y in years]
+    if not any(e or i for _y, e, i in rows):
+        return None
+    title = "Besteding per kalenderjaar: subsidiabel en niet subsidiabel (euro)"
+    chart = pygal.StackedBar(
+        **_config(
+            title=title,
+            show_legend=True,
+            legend_at_bottom=True,
+            show_y_guides=True,
+            value_formatter=lambda v: format_money(int(v)),
+        )
+    )
+    chart.x_labels = [year for year, _e, _i in rows]
+    # pygal plots floats; display only. The exact amounts are in the table below the chart.
+    chart.add("Subsidiabel", [int(e) for _y, e, _i in rows])
+    chart.add("Niet subsidiabel", [int(i) for _y, _e, i in rows])
+    alt = (
+        "Gestapeld staafdiagram van de besteding per kalenderjaar, subsidiabel en niet "
+        "subsidiabel: "
+        + "; ".join(
+            f"{year}: {format_money(e)} subsidiabel, {format_money(i)} niet" for year, e, i in rows
+        )
+        + ". De bedragen staan ook in de tabel."
+    )
+    return Chart(title, alt, chart.render(is_unicode=True))
+
+
 def activity_timeline(activities: list[dict]) -> Chart | None:
     """A Gantt-style timeline of the activities that have a start and end date."""
     rows = [a for a in activities if a.get("start") and a.get("end")]
@@ -229,6 +261,9 @@ def charts_for(snapshot: dict) -> dict[str, Chart]:
         else None,
         "timeline": activity_timeline(activities.get("items", []))
         if activities.get("available")
+        else None,
+        "closeout_years": closeout_per_year(snapshot.get("years", []))
+        if snapshot.get("kind") == "eindverantwoording"
         else None,
     }
     return {name: chart for name, chart in charts.items() if chart is not None}

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from core import outbox
 from core.models import OutboxMessage
 from municipalities.models import Municipality
-from reports.models import ReportJob
+from reports.models import CLOSEOUT_KINDS, ReportJob
 
 logger = logging.getLogger(__name__)
 
@@ -56,11 +56,13 @@ def _next_version(*, municipality: Municipality, cycle, kind: str) -> int:
     return (jobs.aggregate(last=Max("version"))["last"] or 0) + 1
 
 
-def _unfinished(*, municipality: Municipality, cycle, kind: str) -> ReportJob | None:
+def _unfinished(*, municipality: Municipality, cycle, kind: str, stream=None) -> ReportJob | None:
     jobs = ReportJob.objects.for_municipality(municipality).filter(
         kind=kind, status__in=[ReportJob.Status.QUEUED, ReportJob.Status.RUNNING]
     )
     jobs = jobs.filter(cycle=cycle) if cycle is not None else jobs.filter(cycle__isnull=True)
+    # Close-out jobs are per stream: a running SiSa build of one stream is no answer for another.
+    jobs = jobs.filter(stream=stream) if stream is not None else jobs.filter(stream__isnull=True)
     return jobs.order_by("-version").first()
 
 
@@ -133,18 +135,31 @@ def _build_in_thread(job_pk: int) -> None:
 
 
 def report_request(
-    *, municipality: Municipality, kind: str, user, cycle=None, enqueue: bool = True
+    *,
+    municipality: Municipality,
+    kind: str,
+    user,
+    cycle=None,
+    stream=None,
+    enqueue: bool = True,
 ) -> ReportJob:
     """Create a queued job with the next version number; the task starts after commit.
 
-    While an identical job (same municipality, cycle and kind) is still queued or running, that
-    job is returned instead and nothing is created: ten clicks make one report. Such a job has
-    ``already_requested = True``.
+    While an identical job (same municipality, cycle, stream and kind) is still queued or
+    running, that job is returned instead and nothing is created: ten clicks make one report.
+    Such a job has ``already_requested = True``.
+
+    The close-out kinds (``CLOSEOUT_KINDS``) are per funding stream: ``stream`` is required for
+    them and refused for the others; they belong to no cycle.
 
     ``enqueue=False`` only creates the job (the demo seeder and the benchmark run it themselves).
     """
     if kind not in ReportJob.Kind.values:
         raise ValueError(f"Unknown report kind {kind!r}")
+    if (kind in CLOSEOUT_KINDS) != (stream is not None):
+        raise ValueError(f"Report kind {kind!r} needs a stream exactly when it is a close-out kind")
+    if kind in CLOSEOUT_KINDS:
+        cycle = None
     if not _has_broker() and settings.REPORTS_BUILD_IN_THREAD:
         # No beat runs the sweeper here: a build whose thread died with its process (a restart
         # of the development server) is taken up again when someone asks for a report.
@@ -153,13 +168,14 @@ def report_request(
         # Serialise requests per municipality (SQLite serialises writers anyway): the check for
         # an unfinished job and the version number below see every committed request.
         Municipality.objects.select_for_update().filter(pk=municipality.pk).exists()
-        pending = _unfinished(municipality=municipality, cycle=cycle, kind=kind)
+        pending = _unfinished(municipality=municipality, cycle=cycle, kind=kind, stream=stream)
         if pending is not None:
             pending.already_requested = True
             return pending
         job = ReportJob.objects.create(
             municipality=municipality,
             cycle=cycle,
+            stream=stream,
             kind=kind,
             version=_next_version(municipality=municipality, cycle=cycle, kind=kind),
             requested_by=user,
@@ -355,6 +371,10 @@ def report_collect(*, job: ReportJob, progress=None) -> dict:
         return None
 
     progress = progress or no_progress
+    if job.kind in CLOSEOUT_KINDS:
+        from reports.snapshot.closeout import closeout_collect
+
+        return closeout_collect(job, progress)
     if job.kind == ReportJob.Kind.GEMEENTEFOTO:
         return gemeentefoto_collect(job, progress, _previous_gemeentefoto(job))
     return plan_collect(job, progress, _gemeentefoto_for_plan(job))
@@ -368,32 +388,53 @@ def report_build(*, job_pk: int, task_id: str) -> bool:
     """
     from reports.rendering import render_pdf
 
-    job = ReportJob.objects.select_related("municipality", "cycle", "requested_by").get(pk=job_pk)
+    job = ReportJob.objects.select_related("municipality", "cycle", "stream", "requested_by").get(
+        pk=job_pk
+    )
     owner = lease_owner()
     progress = partial(_progress, job_pk, task_id, owner)
     data = report_collect(job=job, progress=progress)
-    progress(70, _("Opmaak en grafieken"))
-    pdf_bytes = render_pdf(data)
-    progress(95, _("Opslaan"))
-    # A generated name (core.uploads.GeneratedName, the field's upload_to); job.filename is what
-    # the download is called.
-    name = ReportJob._meta.get_field("pdf").generate_filename(job, job.filename)
-    name = default_storage.save(name, ContentFile(pdf_bytes))
+    field = ReportJob._meta.get_field("pdf")
+    saved: list[str] = []
+    result = {"pdf": "", "pdf_size": None, "files": {}}
+    if job.kind == ReportJob.Kind.SISA:
+        from reports.spreadsheets import sisa_files
+
+        progress(70, _("Spreadsheets maken"))
+        outputs = sisa_files(data)
+        progress(95, _("Opslaan"))
+        for fmt, content in outputs.items():
+            # A generated name (core.uploads.GeneratedName, the pdf field's upload_to);
+            # job.filename_for(fmt) is what the download is called.
+            name = default_storage.save(
+                field.generate_filename(job, job.filename_for(fmt)), ContentFile(content)
+            )
+            saved.append(name)
+            result["files"][fmt] = {"name": name, "size": len(content)}
+    else:
+        progress(70, _("Opmaak en grafieken"))
+        pdf_bytes = render_pdf(data)
+        progress(95, _("Opslaan"))
+        name = default_storage.save(
+            field.generate_filename(job, job.filename), ContentFile(pdf_bytes)
+        )
+        saved.append(name)
+        result.update(pdf=name, pdf_size=len(pdf_bytes))
     stored = ReportJob.objects.filter(
         pk=job_pk, status=ReportJob.Status.RUNNING, task_id=task_id, lease_owner=owner
     ).update(
         status=ReportJob.Status.DONE,
         lease_expires_at=None,
         snapshot=data,
-        pdf=name,
-        pdf_size=len(pdf_bytes),
+        **result,
         progress=100,
         progress_label=_("Klaar"),
         finished_at=timezone.now(),
         error="",
     )
     if not stored:
-        default_storage.delete(name)
+        for name in saved:
+            default_storage.delete(name)
         logger.warning("Report job %s was taken away from task %s; result dropped", job_pk, task_id)
         return False
     return True
