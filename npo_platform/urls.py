@@ -13,6 +13,7 @@ tenant_patterns = [
     path("", include("analyses.urls")),
     path("", include("cycles.urls")),
     path("", include("budgets.urls")),
+    path("", include("closeout.urls")),
     path("", include("reports.urls")),
     path("", include("accounts.urls_tenant")),
 ]

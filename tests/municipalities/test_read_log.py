@@ -29,6 +29,7 @@ LOGGED_PAGES = {
     "budgets:allocation_letter": Kind.DOCUMENT,
     "budgets:export_xlsx": Kind.EXPORT,
     "budgets:export_csv": Kind.EXPORT,
+    "closeout:workspace": Kind.FINAL_ACCOUNTING,
     "cycles:attachment_download": Kind.DOCUMENT,
     "municipalities:team": Kind.TEAM,
     "reports:pdf": Kind.PDF,
