@@ -28,16 +28,20 @@ class AccountingVersionMixin(VersionedFormMixin):
 class YearAmountsForm(AccountingVersionMixin, forms.Form):
     """One optional amount per year (``jaar_2021``, ...); empty means: none entered."""
 
-    def __init__(self, *args, years, initial_amounts: dict, label: str, **kwargs):
+    def __init__(self, *args, years, initial_amounts: dict, label: str, hints=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.years = list(years)
+        hints = hints or {}
         for year in self.years:
+            help_text = _("In euro, bijvoorbeeld 1.234,56. Leeg: niet ingevuld.")
+            if year in hints:
+                help_text = f"{help_text} {hints[year]}"
             self.fields[f"jaar_{year}"] = DutchMoneyField(
                 label=_("%(label)s %(year)s") % {"label": label, "year": year},
                 required=False,
                 allow_negative=True,
                 initial=initial_amounts.get(year),
-                help_text=_("In euro, bijvoorbeeld 1.234,56. Leeg: niet ingevuld."),
+                help_text=help_text,
             )
 
     def amounts(self) -> dict:

@@ -25,6 +25,7 @@ from closeout.forms import (
     YearAmountsForm,
 )
 from closeout.models import Consultation, FinalAccounting, LedgerAmount, ReportedSisaValue
+from core.money import format_money
 from municipalities.access import tenant_view
 from municipalities.models import EDITOR_ROLES, FINANCE_READER_ROLES, Municipality, ReadLogEntry
 from municipalities.readlog import read_logged, read_subject
@@ -110,11 +111,19 @@ def start(request: HttpRequest, municipality: Municipality, stream_code: str) ->
     return redirect(_workspace_url(municipality, stream))
 
 
-def _year_amounts_view(request, municipality, stream_code, *, model, service, label, title, intro):
+def _year_amounts_view(
+    request, municipality, stream_code, *, model, service, label, title, intro, hint=None
+):
     stream = selectors.closeout_stream_get(code=stream_code)
     accounting = selectors.final_accounting_get(municipality=municipality, stream=stream)
     final_year = accounting.final_year if accounting else stream.window_end.year
     years = range(stream.window_start.year, final_year + 1)
+    hints = {}
+    if hint is not None:
+        figures = selectors.accounting_figures(
+            municipality=municipality, stream=stream, accounting=accounting
+        )
+        hints = {row.year: hint(row) for row in figures.years}
     initial = (
         dict(model.objects.filter(accounting=accounting).values_list("year", "amount"))
         if accounting
@@ -126,6 +135,7 @@ def _year_amounts_view(request, municipality, stream_code, *, model, service, la
         years=years,
         initial_amounts=initial,
         label=label,
+        hints=hints,
     )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -178,6 +188,10 @@ def ledger(request: HttpRequest, municipality: Municipality, stream_code: str) -
         model=LedgerAmount,
         service=services.ledger_amounts_save,
         label=_("Grootboek"),
+        hint=lambda row: (
+            _("Subsidiabele besteding volgens het platform: %(amount)s.")
+            % {"amount": format_money(row.eligible)}
+        ),
         title=_("Grootboekbedragen"),
         intro=_(
             "Vul per jaar de besteding op deze geldstroom in zoals die in het grootboek van de "

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports import views
+from reports import views, views_closeout
 
 app_name = "reports"
 
@@ -11,4 +11,15 @@ urlpatterns = [
     path("rapportages/<int:report_pk>/voortgang/", views.report_progress, name="progress"),
     path("rapportages/<int:report_pk>/pdf/", views.report_pdf, name="pdf"),
     path("rapportages/<int:report_pk>/publiceren/", views.report_publish, name="publish"),
+    # The close-out outputs of a stream (shown in the final accounting workspace).
+    path(
+        "rapportages/eindverantwoording/<slug:stream_code>/",
+        views_closeout.closeout_outputs,
+        name="closeout_outputs",
+    ),
+    path(
+        "rapportages/eindverantwoording/bestand/<int:report_pk>/<slug:fmt>/",
+        views_closeout.closeout_file,
+        name="closeout_file",
+    ),
 ]

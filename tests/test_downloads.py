@@ -20,6 +20,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from budgets.exports import DATASETS
 from municipalities.models import Role
+from reports.models import FILE_FORMATS
 from tests.analyses.factories import SchoolAnalysisFactory, attachment_for, open_cycle, pdf_bytes
 from tests.budgets.factories import AllocationFactory
 from tests.cycles.factories import CycleFactory, SessionFactory
@@ -81,6 +82,32 @@ def _report_pdf(municipality):
     return {"report_pk": job.pk}, "gemeentefoto-utrecht-v3.pdf", "application/pdf"
 
 
+def _closeout_file(fmt, content_type):
+    def case(municipality):
+        from reports.models import ReportJob
+        from tests.budgets.factories import stream
+
+        job = ReportJobFactory(
+            municipality=municipality,
+            kind=ReportJob.Kind.SISA if fmt != "pdf" else ReportJob.Kind.FINAL_ACCOUNTING,
+            stream=stream(),
+            status=ReportJob.Status.DONE,
+            version=2,
+        )
+        if fmt == "pdf":
+            job.pdf.save("eindverantwoording.pdf", ContentFile(PDF))
+        else:
+            from django.core.files.storage import default_storage
+
+            name = default_storage.save(f"sisa.{fmt}", ContentFile(b"x"))
+            job.files = {fmt: {"name": name, "size": 1}}
+            job.save(update_fields=["files"])
+        filename = f"{job.kind}-utrecht-npo-gemeenten-v2.{fmt}"
+        return {"report_pk": job.pk, "fmt": fmt}, filename, content_type
+
+    return case
+
+
 def _read_log_csv(municipality):
     name = re.compile(r"leeslog-utrecht-\d{4}-\d{2}-\d{2}\.csv")
     return {}, name, "text/csv; charset=utf-8"
@@ -96,6 +123,10 @@ TENANT_DOWNLOADS = {
     "budgets:export_xlsx": _export_xlsx,
     **{f"budgets:export_csv[{d}]": _export_csv(d) for d in DATASETS},
     "reports:pdf": _report_pdf,
+    **{
+        f"reports:closeout_file[{fmt}]": _closeout_file(fmt, content_type)
+        for fmt, content_type in FILE_FORMATS.items()
+    },
     "municipalities:read_log_csv": _read_log_csv,
 }
 OTHER_DOWNLOADS = ["portfolio:export"]

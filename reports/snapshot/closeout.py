@@ -127,13 +127,19 @@ def _year(row) -> dict:
     }
 
 
-def _checks(*, figures, accounting) -> list[dict]:
+def _checks(*, figures, accounting) -> tuple[list[dict], bool | None]:
+    """The checks as now, and for a definitief accounting whether the figures now still give
+    the SHA-256 frozen at definitief (None: nothing frozen)."""
     from closeout.checks import accounting_checks
+    from closeout.services import snapshot_build, snapshot_sha256
 
-    return [
-        {"code": c.code, "text": c.message, "blocking": c.is_blocking}
-        for c in accounting_checks(figures=figures, accounting=accounting)
-    ]
+    found = accounting_checks(figures=figures, accounting=accounting)
+    matches = None
+    if accounting is not None and accounting.snapshot_sha256:
+        again = snapshot_build(figures=figures, checks=found, accounting=accounting)
+        matches = snapshot_sha256(again) == accounting.snapshot_sha256
+    checks = [{"code": c.code, "text": c.message, "blocking": c.is_blocking} for c in found]
+    return checks, matches
 
 
 def closeout_collect(job, progress: ProgressCallback) -> dict:
@@ -229,5 +235,7 @@ def closeout_collect(job, progress: ProgressCallback) -> dict:
         }
     )
     progress(50, _("Controles"))
-    data["checks"] = _checks(figures=figures, accounting=accounting)
+    data["checks"], data["accounting"]["matches_frozen"] = _checks(
+        figures=figures, accounting=accounting
+    )
     return data

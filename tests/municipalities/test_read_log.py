@@ -33,6 +33,7 @@ LOGGED_PAGES = {
     "cycles:attachment_download": Kind.DOCUMENT,
     "municipalities:team": Kind.TEAM,
     "reports:pdf": Kind.PDF,
+    "reports:closeout_file": Kind.FINAL_ACCOUNTING,
 }
 
 
@@ -46,6 +47,19 @@ def _give_file(url_name: str, kwargs: dict) -> None:
 
         allocation = Allocation.objects.get(pk=kwargs["allocation_pk"])
         allocation.letter.save("beschikking.pdf", ContentFile(PDF))
+    elif url_name == "reports:closeout_file":
+        from django.core.files.storage import default_storage
+
+        from reports.models import ReportJob
+        from tests.budgets.factories import stream
+
+        name = default_storage.save("sisa.csv", ContentFile(b"Jaar;Bedrag\r\n"))
+        ReportJob.objects.filter(pk=kwargs["report_pk"]).update(
+            kind=ReportJob.Kind.SISA,
+            stream=stream(),
+            status=ReportJob.Status.DONE,
+            files={kwargs["fmt"]: {"name": name, "size": 13}},
+        )
     elif url_name == "reports:pdf":
         from reports.models import ReportJob
 

@@ -48,6 +48,8 @@ ACCOUNTANT_PAGES = {
     "budgets:spending_list",
     "budgets:export_xlsx",
     "budgets:export_csv",
+    "reports:closeout_outputs",
+    "reports:closeout_file",
     "closeout:index",
     "closeout:workspace",
 }

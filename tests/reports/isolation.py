@@ -7,4 +7,5 @@ def _report(municipality):
     return ReportJobFactory(municipality=municipality).pk
 
 
-KWARG_FACTORIES = {"report_pk": _report}
+# ``stream_code`` (the close-out outputs) has its factory in tests/closeout/isolation.py.
+KWARG_FACTORIES = {"report_pk": _report, "fmt": lambda municipality: "csv"}
