@@ -1,5 +1,6 @@
 """Start a real Celery worker in tests, and leave the Celery app as it was afterwards."""
 
+import logging
 import os
 from contextlib import contextmanager
 
@@ -33,9 +34,15 @@ def running_celery_worker():
     previous = {k: app.conf[k] for k in ("broker_url", "result_backend")}
     app.conf.update(broker_url=broker, result_backend=backend, task_always_eager=False)
     _reset_connections()
+    # The worker sets up logging for itself (root logger at ERROR, its own handlers); later tests
+    # in this process must see the logging they started with.
+    root = logging.getLogger()
+    root_level, root_handlers = root.level, list(root.handlers)
     try:
         with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
             yield app
     finally:
         app.conf.update(**previous, task_always_eager=True)
         _reset_connections()
+        root.setLevel(root_level)
+        root.handlers[:] = root_handlers

@@ -132,7 +132,7 @@ def test_pages_outside_a_municipality_survive_hostile_parameters(client, municip
         _assert_no_server_error(client, path)
 
 
-def test_the_login_page_survives_hostile_parameters_anonymously(client):
+def test_the_login_page_survives_hostile_parameters_anonymously(client, db):
     _assert_no_server_error(client, reverse("login"))
 
 
