@@ -18,8 +18,9 @@ CLOSEOUT_KINDS = ("sisa", "eindverantwoording")
 # Download formats and their content types (the PDF lives in ``pdf``, the others in ``files``).
 FILE_FORMATS = {
     "pdf": "application/pdf",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    # ODS first: the open standard government must accept.
     "ods": "application/vnd.oasis.opendocument.spreadsheet",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "csv": "text/csv; charset=utf-8",
 }
 

@@ -54,7 +54,7 @@ def test_sisa_files_are_one_table_equal_to_the_workspace(
     officer = member_factory(municipality, Role.POLICY_OFFICER)
     closeout_fill(municipality, user=officer, hostile_indicator=True)
     job = _build(municipality, ReportJob.Kind.SISA, officer, django_capture_on_commit_callbacks)
-    assert job.formats == ["xlsx", "ods", "csv"] and not job.pdf
+    assert job.formats == ["ods", "xlsx", "csv"] and not job.pdf
     assert job.files["ods"]["size"] == len(_file(job, "ods"))
 
     xlsx = _sheets(_file(job, "xlsx"), "openpyxl")
