@@ -12,7 +12,13 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.sessions import sessions_end_others
 from municipalities.audit import audit_event_record
-from municipalities.models import EDITOR_ROLES, AuditLogEntry, Membership, Municipality
+from municipalities.models import (
+    EDITOR_ROLES,
+    AuditLogEntry,
+    Membership,
+    Municipality,
+    active_membership_q,
+)
 
 Event = AuditLogEntry.Event
 RECOVERY_CODE_COUNT = 10
@@ -40,7 +46,9 @@ def _audit(*, event: str, user, actor, request=None, municipality: Municipality 
         places = [municipality]
     else:
         places = list(
-            Municipality.objects.filter(memberships__user=user, memberships__ended_at__isnull=True)
+            Municipality.objects.filter(
+                active_membership_q("memberships__"), memberships__user=user
+            ).distinct()
         ) or [None]
     for place in places:
         audit_event_record(event=event, municipality=place, actor=actor, obj=user, request=request)
