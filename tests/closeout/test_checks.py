@@ -95,3 +95,12 @@ def test_a_goal_without_outcome_warns(ready, municipality):
         municipality=municipality, goal=goal, result="achieved", explanation="Gehaald"
     )
     assert "no_outcome" not in codes(ready)
+
+
+def test_a_category_the_stream_does_not_allow_blocks(ready, municipality, monkeypatch):
+    from closeout import selectors
+
+    assert "category_not_allowed" not in codes(ready)
+    monkeypatch.setitem(selectors.ALLOWED_CATEGORIES, "npo-gemeenten", frozenset({"voorschool"}))
+    check = codes(ready)["category_not_allowed"]
+    assert check.severity == BLOCKING and "€ 1.200,00" in check.message

@@ -123,3 +123,29 @@ def test_sisa_lines_run_to_the_final_year_with_the_correction_of_earlier_years()
     assert figures.sisa_lines[0].correction is None  # nothing reported for 2021
     assert [line.is_final_year for line in figures.sisa_lines][-2:] == [False, True]
     assert figures.sisa_lines[-1].cumulative == Decimal("300.00")
+
+
+def test_a_category_the_stream_does_not_allow_is_not_eligible(monkeypatch):
+    from closeout import selectors
+
+    monkeypatch.setitem(selectors.ALLOWED_CATEGORIES, "npo-gemeenten", frozenset({"voorschool"}))
+    municipality = MunicipalityFactory()
+    allowed = SpendingGoalFactory(municipality=municipality, category="voorschool", suboption="")
+    other = SpendingGoalFactory(municipality=municipality)  # inhalen
+    _spend(allowed, datetime.date(2022, 1, 1), "40.00")
+    _spend(other, datetime.date(2022, 1, 1), "2.00")
+
+    figures = accounting_figures(municipality=municipality, stream=stream())
+
+    assert (figures.eligible, figures.category_not_allowed) == (Decimal("40.00"), Decimal("2.00"))
+    assert [(c.category, c.total) for c in figures.categories] == [("voorschool", Decimal("40.00"))]
+
+
+def test_indicator_texts_of_the_year_are_on_its_sisa_line():
+    from closeout.models import IndicatorText
+
+    IndicatorText.objects.create(stream=stream(), year=2025, code="H8/01", text="Besteding")
+    IndicatorText.objects.create(stream=stream(), year=2024, code="H8/01", text="Besteding")
+    figures = accounting_figures(municipality=MunicipalityFactory(), stream=stream())
+    by_year = {line.year: [i.code for i in line.indicators] for line in figures.sisa_lines}
+    assert by_year[2025] == ["H8/01"] and by_year[2024] == ["H8/01"] and by_year[2023] == []

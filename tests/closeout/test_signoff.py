@@ -154,3 +154,25 @@ def test_a_stale_form_is_refused(ready, checker, preparer):
     )
     with pytest.raises(EditConflict):
         services.accounting_check(accounting=ready, user=checker, version=version)
+
+
+def test_reopening_leaves_a_stream_closed_by_a_vaststelling_closed(ready, checker, preparer):
+    from tests.budgets.factories import BeschikkingFactory
+
+    vaststelling = BeschikkingFactory(
+        municipality=ready.municipality,
+        kind="vaststelling",
+        amount=Decimal("5000.00"),
+        final_amount=Decimal("1200.00"),
+        reclaim_amount=Decimal("3800.00"),
+        date=datetime.date(2026, 1, 5),
+    )
+    budget_services.stream_freeze(
+        municipality=ready.municipality,
+        stream=ready.stream,
+        user=preparer,
+        beschikking=vaststelling,
+    )
+    accounting = finalised(ready, checker, preparer)
+    services.accounting_reopen(accounting=accounting, user=preparer, reason="Toelichting aanvullen")
+    assert is_frozen(municipality=accounting.municipality, stream=accounting.stream)
