@@ -108,6 +108,7 @@ def _transactions(slug: str, title: str, queryset) -> DataSet:
     rows = [
         [
             t.date,
+            t.effective_performance_date,
             t.stream.name,
             t.spending_goal.title,
             t.spending_goal.get_category_display(),
@@ -120,6 +121,8 @@ def _transactions(slug: str, title: str, queryset) -> DataSet:
     ]
     headers = [
         _("Datum"),
+        # The date the cost belongs to (its own, else the booking date): what the window counts.
+        _("Prestatiedatum"),
         _("Geldstroom"),
         _("Bestedingsdoel"),
         _("Categorie"),
@@ -128,7 +131,7 @@ def _transactions(slug: str, title: str, queryset) -> DataSet:
         _("Factuur- of ordernummer"),
         _("Bedrag"),
     ]
-    return DataSet(slug, title, headers, rows, frozenset({7}))
+    return DataSet(slug, title, headers, rows, frozenset({8}))
 
 
 def commitments_dataset(*, municipality: Municipality) -> DataSet:

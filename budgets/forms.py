@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from budgets.models import (
     LETTER_UPLOAD,
     Allocation,
+    Beschikking,
     Commitment,
     FundingStream,
     Spending,
@@ -18,6 +19,7 @@ from core.money import DutchMoneyField
 from core.npo import SPENDING_SUBOPTION_CHOICES
 from core.uploads import check_upload
 from cycles.models import Activity, Cycle, Goal
+from municipalities.models import FormerMunicipality
 from municipalities.versions import VersionedFormMixin
 from schools.models import PartnerOrganisation
 
@@ -31,11 +33,36 @@ class StreamChoiceField(forms.ModelChoiceField):
         return obj.name
 
 
+def _clean_letter(form):
+    letter = form.cleaned_data.get("letter")
+    if not letter or not hasattr(letter, "content_type"):
+        return letter  # unchanged or cleared
+    check_upload(letter, policy=LETTER_UPLOAD)
+    return letter
+
+
+class BeschikkingChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Beschikking) -> str:
+        parts = [obj.get_kind_display(), obj.stream.name, f"{obj.date:%d-%m-%Y}"]
+        if obj.reference:
+            parts.append(obj.reference)
+        return " – ".join(parts)
+
+
 class AllocationForm(VersionedFormMixin, forms.ModelForm):
     stream = StreamChoiceField(
         label=_("Geldstroom"), queryset=FundingStream.objects.filter(is_active=True)
     )
     amount = DutchMoneyField(label=_("Bedrag"))
+    beschikking = BeschikkingChoiceField(
+        label=_("Beschikking"),
+        queryset=Beschikking.objects.none(),
+        required=False,
+        empty_label=_("— geen —"),
+        help_text=_(
+            "De beschikking waaruit dit bedrag komt (zie Beschikkingen). Dezelfde geldstroom."
+        ),
+    )
 
     class Meta:
         model = Allocation
@@ -43,6 +70,7 @@ class AllocationForm(VersionedFormMixin, forms.ModelForm):
             "stream",
             "period",
             "amount",
+            "beschikking",
             "reference",
             "letter",
             "is_estimate",
@@ -55,12 +83,93 @@ class AllocationForm(VersionedFormMixin, forms.ModelForm):
             "note": forms.Textarea(attrs={"rows": 3}),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["beschikking"].queryset = Beschikking.objects.for_municipality(
+            self.instance.municipality_id
+        ).select_related("stream")
+
     def clean_letter(self):
-        letter = self.cleaned_data.get("letter")
-        if not letter or not hasattr(letter, "content_type"):
-            return letter  # unchanged or cleared
-        check_upload(letter, policy=LETTER_UPLOAD)
-        return letter
+        return _clean_letter(self)
+
+
+class BeschikkingForm(VersionedFormMixin, forms.ModelForm):
+    """A decision letter. Only a vaststelling has a final amount and a reclaim."""
+
+    stream = StreamChoiceField(label=_("Geldstroom"), queryset=FundingStream.objects.all())
+    amount = DutchMoneyField(
+        label=_("Bedrag"),
+        help_text=_(
+            "Het totaal dat de beschikking toekent, in euro (bijvoorbeeld 1.234,56). Bij een "
+            "wijziging het nieuwe totaal, bij een vaststelling het eerder verleende bedrag."
+        ),
+    )
+    final_amount = DutchMoneyField(
+        label=_("Vastgesteld bedrag"),
+        required=False,
+        help_text=_("Alleen bij een vaststelling: het bedrag dat de minister vaststelt."),
+    )
+    reclaim_amount = DutchMoneyField(
+        label=_("Terugvordering"),
+        required=False,
+        help_text=_(
+            "Alleen bij een vaststelling: het bedrag dat wordt teruggevorderd, als dat er is."
+        ),
+    )
+    recipient_former = forms.ModelChoiceField(
+        label=_("Gericht aan"),
+        queryset=FormerMunicipality.objects.none(),
+        required=False,
+        empty_label=_("de gemeente zelf"),
+        help_text=_(
+            "Na een herindeling zijn beschikkingen soms gericht aan een voormalige gemeente."
+        ),
+    )
+
+    class Meta:
+        model = Beschikking
+        fields = [
+            "stream",
+            "kind",
+            "date",
+            "reference",
+            "recipient_former",
+            "amount",
+            "final_amount",
+            "reclaim_amount",
+            "letter",
+            "note",
+        ]
+        widgets = {
+            "kind": forms.RadioSelect,
+            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "letter": forms.ClearableFileInput(attrs={"accept": "application/pdf"}),
+            "note": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, municipality, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.municipality_id is None:
+            self.instance.municipality = municipality
+        predecessors = FormerMunicipality.objects.filter(successor=municipality)
+        self.fields["recipient_former"].queryset = predecessors
+        self.fields["kind"].help_text = _(
+            "Een vaststelling sluit de geldstroom af voor deze gemeente: verplichtingen en "
+            "bestedingen ervan kun je daarna niet meer wijzigen."
+        )
+
+    def clean_letter(self):
+        return _clean_letter(self)
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reden"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": _("Geef een reden om de geldstroom te heropenen.")},
+        help_text=_("Komt in het activiteitenlog, met je naam en de datum."),
+    )
 
 
 class GoalChoiceField(forms.ModelMultipleChoiceField):
@@ -167,6 +276,7 @@ class TransactionForm(forms.ModelForm):
     class Meta:
         fields = [
             "date",
+            "performance_date",
             "amount",
             "stream",
             "spending_goal",
@@ -175,11 +285,19 @@ class TransactionForm(forms.ModelForm):
             "description",
             "reference",
         ]
-        widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        widgets = {
+            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "performance_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+        labels = {"date": _("Boekdatum")}
 
     def __init__(self, *args, municipality, **kwargs):
         super().__init__(*args, **kwargs)
         self.municipality = municipality
+        self.fields["performance_date"].help_text = _(
+            "De datum waar de kosten bij horen (de levering of het werk); die telt voor de "
+            "bestedingstermijn. Laat leeg als dat de boekdatum is."
+        )
         if self.instance.municipality_id is None:
             self.instance.municipality = municipality
         self.fields["spending_goal"].queryset = SpendingGoal.objects.for_municipality(municipality)

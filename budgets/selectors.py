@@ -39,7 +39,7 @@ DAYS_PER_MONTH = Decimal("30.4375")  # 365.25 / 12
 
 
 def allocation_list(*, municipality: Municipality) -> QuerySet[Allocation]:
-    return Allocation.objects.for_municipality(municipality).select_related("stream")
+    return Allocation.objects.for_municipality(municipality).select_related("stream", "beschikking")
 
 
 def allocation_get(*, municipality: Municipality, pk: int) -> Allocation:
@@ -100,6 +100,34 @@ def beschikking_get(*, municipality: Municipality, pk: int) -> Beschikking:
     return get_object_or_404(beschikking_list(municipality=municipality), pk=pk)
 
 
+@dataclass
+class BeschikkingGroup:
+    """The letters of one stream, with whether (and since when) the stream is closed."""
+
+    stream: FundingStream
+    beschikkingen: list = field(default_factory=list)
+    freezes: list = field(default_factory=list)  # newest first; the first may be in force
+
+    @property
+    def active_freeze(self):
+        return next((f for f in self.freezes if f.reopened_at is None), None)
+
+
+def beschikkingen_per_stream(*, municipality: Municipality) -> list[BeschikkingGroup]:
+    """Every stream with a letter or a freeze, in the streams' order. Three queries."""
+    groups: dict[int, BeschikkingGroup] = {}
+    letters = beschikking_list(municipality=municipality).prefetch_related(
+        Prefetch("allocations", queryset=Allocation.objects.order_by("period", "pk"))
+    )
+    for letter in letters:
+        groups.setdefault(letter.stream_id, BeschikkingGroup(letter.stream)).beschikkingen.append(
+            letter
+        )
+    for freeze in stream_freeze_history(municipality=municipality):
+        groups.setdefault(freeze.stream_id, BeschikkingGroup(freeze.stream)).freezes.append(freeze)
+    return sorted(groups.values(), key=lambda g: (g.stream.sort_order, g.stream.name))
+
+
 # --- Closed (frozen) streams -------------------------------------------------------------------
 
 
@@ -147,6 +175,13 @@ def frozen_stream_ids(*, municipality: Municipality) -> set[int]:
         StreamFreeze.objects.for_municipality(municipality)
         .filter(reopened_at__isnull=True)
         .values_list("stream_id", flat=True)
+    )
+
+
+def stream_freeze_get(*, municipality: Municipality, pk: int) -> StreamFreeze:
+    return get_object_or_404(
+        StreamFreeze.objects.for_municipality(municipality).select_related("stream", "beschikking"),
+        pk=pk,
     )
 
 

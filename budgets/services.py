@@ -351,9 +351,13 @@ def beschikking_save(
                 municipality=municipality,
                 stream=beschikking.stream,
                 user=user,
-                reason=_("Vaststelling %(reference)s van %(date)s")
+                reason=(
+                    _("Vaststelling %(reference)s van %(date)s")
+                    if beschikking.reference
+                    else _("Vaststelling van %(date)s")
+                )
                 % {
-                    "reference": beschikking.reference or "",
+                    "reference": beschikking.reference,
                     "date": formats.date_format(beschikking.date, "j F Y"),
                 },
                 beschikking=beschikking,

@@ -21,6 +21,28 @@ urlpatterns = [
         views.allocation_letter,
         name="allocation_letter",
     ),
+    path("budget/beschikkingen/", views.beschikking_list, name="beschikking_list"),
+    path("budget/beschikkingen/nieuw/", views.beschikking_edit, name="beschikking_create"),
+    path(
+        "budget/beschikkingen/<int:beschikking_pk>/",
+        views.beschikking_edit,
+        name="beschikking_edit",
+    ),
+    path(
+        "budget/beschikkingen/<int:beschikking_pk>/verwijderen/",
+        views.beschikking_delete,
+        name="beschikking_delete",
+    ),
+    path(
+        "budget/beschikkingen/<int:beschikking_pk>/brief/",
+        views.beschikking_letter,
+        name="beschikking_letter",
+    ),
+    path(
+        "budget/afgesloten/<int:freeze_pk>/heropenen/",
+        views.stream_reopen,
+        name="stream_reopen",
+    ),
     path("budget/bestedingsdoelen/", views.spending_goal_list, name="spending_goal_list"),
     path("budget/bestedingsdoelen/nieuw/", views.spending_goal_edit, name="spending_goal_create"),
     path(

@@ -23,12 +23,14 @@ from budgets import exports, selectors, services
 from budgets.chart import build_chart
 from budgets.forms import (
     AllocationForm,
+    BeschikkingForm,
     CommitmentForm,
     PlannedAmountFormSet,
+    ReopenForm,
     SpendingForm,
     SpendingGoalForm,
 )
-from budgets.models import Allocation
+from budgets.models import Allocation, Beschikking
 from core.downloads import private_download
 from core.money import to_money
 from core.pagination import paginate
@@ -127,13 +129,7 @@ def allocation_edit(
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         version = form.pop_version(data)
-        letter = data.pop("letter", None)
-        if letter is False:
-            letter_arg = False
-        elif letter is not None and hasattr(letter, "content_type"):
-            letter_arg = letter
-        else:
-            letter_arg = None
+        letter_arg = _letter_argument(data.pop("letter", None))
         try:
             services.allocation_save(
                 municipality=municipality,
@@ -190,6 +186,159 @@ def allocation_letter(
         raise Http404 from exc
     return private_download(
         handle, filename=allocation.letter_name or "beschikking.pdf", content_type="application/pdf"
+    )
+
+
+def _letter_argument(letter):
+    """What the form's file field means for the service: False removes, a file replaces,
+    None keeps the stored letter."""
+    if letter is False:
+        return False
+    if letter is not None and hasattr(letter, "content_type"):
+        return letter
+    return None
+
+
+# --- Beschikkingen ----------------------------------------------------------------------------
+
+
+@require_GET
+@read_view
+def beschikking_list(request: HttpRequest, municipality: Municipality) -> HttpResponse:
+    return render(
+        request,
+        "budgets/beschikking_list.html",
+        {
+            "groups": selectors.beschikkingen_per_stream(municipality=municipality),
+            "can_edit": request.membership.can_edit,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@edit_view
+def beschikking_edit(
+    request: HttpRequest, municipality: Municipality, beschikking_pk: int | None = None
+) -> HttpResponse:
+    beschikking = (
+        selectors.beschikking_get(municipality=municipality, pk=beschikking_pk)
+        if beschikking_pk
+        else None
+    )
+    form = BeschikkingForm(
+        request.POST or None,
+        request.FILES or None,
+        instance=beschikking or Beschikking(municipality=municipality),
+        municipality=municipality,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = form.pop_version(data)
+        letter = _letter_argument(data.pop("letter", None))
+        try:
+            saved = services.beschikking_save(
+                municipality=municipality,
+                user=request.user,
+                beschikking=beschikking,
+                letter=letter,
+                version=version,
+                **data,
+            )
+        except EditConflict as exc:
+            form.show_conflict(exc)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("De beschikking is opgeslagen."))
+            if saved.kind == Beschikking.Kind.VASTSTELLING:
+                messages.info(
+                    request,
+                    _(
+                        "%(stream)s is nu afgesloten voor deze gemeente: verplichtingen en "
+                        "bestedingen ervan zijn alleen nog te lezen."
+                    )
+                    % {"stream": saved.stream.name},
+                )
+            return redirect(
+                reverse("budgets:beschikking_list", args=[municipality.slug])
+                + f"#beschikking-{saved.pk}"
+            )
+    return render(
+        request, "budgets/beschikking_form.html", {"form": form, "beschikking": beschikking}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@edit_view
+def beschikking_delete(
+    request: HttpRequest, municipality: Municipality, beschikking_pk: int
+) -> HttpResponse:
+    beschikking = selectors.beschikking_get(municipality=municipality, pk=beschikking_pk)
+    list_url = reverse("budgets:beschikking_list", args=[municipality.slug])
+    if request.method == "POST":
+        services.beschikking_delete(beschikking=beschikking)
+        messages.success(request, _("De beschikking is verwijderd."))
+        return redirect(list_url)
+    return render(
+        request,
+        "budgets/confirm_delete.html",
+        {"object": beschikking, "what": _("beschikking"), "cancel_url": list_url},
+    )
+
+
+@require_GET
+@never_cache
+@read_logged(ReadLogEntry.Kind.DOCUMENT)
+@read_view
+def beschikking_letter(
+    request: HttpRequest, municipality: Municipality, beschikking_pk: int
+) -> HttpResponse:
+    """The letter itself, only for readers of this municipality (files are private)."""
+    beschikking = selectors.beschikking_get(municipality=municipality, pk=beschikking_pk)
+    if not beschikking.letter:
+        raise Http404
+    try:
+        handle = beschikking.letter.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    return private_download(
+        handle,
+        filename=beschikking.letter_name or "beschikking.pdf",
+        content_type="application/pdf",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@edit_view
+def stream_reopen(request: HttpRequest, municipality: Municipality, freeze_pk: int) -> HttpResponse:
+    """Reopen a stream a vaststelling closed. A stream closed by the final accounting's
+    sign-off is reopened there (closeout), with its own four-eyes state."""
+    freeze = selectors.stream_freeze_get(municipality=municipality, pk=freeze_pk)
+    list_url = reverse("budgets:beschikking_list", args=[municipality.slug])
+    if freeze.reopened_at is not None or freeze.beschikking_id is None:
+        raise Http404
+    form = ReopenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.stream_unfreeze(
+                municipality=municipality,
+                stream=freeze.stream,
+                user=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                _("%(stream)s is heropend; verplichtingen en bestedingen zijn weer te wijzigen.")
+                % {"stream": freeze.stream.name},
+            )
+            return redirect(list_url)
+    return render(
+        request,
+        "budgets/stream_reopen.html",
+        {"form": form, "freeze": freeze, "cancel_url": list_url},
     )
 
 
@@ -337,10 +486,21 @@ def _kind_context(kind: str) -> dict:
     }
 
 
+def _active_freezes(municipality) -> dict:
+    """The streams closed now, by stream id, with their freeze (one query)."""
+    return {
+        f.stream_id: f
+        for f in selectors.stream_freezes_active_on(municipality=municipality).select_related(
+            "stream"
+        )
+    }
+
+
 def _transaction_list(request, municipality, kind):
     rows = KINDS[kind]["list"](municipality=municipality)
     page, _query = paginate(request, rows, PAGE_SIZE)
     total = to_money(rows.aggregate(total=Sum("amount"))["total"])
+    freezes = _active_freezes(municipality)
     return render(
         request,
         "budgets/transaction_list.html",
@@ -349,6 +509,8 @@ def _transaction_list(request, municipality, kind):
             "page": page,
             "total": total,
             "can_edit": request.membership.can_edit,
+            "freezes": list(freezes.values()),
+            "frozen_ids": set(freezes),
         },
     )
 
@@ -357,6 +519,16 @@ def _transaction_edit(request, municipality, kind, pk=None):
     spec = KINDS[kind]
     instance = spec["get"](municipality=municipality, pk=pk) if pk else None
     form = spec["form"](request.POST or None, instance=instance, municipality=municipality)
+    freeze = (
+        selectors.stream_freeze_active(municipality=municipality, stream=instance.stream_id)
+        if instance
+        else None
+    )
+    if freeze:
+        # Read-only: the posted values are ignored; a POST still reaches the service, which
+        # refuses with its sentence (the one rule, in one place).
+        for field in form.fields.values():
+            field.disabled = True
     if request.method == "POST" and form.is_valid():
         try:
             saved = spec["save"](municipality=municipality, **{kind: instance}, **form.cleaned_data)
@@ -377,7 +549,12 @@ def _transaction_edit(request, municipality, kind, pk=None):
     return render(
         request,
         "budgets/transaction_form.html",
-        {**_kind_context(kind), "form": form, "object": instance},
+        {
+            **_kind_context(kind),
+            "form": form,
+            "object": instance,
+            "frozen_message": services.frozen_message(freeze) if freeze else "",
+        },
     )
 
 
@@ -386,13 +563,24 @@ def _transaction_delete(request, municipality, kind, pk):
     instance = spec["get"](municipality=municipality, pk=pk)
     list_url = reverse(f"budgets:{kind}_list", args=[municipality.slug])
     if request.method == "POST":
-        spec["delete"](**{kind: instance})
-        messages.success(request, spec["deleted"])
+        try:
+            spec["delete"](**{kind: instance})
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, spec["deleted"])
         return redirect(list_url)
+    freeze = selectors.stream_freeze_active(municipality=municipality, stream=instance.stream_id)
     return render(
         request,
         "budgets/confirm_delete.html",
-        {"object": instance, "what": spec["singular"], "cancel_url": list_url},
+        {
+            "object": instance,
+            "what": spec["singular"],
+            "cancel_url": list_url,
+            "refusal": services.frozen_message(freeze) if freeze else "",
+        },
     )
 
 

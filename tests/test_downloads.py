@@ -22,7 +22,7 @@ from budgets.exports import DATASETS
 from municipalities.models import Role
 from reports.models import FILE_FORMATS
 from tests.analyses.factories import SchoolAnalysisFactory, attachment_for, open_cycle, pdf_bytes
-from tests.budgets.factories import AllocationFactory
+from tests.budgets.factories import AllocationFactory, BeschikkingFactory
 from tests.cycles.factories import CycleFactory, SessionFactory
 from tests.portfolio.factories import advisor_with
 from tests.reports.factories import ReportJobFactory
@@ -60,6 +60,12 @@ def _allocation_letter(municipality):
     allocation = AllocationFactory(municipality=municipality, letter_name="Beschikking NPO.pdf")
     allocation.letter.save("beschikking.pdf", ContentFile(PDF))
     return {"allocation_pk": allocation.pk}, "Beschikking NPO.pdf", "application/pdf"
+
+
+def _beschikking_letter(municipality):
+    beschikking = BeschikkingFactory(municipality=municipality, letter_name="Vaststelling NPO.pdf")
+    beschikking.letter.save("beschikking.pdf", ContentFile(PDF))
+    return {"beschikking_pk": beschikking.pk}, "Vaststelling NPO.pdf", "application/pdf"
 
 
 def _export_xlsx(municipality):
@@ -120,6 +126,7 @@ TENANT_DOWNLOADS = {
     "analyses:intake_template": _intake_template,
     "cycles:attachment_download": _session_attachment,
     "budgets:allocation_letter": _allocation_letter,
+    "budgets:beschikking_letter": _beschikking_letter,
     "budgets:export_xlsx": _export_xlsx,
     **{f"budgets:export_csv[{d}]": _export_csv(d) for d in DATASETS},
     "reports:pdf": _report_pdf,

@@ -82,7 +82,7 @@ def test_policy_officer_budget_journey(page, demo):
     ]:
         page.get_by_role("navigation", name="Budget").get_by_role("link", name=section).click()
         page.get_by_role("link", name=button).click()
-        page.get_by_label("Datum").fill("2023-10-15")
+        page.get_by_label("Boekdatum").fill("2023-10-15")
         page.get_by_label("Bedrag").fill(amount)
         page.get_by_label("Geldstroom").select_option(label="NPO gemeenten")
         page.get_by_label("Bestedingsdoel").select_option(label="Bijles rekenen groep 7 en 8")

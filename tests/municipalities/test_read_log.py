@@ -27,6 +27,7 @@ LOGGED_PAGES = {
     "analyses:detail": Kind.ANALYSIS,
     "analyses:attachment_download": Kind.DOCUMENT,
     "budgets:allocation_letter": Kind.DOCUMENT,
+    "budgets:beschikking_letter": Kind.DOCUMENT,
     "budgets:export_xlsx": Kind.EXPORT,
     "budgets:export_csv": Kind.EXPORT,
     "closeout:workspace": Kind.FINAL_ACCOUNTING,
@@ -47,6 +48,11 @@ def _give_file(url_name: str, kwargs: dict) -> None:
 
         allocation = Allocation.objects.get(pk=kwargs["allocation_pk"])
         allocation.letter.save("beschikking.pdf", ContentFile(PDF))
+    elif url_name == "budgets:beschikking_letter":
+        from budgets.models import Beschikking
+
+        beschikking = Beschikking.objects.get(pk=kwargs["beschikking_pk"])
+        beschikking.letter.save("beschikking.pdf", ContentFile(PDF))
     elif url_name == "reports:closeout_file":
         from django.core.files.storage import default_storage
 

@@ -43,6 +43,8 @@ ACCOUNTANT_PAGES = {
     "budgets:npo_estimate",
     "budgets:allocation_list",
     "budgets:allocation_letter",
+    "budgets:beschikking_list",
+    "budgets:beschikking_letter",
     "budgets:spending_goal_list",
     "budgets:commitment_list",
     "budgets:spending_list",
