@@ -119,7 +119,7 @@ def test_first_load_reads_every_file_in_its_published_format():
 
     assert "Gemeenten: 3 toegevoegd" in output
     assert "Schoolvestigingen: 10 toegevoegd" in output
-    assert "1 vestiging(en) met DUO-gemeentecode 9999" in output
+    assert "1 vestiging met DUO-gemeentecode 9999" in output
     assert "1 nevenlocaties (C2 en hoger) en 1 hoofdlocaties (C1)" in output
 
 

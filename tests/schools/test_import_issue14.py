@@ -233,7 +233,7 @@ def test_merger_table_is_loaded():
             "cbs-gemeenten-2021.csv",
             "GM0999,Voorbeeldstad\n",
             "GM0999,Voorbeeldstad\nGM0998,Vergeten\n",
-            "de gemeente(n) GM0998 uit cbs-gemeenten-2021.csv bestaan niet meer, maar staan niet "
+            "de gemeente GM0998 uit cbs-gemeenten-2021.csv bestaat niet meer, maar staat niet "
             "in de tabel",
         ),
         (

@@ -6,6 +6,7 @@ Ratings the menukaart does not give stay empty (shown as "niet beoordeeld", neve
 from pathlib import Path
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from schools.importers.base import (
     Summary,
@@ -91,14 +92,22 @@ def load_interventions(*, menukaart_path: Path) -> Summary:
     summary.updated += renamed
     if renamed:
         summary.notes.append(
-            _("%(count)s interventie(s) kregen hun volledige naam.") % {"count": renamed}
+            ngettext(
+                "%(count)s interventie kreeg haar volledige naam.",
+                "%(count)s interventies kregen hun volledige naam.",
+                renamed,
+            )
+            % {"count": renamed}
         )
     gone = {(r["version"], r["name"]) for r in existing} - desired.keys()
     if gone:
         summary.notes.append(
-            _(
-                "%(count)s interventie(s) staan niet meer in het bestand; ze blijven bestaan "
-                "omdat doelen ernaar kunnen verwijzen."
+            ngettext(
+                "%(count)s interventie staat niet meer in het bestand; ze blijft bestaan "
+                "omdat doelen ernaar kunnen verwijzen.",
+                "%(count)s interventies staan niet meer in het bestand; ze blijven bestaan "
+                "omdat doelen ernaar kunnen verwijzen.",
+                len(gone),
             )
             % {"count": len(gone)}
         )

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from municipalities.models import FormerMunicipality, Municipality
 from schools.importers.base import (
@@ -159,13 +160,22 @@ def load_municipalities(
     missing = set(by_code) - {code for (code,) in desired}
     if missing:
         summary.notes.append(
-            _("%(count)s gemeente(n) staan niet (meer) in de CBS-lijst en blijven ongewijzigd.")
+            ngettext(
+                "%(count)s gemeente staat niet (meer) in de CBS-lijst en blijft ongewijzigd.",
+                "%(count)s gemeenten staan niet (meer) in de CBS-lijst en blijven ongewijzigd.",
+                len(missing),
+            )
             % {"count": len(missing)}
         )
     no_inhabitants = sum(1 for v in desired.values() if v["inhabitants"] is None)
     if no_inhabitants:
         summary.notes.append(
-            _("%(count)s gemeente(n) zonder inwonertal.") % {"count": no_inhabitants}
+            ngettext(
+                "%(count)s gemeente zonder inwonertal.",
+                "%(count)s gemeenten zonder inwonertal.",
+                no_inhabitants,
+            )
+            % {"count": no_inhabitants}
         )
     undated = sorted(
         values["name"]
@@ -244,9 +254,12 @@ def load_former_municipalities(*, division_2021_path: Path, mergers_path: Path) 
     gone = sorted(set(names_2021) - set(current) - set(table["voorganger_code"]))
     if gone:
         raise ReferenceDataError(
-            _(
-                "%(file)s: de gemeente(n) %(codes)s uit %(file_2021)s bestaan niet meer, maar "
-                "staan niet in de tabel: vul hun opvolger aan."
+            ngettext(
+                "%(file)s: de gemeente %(codes)s uit %(file_2021)s bestaat niet meer, maar "
+                "staat niet in de tabel: vul haar opvolger aan.",
+                "%(file)s: de gemeenten %(codes)s uit %(file_2021)s bestaan niet meer, maar "
+                "staan niet in de tabel: vul hun opvolger aan.",
+                len(gone),
             )
             % {"file": label, "codes": ", ".join(gone), "file_2021": label_2021}
         )

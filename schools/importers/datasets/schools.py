@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from municipalities.models import FormerMunicipality, Municipality
 from schools.importers.base import (
@@ -229,9 +230,12 @@ def load_schools(
     )
     if skipped_unknown:
         schools_summary.notes.append(
-            _(
-                "%(count)s vestiging(en) met DUO-gemeentecode 9999 (onbekend) overgeslagen; "
-                "hun leerlingen tellen niet mee."
+            ngettext(
+                "%(count)s vestiging met DUO-gemeentecode 9999 (onbekend) overgeslagen; "
+                "haar leerlingen tellen niet mee.",
+                "%(count)s vestigingen met DUO-gemeentecode 9999 (onbekend) overgeslagen; "
+                "hun leerlingen tellen niet mee.",
+                skipped_unknown,
             )
             % {"count": skipped_unknown}
         )
