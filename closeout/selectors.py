@@ -245,6 +245,12 @@ def accounting_figures(
 
     for year in range(first_year, final_year + 1):
         year_row(year)
+    # Every school year the window touches (1 July 2021 lies in 2020-2021), with or without spending.
+    start, end = stream.window_start, stream.window_end
+    for year in range(
+        _school_year_start(start.year, start.month), _school_year_start(end.year, end.month) + 1
+    ):
+        school_row(year)
     for group in groups:
         total = group["total"] or ZERO
         targets = (year_row(group["y"]), school_row(_school_year_start(group["y"], group["m"])))

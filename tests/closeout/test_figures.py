@@ -42,6 +42,14 @@ def test_boundary_dates_split_eligible_and_ineligible():
         Decimal("1000"),
     )
     school = {row.label: row for row in figures.school_years}
+    assert list(school) == [
+        "2020-2021",
+        "2021-2022",
+        "2022-2023",
+        "2023-2024",
+        "2024-2025",
+        "2025-2026",
+    ]
     # 30 June and 1 July 2021 belong to school year 2020-2021; 1 August 2025 to 2025-2026.
     assert school["2020-2021"].eligible == Decimal("10.00")
     assert school["2020-2021"].outside_window == Decimal("1.00")
