@@ -95,7 +95,7 @@ def accounting_checks(
                     "eventuele wijzigingen) vast met bedrag, datum en kenmerk."
                 )
                 % {"stream": stream.name},
-                url=_beschikking_url(slug),
+                url=reverse("budgets:beschikking_list", args=[slug]),
                 link_text=_("Naar de beschikkingen"),
             )
         )
@@ -186,15 +186,6 @@ def accounting_checks(
             )
         )
     return checks
-
-
-def _beschikking_url(slug: str) -> str:
-    from django.urls import NoReverseMatch
-
-    try:
-        return reverse("budgets:beschikking_list", args=[slug])
-    except NoReverseMatch:
-        return reverse("budgets:allocation_list", args=[slug])
 
 
 def _goals_without_outcome(figures: AccountingFigures):

@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
 from closeout.checks import BLOCKING, WARNING, accounting_checks
 from closeout.selectors import accounting_figures
@@ -46,6 +47,7 @@ def test_no_beschikking_blocks(ready, municipality):
     municipality.beschikkingen.all().delete()
     check = codes(ready)["no_beschikking"]
     assert check.severity == BLOCKING and "geen beschikking" in check.message
+    assert check.url == reverse("budgets:beschikking_list", args=[municipality.slug])
 
 
 def test_an_open_commitment_at_the_window_end_blocks(ready, municipality):
