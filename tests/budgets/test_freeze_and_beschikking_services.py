@@ -23,6 +23,7 @@ from tests.budgets.factories import (
     SpendingGoalFactory,
     stream,
 )
+from tests.concurrency import needs_postgresql, run_parallel
 
 pytestmark = pytest.mark.django_db
 
@@ -322,3 +323,24 @@ def test_frozen_stream_ids_in_one_query(municipality, editor, django_assert_num_
         ids = selectors.frozen_stream_ids(municipality=municipality)
     assert ids == {stream().pk, stream("oab").pk}
     assert selectors.is_frozen(municipality=municipality, stream=stream(), on=timezone.localdate())
+
+
+@needs_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_parallel_freezes_and_saves_one_freeze_and_no_crash(municipality, editor):
+    goal = SpendingGoalFactory(municipality=municipality)
+
+    def work(i):
+        if i % 2:
+            return services.stream_freeze(municipality=municipality, stream=stream(), user=editor)
+        return services.spending_save(municipality=municipality, **spending_fields(goal))
+
+    results = run_parallel(10, work)
+    errors = [r for r in results if isinstance(r, Exception)]
+    # Refused saves say why; nothing else goes wrong (no IntegrityError of a second freeze).
+    assert all(isinstance(e, ValidationError) and e.code == "stream_frozen" for e in errors), errors
+    assert StreamFreeze.objects.filter(reopened_at__isnull=True).count() == 1
+    freezes = {r.pk for r in results if isinstance(r, StreamFreeze)}
+    assert len(freezes) == 1
+    saved = [r for r in results if isinstance(r, Spending)]
+    assert Spending.objects.count() == len(saved) == 5 - len(errors)
