@@ -46,6 +46,16 @@ def _rows(request: HttpRequest) -> tuple[PortfolioFilterForm, list, list]:
 @advisor_view
 def portfolio(request: HttpRequest) -> HttpResponse:
     """One row per municipality the user advises; filters and sorting re-render the table."""
+    context = _portfolio_context(request)
+    template = "portfolio/portfolio.html"
+    if request.htmx and not request.htmx.boosted:
+        template += "#portfolio-table"
+    else:
+        context["other_memberships"] = selectors.other_memberships(user=request.user)
+    return render(request, template, context)
+
+
+def _portfolio_context(request: HttpRequest) -> dict:
     form, all_rows, rows = _rows(request)
     request.portfolio_is_advisor = bool(all_rows)  # spares the header its own query
     filters = form.filters()
@@ -60,12 +70,7 @@ def portfolio(request: HttpRequest) -> HttpResponse:
         "export_query": request.GET.urlencode(),
         "stale_weeks": selectors.settings.PORTFOLIO_STALE_WEEKS,
     }
-    template = "portfolio/portfolio.html"
-    if request.htmx and not request.htmx.boosted:
-        template += "#portfolio-table"
-    else:
-        context["other_memberships"] = selectors.other_memberships(user=request.user)
-    return render(request, template, context)
+    return context
 
 
 @require_GET
@@ -104,9 +109,10 @@ def portfolio_reminders(request: HttpRequest) -> HttpResponse:
     """Send analysis reminders for the selected municipalities (advisor's own only)."""
     form = AdvisedMunicipalitiesForm(request.POST, municipalities=request.advisor_municipalities)
     if not form.is_valid():
-        for error in form.errors.get("municipalities", []):
-            messages.error(request, error)
-        return redirect(reverse("portfolio:index"))
+        # The page again, with the error at the selection and in the error summary (not a banner).
+        context = {**_portfolio_context(request), "bulk_form": form}
+        context["other_memberships"] = selectors.other_memberships(user=request.user)
+        return render(request, "portfolio/portfolio.html", context, status=400)
     result = portfolio_send_reminders(
         municipalities=list(form.cleaned_data["municipalities"]),
         user=request.user,

@@ -154,9 +154,26 @@ def test_tampered_reminder_post_with_a_foreign_id_sends_nothing(
     user, a, _b, foreign = reminder_setup
     client.force_login(user)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(REMINDERS, {"municipalities": [a.pk, foreign.pk]}, follow=True)
+        response = client.post(REMINDERS, {"municipalities": [a.pk, foreign.pk]})
+    assert response.status_code == 400
     assert "geen adviseur" in response.content.decode()
     assert mail.outbox == []
+    assert not AnalysisReminder.objects.exists()
+
+
+@pytest.mark.django_db
+def test_reminders_without_a_selection_say_so_at_the_selection(client, reminder_setup):
+    """The error stands at the checkboxes and in the error summary, not in a banner."""
+    user, a, _b, _foreign = reminder_setup
+    client.force_login(user)
+    response = client.post(REMINDERS, {})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert 'class="error-summary"' in page and "Kies minstens één gemeente." in page
+    assert '<p class="field-error" id="bulk-error">Kies minstens één gemeente.</p>' in page
+    assert 'aria-describedby="bulk-error"' in page
+    assert 'href="#select-' in page  # the summary leads to the first checkbox
+    assert not list(response.context["messages"])
     assert not AnalysisReminder.objects.exists()
 
 
