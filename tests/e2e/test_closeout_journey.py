@@ -28,7 +28,14 @@ def _member(municipality, role, email):
 
 
 def _fix_prestatiedatum(page, spending: Spending, new: datetime.date) -> None:
-    page.goto(f"/g/utrecht/budget/realisatie/{spending.pk}/")
+    """From the blocking check, through its link to the spending list, to the row's form."""
+    page.goto(WORKSPACE)
+    with page.expect_navigation():
+        page.get_by_test_id("blocking-checks").get_by_role(
+            "link", name="Naar de realisatie"
+        ).click()
+    with page.expect_navigation():
+        page.get_by_role("link", name=f"Wijzigen {spending.description}", exact=True).click()
     page.get_by_label("Prestatiedatum").fill(new.isoformat())
     with page.expect_navigation():
         page.get_by_role("button", name="Opslaan").click()
