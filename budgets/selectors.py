@@ -12,12 +12,14 @@ from decimal import Decimal
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
+from django.db.models.lookups import GreaterThan, LessThan
 from django.shortcuts import get_object_or_404
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from budgets.models import (
+    EFFECTIVE_PERFORMANCE_DATE,
     Allocation,
     Beschikking,
     Commitment,
@@ -359,10 +361,13 @@ def budget_overview(
                 setattr(figures, attr, getattr(figures, attr) + amount)
             monthly[attr][month] += amount
 
-    # 4. Per stream: spending up to the reference date, and what falls outside the window.
-    outside_q = Q(stream__window_start__isnull=False, date__lt=F("stream__window_start")) | Q(
-        stream__window_end__isnull=False, date__gt=F("stream__window_end")
-    )
+    # 4. Per stream: spending up to the reference date, and what falls outside the window. The
+    # window counts a row by its prestatiedatum (the date the cost belongs to; empty: the
+    # booking date), as the final accounting does.
+    performed = EFFECTIVE_PERFORMANCE_DATE
+    outside_q = (
+        Q(stream__window_start__isnull=False) & LessThan(performed, F("stream__window_start"))
+    ) | (Q(stream__window_end__isnull=False) & GreaterThan(performed, F("stream__window_end")))
     spent_to_date: dict[int, Decimal] = {}
     outside: list[tuple[str, int, Decimal, int]] = []
     for model, kind in ((Commitment, "commitment"), (Spending, "spending")):

@@ -536,7 +536,7 @@ def _transaction_edit(request, municipality, kind, pk=None):
             form.add_error(None, exc)
         else:
             messages.success(request, spec["saved"])
-            if not saved.stream.in_window(saved.date):
+            if not saved.stream.in_window(saved.effective_performance_date):
                 messages.warning(
                     request,
                     _(

@@ -344,3 +344,45 @@ def test_parallel_freezes_and_saves_one_freeze_and_no_crash(municipality, editor
     assert len(freezes) == 1
     saved = [r for r in results if isinstance(r, Spending)]
     assert Spending.objects.count() == len(saved) == 5 - len(errors)
+
+
+@pytest.mark.parametrize(
+    ("booked", "performed", "outside"),
+    [
+        (datetime.date(2025, 8, 10), datetime.date(2025, 7, 31), False),  # paid late, in time
+        (datetime.date(2025, 7, 31), datetime.date(2025, 8, 1), True),  # paid early, too late
+        (datetime.date(2021, 7, 5), datetime.date(2021, 6, 30), True),  # cost before the start
+        (datetime.date(2021, 6, 30), datetime.date(2021, 7, 1), False),
+        (datetime.date(2025, 8, 1), None, True),  # no prestatiedatum: the booking date counts
+    ],
+)
+def test_the_window_warning_counts_the_prestatiedatum(municipality, booked, performed, outside):
+    SpendingFactory(
+        spending_goal__municipality=municipality,
+        date=booked,
+        performance_date=performed,
+        amount=Decimal("12.34"),
+    )
+    overview = selectors.budget_overview(municipality=municipality, as_of=datetime.date(2026, 1, 1))
+    codes = [w.code for w in overview.warnings]
+    assert ("outside_window_spending" in codes) is outside
+
+
+def test_the_save_warning_counts_the_prestatiedatum(officer_client, municipality):
+    goal = SpendingGoalFactory(municipality=municipality)
+    data = {
+        "date": "2025-08-10",
+        "performance_date": "2025-07-31",
+        "amount": "10",
+        "stream": stream().pk,
+        "spending_goal": goal.pk,
+        "description": "Factuur juli, betaald in augustus",
+    }
+    page = officer_client.post("/g/utrecht/budget/realisatie/nieuw/", data, follow=True)
+    assert "buiten de bestedingstermijn" not in page.content.decode()
+    late = officer_client.post(
+        "/g/utrecht/budget/realisatie/nieuw/",
+        {**data, "date": "2025-07-31", "performance_date": "2025-08-01"},
+        follow=True,
+    )
+    assert "buiten de bestedingstermijn" in late.content.decode()
