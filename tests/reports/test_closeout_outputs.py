@@ -188,3 +188,23 @@ def test_a_build_in_progress_polls_and_ten_clicks_make_one_job(
     assert partial.lstrip().startswith("<section") and f'hx-get="{outputs}"' in partial
     with pytest.raises(ValueError):
         services.report_request(municipality=municipality, kind="sisa", user=officer)
+
+
+def test_the_files_page_has_a_fixed_number_of_queries(client, municipality, member_factory):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    officer = member_factory(municipality, Role.POLICY_OFFICER)
+    client.force_login(officer)
+    outputs = reverse("reports:closeout_outputs", args=[municipality.slug, "npo-gemeenten"])
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(outputs).status_code == 200
+        return len(queries)
+
+    ReportJobFactory(municipality=municipality, kind="sisa", stream=stream(), status="done")
+    few = count()
+    for kind in ("sisa", "eindverantwoording") * 4:
+        ReportJobFactory(municipality=municipality, kind=kind, stream=stream(), status="done")
+    assert count() == few

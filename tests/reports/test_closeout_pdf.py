@@ -1,9 +1,7 @@
 """The accountant's final accounting PDF: PDF/UA-tagged, built from the workspace's own figures."""
 
-import io
 from decimal import Decimal
 
-import pandas as pd
 import pytest
 
 from closeout.selectors import accounting_figures, final_accounting_get
@@ -26,17 +24,6 @@ def _build(municipality, kind, user, capture):
     job.refresh_from_db()
     assert job.status == ReportJob.Status.DONE, job.error
     return job
-
-
-def _file(job, fmt) -> bytes:
-    from django.core.files.storage import default_storage
-
-    with default_storage.open(job.files[fmt]["name"], "rb") as fh:
-        return fh.read()
-
-
-def _sheets(data: bytes, engine: str) -> dict[str, pd.DataFrame]:
-    return pd.read_excel(io.BytesIO(data), sheet_name=None, engine=engine, dtype=object)
 
 
 def _figures(municipality):
