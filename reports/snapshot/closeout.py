@@ -102,7 +102,11 @@ def _display(table: dict) -> dict:
         ],
         "rows": [
             [
-                {"value": "–" if v is None else v, "money": i in money_columns and v is not None}
+                {
+                    "value": "–" if v is None else v,
+                    "money": i in money_columns and v is not None,
+                    "num": i in money_columns,
+                }
                 for i, v in enumerate(row)
                 if i > 0
             ]
