@@ -166,9 +166,13 @@ def closeout_per_year(years: list[dict]) -> Chart | None:
     if not any(e or i for _y, e, i in rows):
         return None
     title = "Besteding per kalenderjaar: subsidiabel en niet subsidiabel (euro)"
+    # An explicit range: pygal's own stops at the last round grid line below the highest bar.
+    top = max(max(e, 0) + max(i, 0) for _y, e, i in rows)
+    bottom = min(min(e, 0) + min(i, 0) for _y, e, i in rows)
     chart = pygal.StackedBar(
         **_config(
             title=title,
+            range=(int(bottom), int(top * Decimal("1.1")) + 1),
             show_legend=True,
             legend_at_bottom=True,
             show_y_guides=True,
