@@ -15,7 +15,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--dir", help="Map met de bestanden (standaard reference_data/).")
         parser.add_argument(
-            "--only", action="append", choices=DATASETS, help="Alleen deze gegevensset (herhaal de optie voor meer)."
+            "--only",
+            action="append",
+            choices=DATASETS,
+            help="Alleen deze gegevensset (herhaal de optie voor meer).",
         )
         parser.add_argument(
             "--force",
