@@ -332,7 +332,9 @@ def budget_overview(
         # Labels are validated on the way in, so they parse.
         planned_by_month[period_parse(row["period"]).start] += amount
 
-    # 3. Commitments and spending per stream, category and month.
+    # 3. Commitments and spending per stream, category and month of their prestatiedatum (the
+    # date the cost belongs to; empty: the booking date): periods, calendar years (SiSa) and
+    # the chart count a cost where it belongs, as the final accounting does.
     by_year: dict[tuple[int, int], Figures] = defaultdict(Figures)
     monthly: dict[str, dict[datetime.date, Decimal]] = {
         "committed": defaultdict(Decimal),
@@ -342,7 +344,7 @@ def budget_overview(
         for row in (
             model.objects.for_municipality(municipality)
             .filter(goal_filter)
-            .annotate(month=TruncMonth("date"))
+            .annotate(month=TruncMonth(EFFECTIVE_PERFORMANCE_DATE))
             .values("stream_id", "spending_goal__category", "month")
             .annotate(total=Sum("amount"))
             .order_by()

@@ -82,3 +82,19 @@ def test_the_export_writes_the_data_set(municipality, npo):
     text = to_csv(dataset).decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))
     assert rows[1][:2] == ["NPO gemeenten", "2021"]
+
+
+def test_a_cost_counts_in_the_year_of_its_prestatiedatum(municipality, npo):
+    """Booked in January 2025 for work of December 2024: SiSa year 2024, as the final accounting
+    (closeout) counts it; the booking date only decides without a prestatiedatum."""
+    SpendingFactory(
+        spending_goal=npo,
+        date=datetime.date(2025, 1, 10),
+        performance_date=datetime.date(2024, 12, 20),
+        amount=D("30.00"),
+    )
+    rows = {
+        r.year: r for r in sisa_dataset(municipality=municipality, as_of=datetime.date(2025, 6, 1))
+    }
+    assert rows[2024].spent == D("280.00")  # 250.00 booked in 2024 + 30.00 belonging to 2024
+    assert rows[2025].spent == D("0.00")
