@@ -32,13 +32,13 @@ from closeout.models import (
 )
 from closeout.selectors import AccountingFigures, accounting_figures
 from municipalities.audit import audit_event_record
-from municipalities.models import Municipality
+from municipalities.models import AuditLogEntry, Municipality
 from municipalities.versions import version_check
 
 # Named events in the municipality's Activiteitenlog.
-EVENT_CHECKED = "final_accounting_checked"
-EVENT_FINALISED = "final_accounting_finalised"
-EVENT_REOPENED = "final_accounting_reopened"
+EVENT_CHECKED = AuditLogEntry.Event.FINAL_ACCOUNTING_CHECKED
+EVENT_FINALISED = AuditLogEntry.Event.FINAL_ACCOUNTING_FINALISED
+EVENT_REOPENED = AuditLogEntry.Event.FINAL_ACCOUNTING_REOPENED
 
 Status = FinalAccounting.Status
 

@@ -511,6 +511,12 @@ class AuditLogEntry(AbstractLogEntry):
         PHASE_CHANGED = "phase_changed", _("fase gewijzigd")
         TWO_FACTOR_ENROLLED = "two_factor_enrolled", _("tweestapsverificatie ingesteld")
         TWO_FACTOR_RESET = "two_factor_reset", _("tweestapsverificatie gereset")
+        FINAL_ACCOUNTING_CHECKED = "final_accounting_checked", _("eindverantwoording gecontroleerd")
+        FINAL_ACCOUNTING_FINALISED = (
+            "final_accounting_finalised",
+            _("eindverantwoording definitief"),
+        )
+        FINAL_ACCOUNTING_REOPENED = "final_accounting_reopened", _("eindverantwoording heropend")
 
     # No database constraint: the trail must outlive the municipality row it points to.
     municipality = models.ForeignKey(

@@ -132,6 +132,10 @@ def test_reopening_needs_a_reason_is_audited_and_reopens_the_stream(ready, check
     assert accounting.reopen_reason == "Factuur 2024 vergeten"
     entry = AuditLogEntry.objects.get(event=services.EVENT_REOPENED, object_pk=accounting.pk)
     assert entry.changes_dict["reopen_reason"] == ["", "Factuur 2024 vergeten"]
+    # The activity log names the events in words, not by their code.
+    assert entry.get_event_display() == "eindverantwoording heropend"
+    finalised_entry = AuditLogEntry.objects.get(event=services.EVENT_FINALISED)
+    assert finalised_entry.get_event_display() == "eindverantwoording definitief"
     assert not is_frozen(municipality=accounting.municipality, stream=accounting.stream)
 
 
