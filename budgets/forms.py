@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from budgets.models import (
@@ -43,7 +44,7 @@ def _clean_letter(form):
 
 class BeschikkingChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Beschikking) -> str:
-        parts = [obj.get_kind_display(), obj.stream.name, f"{obj.date:%d-%m-%Y}"]
+        parts = [obj.get_kind_display(), obj.stream.name, date_format(obj.date, "j N Y")]
         if obj.reference:
             parts.append(obj.reference)
         return " – ".join(parts)

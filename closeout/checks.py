@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from budgets.models import Spending, SpendingGoal
@@ -15,6 +16,9 @@ from closeout.models import Consultation, FinalAccounting
 from closeout.selectors import AccountingFigures, open_commitments
 from core.money import format_money
 from cycles.models import Goal, GoalOutcome
+
+# The interface's one date style ("1 aug. 2023"), as the templates' |date:"j N Y".
+DATE_STYLE = "j N Y"
 
 BLOCKING = "blocking"
 WARNING = "warning"
@@ -63,8 +67,8 @@ def accounting_checks(
                 )
                 % {
                     "amount": format_money(outside),
-                    "start": f"{figures.window_start:%d-%m-%Y}",
-                    "end": f"{figures.window_end:%d-%m-%Y}",
+                    "start": date_format(figures.window_start, DATE_STYLE),
+                    "end": date_format(figures.window_end, DATE_STYLE),
                     "stream": stream.name,
                 },
                 url=spending_url,
@@ -111,7 +115,7 @@ def accounting_checks(
                 )
                 % {
                     "goal": row.title,
-                    "end": f"{figures.window_end:%d-%m-%Y}",
+                    "end": date_format(figures.window_end, DATE_STYLE),
                     "open": format_money(row.open),
                     "committed": format_money(row.committed),
                     "spent": format_money(row.spent),

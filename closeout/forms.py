@@ -3,6 +3,7 @@ opened on (``municipalities.versions``): all inputs touch that row, so a form op
 someone else's save is refused instead of overwriting it."""
 
 from django import forms
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from closeout.models import Consultation, FinalAccounting
@@ -102,7 +103,7 @@ class ConsultationForm(AccountingVersionMixin, forms.ModelForm):
             .order_by("-date", "pk")
         )
         self.fields["session"].label_from_instance = lambda s: (
-            f"{s.date:%d-%m-%Y} {s.title} ({s.cycle.title})"
+            f"{date_format(s.date, 'j N Y')} {s.title} ({s.cycle.title})"
         )
 
 

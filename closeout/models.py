@@ -11,6 +11,7 @@ indicator texts per stream and year are platform reference data (``IndicatorText
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from municipalities.models import TenantModel
@@ -189,7 +190,7 @@ class Consultation(TenantModel):
         ordering = ["date", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.date:%d-%m-%Y}"
+        return date_format(self.date, "j N Y")
 
 
 class IndicatorText(models.Model):

@@ -58,6 +58,7 @@ def test_an_open_commitment_at_the_window_end_blocks(ready, municipality):
     check = codes(ready)["open_commitment"]
     assert check.severity == BLOCKING
     assert "Bijles groep 8" in check.message and "€ 500,00" in check.message
+    assert "staat op 31 jul. 2025 nog" in check.message  # the interface's one date style
     # Paid in full (prestatiedatum inside the window): the check goes.
     SpendingFactory(spending_goal=goal, date=datetime.date(2025, 7, 31), amount=Decimal("500"))
     ready.ledger_amounts.filter(year=2025).update(amount=Decimal("900"))
