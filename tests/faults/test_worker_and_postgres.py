@@ -118,7 +118,13 @@ def test_a_worker_child_killed_mid_report_is_rebuilt_within_a_minute_as_one_vers
         # Sent as the outbox relay sends it (only the broker URL is needed for that).
         with Celery(broker=stack_env["REDIS_URL"], set_as_current=False) as sender:
             sender.send_task("reports.build", args=[job_pk], task_id=f"drill-{job_pk}")
-        wait_for(lambda: _job(db, job_pk)["status"] == "running", 45, "the worker claiming the job")
+        # On a timeout the failure shows the worker's exit code and its own log.
+        log = fault_folder / "worker.log"
+        claim = "the worker claiming the job (worker exit code {code}; its log: {log})"
+        try:
+            wait_for(lambda: _job(db, job_pk)["status"] == "running", 45, "claim")
+        except pytest.fail.Exception:
+            pytest.fail(claim.format(code=worker.poll(), log=log.read_text()[-3000:]))
         child = int(_job(db, job_pk)["lease_owner"].split(":")[1])
         assert child in _children(worker.pid), "the job is built by a child of the worker"
         os.kill(child, signal.SIGKILL)
