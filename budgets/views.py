@@ -178,15 +178,21 @@ def allocation_letter(
 ) -> HttpResponse:
     """The attached beschikking, only for readers of this municipality (files are private)."""
     allocation = selectors.allocation_get(municipality=municipality, pk=allocation_pk)
-    if not allocation.letter:
+    return private_download(
+        _letter_file(allocation),
+        filename=allocation.letter_name or "beschikking.pdf",
+        content_type="application/pdf",
+    )
+
+
+def _letter_file(document):
+    """The stored letter (PDF) of an allocation or a beschikking, open; 404 when there is none."""
+    if not document.letter:
         raise Http404
     try:
-        handle = allocation.letter.open("rb")
+        return document.letter.open("rb")
     except FileNotFoundError as exc:
         raise Http404 from exc
-    return private_download(
-        handle, filename=allocation.letter_name or "beschikking.pdf", content_type="application/pdf"
-    )
 
 
 def _letter_argument(letter):
@@ -295,14 +301,8 @@ def beschikking_letter(
 ) -> HttpResponse:
     """The letter itself, only for readers of this municipality (files are private)."""
     beschikking = selectors.beschikking_get(municipality=municipality, pk=beschikking_pk)
-    if not beschikking.letter:
-        raise Http404
-    try:
-        handle = beschikking.letter.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
     return private_download(
-        handle,
+        _letter_file(beschikking),
         filename=beschikking.letter_name or "beschikking.pdf",
         content_type="application/pdf",
     )

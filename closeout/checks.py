@@ -159,9 +159,8 @@ def accounting_checks(
 
     # Warnings.
     consulted = accounting is not None and (
-        Consultation.objects.filter(
-            accounting=accounting, with_school_boards=True, with_childcare=True
-        )
+        Consultation.objects.for_municipality(accounting.municipality_id)
+        .filter(accounting=accounting, with_school_boards=True, with_childcare=True)
         .exclude(participants="")
         .exists()
     )
@@ -194,8 +193,8 @@ def accounting_checks(
 
 def _goals_without_outcome(figures: AccountingFigures):
     """The goals served by spending goals with spending on the stream, without an outcome."""
-    spent_on = Spending.objects.filter(
-        municipality=figures.municipality, stream=figures.stream, spending_goal=OuterRef("pk")
+    spent_on = Spending.objects.for_municipality(figures.municipality).filter(
+        stream=figures.stream, spending_goal=OuterRef("pk")
     )
     spending_goals = SpendingGoal.objects.for_municipality(figures.municipality).filter(
         Exists(spent_on)

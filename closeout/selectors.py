@@ -277,12 +277,16 @@ def accounting_figures(
     reported: dict[int, Decimal] = {}
     if accounting is not None:
         ledger = dict(
-            LedgerAmount.objects.filter(accounting=accounting).values_list("year", "amount")
+            LedgerAmount.objects.for_municipality(municipality)
+            .filter(accounting=accounting)
+            .values_list("year", "amount")
         )
         for row in years:
             row.ledger = ledger.get(row.year)
         reported = dict(
-            ReportedSisaValue.objects.filter(accounting=accounting).values_list("year", "amount")
+            ReportedSisaValue.objects.for_municipality(municipality)
+            .filter(accounting=accounting)
+            .values_list("year", "amount")
         )
 
     indicators: dict[int, list[IndicatorText]] = defaultdict(list)

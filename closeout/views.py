@@ -25,6 +25,7 @@ from closeout.forms import (
     YearAmountsForm,
 )
 from closeout.models import Consultation, FinalAccounting, LedgerAmount, ReportedSisaValue
+from core.forms import add_errors
 from core.money import format_money
 from municipalities.access import tenant_view
 from municipalities.models import EDITOR_ROLES, FINANCE_READER_ROLES, Municipality, ReadLogEntry
@@ -125,7 +126,11 @@ def _year_amounts_view(
         )
         hints = {row.year: hint(row) for row in figures.years}
     initial = (
-        dict(model.objects.filter(accounting=accounting).values_list("year", "amount"))
+        dict(
+            model.objects.for_municipality(municipality)
+            .filter(accounting=accounting)
+            .values_list("year", "amount")
+        )
         if accounting
         else {}
     )
@@ -228,7 +233,7 @@ def settings(request: HttpRequest, municipality: Municipality, stream_code: str)
         except EditConflict as conflict:
             form.show_conflict(conflict)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("De gegevens van de eindverantwoording zijn opgeslagen."))
             return redirect(_workspace_url(municipality, stream))
@@ -237,14 +242,6 @@ def settings(request: HttpRequest, municipality: Municipality, stream_code: str)
         "closeout/settings_form.html",
         {"form": form, "stream": stream, "accounting": accounting},
     )
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 @require_http_methods(["GET", "POST"])
@@ -271,7 +268,7 @@ def consultation_add(
         except EditConflict as conflict:
             form.show_conflict(conflict)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("Het overleg is vastgelegd."))
             return redirect(_workspace_url(municipality, stream) + "#overleg")
@@ -328,7 +325,7 @@ def _sign_off(request, municipality, stream_code, key, action, done_message):
         except EditConflict as conflict:
             form.show_conflict(conflict)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, done_message)
             return redirect(_workspace_url(municipality, stream))

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.downloads import private_download
+from core.forms import add_errors
 from core.pagination import paginate
 from municipalities.access import tenant_view
 from municipalities.dashboard import panels_for
@@ -136,8 +137,7 @@ def team_invite(request: HttpRequest, municipality: Municipality) -> HttpRespons
                 site_url=request.build_absolute_uri("/"),
             )
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_errors(form, error)
         else:
             messages.success(
                 request,

@@ -1,6 +1,5 @@
 """What the cycle pages share: the base context and the form page every form view renders."""
 
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -15,15 +14,6 @@ STEPS = [Phase.DATA, Phase.DUIDEN, Phase.DOELEN, Phase.DOEN, Phase.EVALUATIE]
 
 def can_change(request: HttpRequest) -> bool:
     return request.membership.role in EDITOR_ROLES
-
-
-def add_errors(form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form (on the field it names, if the form has it)."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 # What each tab lets an editor change, for the explanation when the phase locks it.

@@ -11,10 +11,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
+from core.forms import add_errors
 from cycles import gates, rules, selectors, services
 from cycles.forms import AdvanceForm, CycleForm, GoBackForm
 from cycles.models import PHASE_ORDER, Phase, phase_next, phase_previous
-from cycles.views.common import add_errors, base_context, can_change, form_page
+from cycles.views.common import base_context, can_change, form_page
 from municipalities.access import tenant_view
 from municipalities.models import EDITOR_ROLES, Municipality
 from municipalities.pagecache import cached_tenant_page

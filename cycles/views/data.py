@@ -6,9 +6,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
+from core.forms import add_errors
 from cycles import rules, selectors, services
 from cycles.forms import WaiverForm
-from cycles.views.common import add_errors, form_page, page_url
+from cycles.views.common import form_page, page_url
 from cycles.views.phases import saved
 from municipalities.access import tenant_view
 from municipalities.models import EDITOR_ROLES, Municipality

@@ -6,10 +6,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
+from core.forms import add_errors
 from cycles import rules, selectors, services
 from cycles.forms import ActivityForm, ProgressForm
 from cycles.models import Activity
-from cycles.views.common import add_errors, form_page, page_url
+from cycles.views.common import form_page, page_url
 from cycles.views.deletion import delete_page, linked_elsewhere
 from cycles.views.phases import saved
 from municipalities.access import tenant_view

@@ -7,11 +7,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
 from core.downloads import private_download
+from core.forms import add_errors
 from core.uploads import content_type_for_name
 from cycles import rules, selectors, services
 from cycles.forms import AttachmentForm, FindingForm, SessionForm
 from cycles.models import Finding, Goal, SessionAttachment, StakeholderSession
-from cycles.views.common import add_errors, form_page, page_url
+from cycles.views.common import form_page, page_url
 from cycles.views.deletion import delete_page, linked_elsewhere
 from cycles.views.phases import saved
 from municipalities.access import tenant_view
