@@ -8,6 +8,7 @@ class CloseoutConfig(AppConfig):
 
     def ready(self):
         from closeout.models import (
+            ActivityContinuation,
             Consultation,
             FinalAccounting,
             IndicatorText,
@@ -19,5 +20,11 @@ class CloseoutConfig(AppConfig):
         # Indicator texts are the platform's (staff keep them in the admin); the rest is the
         # municipality's. The budget pages do not show these rows, but the dashboard may.
         pagecache.register(IndicatorText, scope=pagecache.REFERENCE)
-        for model in (FinalAccounting, ReportedSisaValue, LedgerAmount, Consultation):
+        for model in (
+            FinalAccounting,
+            ReportedSisaValue,
+            LedgerAmount,
+            Consultation,
+            ActivityContinuation,
+        ):
             pagecache.register(model, scope=pagecache.TENANT)

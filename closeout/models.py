@@ -67,6 +67,14 @@ class FinalAccounting(TenantModel):
     finalised_at = models.DateTimeField(_("definitief gemaakt op"), null=True, blank=True)
     decision_date = models.DateField(_("datum collegebesluit"), null=True, blank=True)
     decision_reference = models.CharField(_("kenmerk collegebesluit"), max_length=100, blank=True)
+    # The municipality's own deadline for finishing this accounting (e.g. the date its accounts
+    # go to the accountant); the last moment is set by the regulation (closeout.selectors).
+    internal_deadline = models.DateField(
+        _("interne deadline"),
+        null=True,
+        blank=True,
+        help_text=_("De datum waarop de gemeente de eindverantwoording zelf klaar wil hebben."),
+    )
     snapshot = models.JSONField(_("vastgelegde stand"), null=True, blank=True, editable=False)
     snapshot_sha256 = models.CharField(_("SHA-256 van de stand"), max_length=64, blank=True)
     reopen_reason = models.TextField(_("reden heropenen"), blank=True)
@@ -219,3 +227,62 @@ class IndicatorText(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} ({self.year})"
+
+
+class ActivityContinuation(TenantModel):
+    """What happens after the close-out to one activity of a closed cycle: continued (as it was,
+    or changed) under another funding stream, or stopped. A continued activity gets a copy in the
+    next cycle whose ``carried_from`` points back here (its history); the council evaluation
+    reports these decisions."""
+
+    class Decision(models.TextChoices):
+        CONTINUE = "voortzetten", _("Voortzetten")
+        CHANGE = "aanpassen", _("Aangepast voortzetten")
+        STOP = "stoppen", _("Stoppen")
+
+    activity = models.OneToOneField(
+        "cycles.Activity",
+        on_delete=models.CASCADE,
+        related_name="continuation",
+        verbose_name=_("activiteit"),
+    )
+    decision = models.CharField(_("besluit"), max_length=12, choices=Decision.choices)
+    stream = models.ForeignKey(
+        "budgets.FundingStream",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("geldstroom"),
+        help_text=_("Uit welke geldstroom de activiteit verder wordt betaald."),
+    )
+    category = models.CharField(
+        _("bestedingscategorie"),
+        max_length=40,
+        blank=True,
+        help_text=_("De categorie van die geldstroom waaronder de activiteit valt."),
+    )
+    note = models.TextField(_("toelichting"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("besloten door"),
+    )
+
+    class Meta:
+        verbose_name = _("voortzetting")
+        verbose_name_plural = _("voortzettingen")
+        ordering = ["activity"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(decision="stoppen") | Q(stream__isnull=False),
+                name="continuation_needs_stream",
+                violation_error_message=_("Kies uit welke geldstroom de activiteit verder gaat."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.activity}: {self.get_decision_display()}"

@@ -13,8 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from core.uploads import GeneratedName
 from municipalities.models import Municipality, TenantModel, TenantQuerySet
 
-# The close-out kinds: built per funding stream, downloaded from the final accounting workspace.
-CLOSEOUT_KINDS = ("sisa", "eindverantwoording")
+# The close-out kinds: built per funding stream (and its window), downloaded from the final
+# accounting workspace. The dossier is the ZIP for the accountant and the archive.
+CLOSEOUT_KINDS = ("sisa", "eindverantwoording", "dossier")
 # Download formats and their content types (the PDF lives in ``pdf``, the others in ``files``).
 FILE_FORMATS = {
     "pdf": "application/pdf",
@@ -22,6 +23,7 @@ FILE_FORMATS = {
     "ods": "application/vnd.oasis.opendocument.spreadsheet",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "csv": "text/csv; charset=utf-8",
+    "zip": "application/zip",
 }
 
 
@@ -38,6 +40,11 @@ class ReportJob(TenantModel):
         # XLSX, ODS and CSV (in ``files``), and the final accounting PDF for the accountant.
         SISA = "sisa", _("SiSa-overzicht")
         FINAL_ACCOUNTING = "eindverantwoording", _("Eindverantwoording voor de accountant")
+        # The ZIP of one municipality and window for the accountant or the archive (``options``
+        # says which and whether school attachments are in it); stored in ``files["zip"]``.
+        DOSSIER = "dossier", _("Dossier voor accountant en archief")
+        # The college's raadsinformatiebrief evaluating a closed cycle (``cycle`` is set).
+        COUNCIL = "raadsinformatiebrief", _("Raadsinformatiebrief (evaluatie)")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("In de wachtrij")
@@ -104,6 +111,9 @@ class ReportJob(TenantModel):
     # private storage like the PDF, served only by reports.views_closeout.closeout_file.
     files = models.JSONField(_("bestanden"), default=dict, blank=True)
     snapshot = models.JSONField(_("momentopname van de gegevens"), null=True, blank=True)
+    # What the requester chose for this job, e.g. for a dossier {"audience": "accountant",
+    # "attachments": false}. Part of what makes two requests the same job.
+    options = models.JSONField(_("keuzes"), default=dict, blank=True)
     published_at = models.DateTimeField(
         _("gepubliceerd op"),
         null=True,
