@@ -82,5 +82,12 @@ messages: $(VENV)/.dev-installed ## Update and compile the translation files
 	  print(f"locale/en: {po.percent_translated()}% translated, {len(po.untranslated_entries())} untranslated, {len(po.fuzzy_entries())} fuzzy")'
 	$(RUN_ENV) $(BIN)/python manage.py compilemessages --ignore '.venv/*'
 
+# The NL Design System CSS and fonts (static/nlds/), built from the npm lockfile in frontend/.
+# Only for changing their versions: the output is committed, so run and test need no Node.
+.PHONY: assets
+assets: ## Rebuild static/nlds/ from frontend/package-lock.json (needs Node and npm)
+	@command -v npm >/dev/null 2>&1 || { echo "make assets needs Node.js and npm (e.g. Debian's nodejs and npm)"; exit 1; }
+	cd frontend && npm ci --ignore-scripts --no-audit --no-fund && npm run build
+
 clean:
 	rm -rf $(VENV) var
