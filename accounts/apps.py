@@ -11,6 +11,8 @@ class AccountsConfig(AppConfig):
         from django.conf import settings
 
         from accounts import sessions, signals, sso  # noqa: F401 - connect the receivers
+        from accounts.models import emails_languages
+        from core.mail import register_language_lookup
         from municipalities.models import Role
 
         unknown = set(settings.TWO_FACTOR_REQUIRED_ROLES) - set(Role.values)
@@ -19,3 +21,5 @@ class AccountsConfig(AppConfig):
                 f"TWO_FACTOR_REQUIRED_ROLES names unknown roles: {', '.join(sorted(unknown))}; "
                 f"known roles are {', '.join(Role.values)}."
             )
+        # Mails are written in the recipient's language (core.mail.recipient_languages).
+        register_language_lookup(emails_languages)

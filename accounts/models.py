@@ -187,3 +187,46 @@ _SYSTEMS = [
     ("CrOS", "ChromeOS"),
     ("Linux", "Linux"),
 ]
+
+
+class UserSettings(models.Model):
+    """A user's own settings that follow them across devices: for now the interface language,
+    which the mails they receive use too (set by the language switcher, accounts.views)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="account_settings",
+        verbose_name=_("gebruiker"),
+    )
+    language = models.CharField(
+        _("taal"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+
+    class Meta:
+        verbose_name = _("instellingen van een gebruiker")
+        verbose_name_plural = _("instellingen van gebruikers")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.language}"
+
+
+def user_languages(*, user_ids) -> dict[int, str]:
+    """Each user's language (the default for users who never chose one), in one query."""
+    chosen = dict(
+        UserSettings.objects.filter(user_id__in=list(user_ids)).values_list("user_id", "language")
+    )
+    return {pk: chosen.get(pk, settings.LANGUAGE_CODE) for pk in user_ids}
+
+
+def emails_languages(emails: list[str]) -> dict[str, str]:
+    """{lower-cased e-mail: language} for the addresses of users who chose one (one query)."""
+    from django.db.models.functions import Lower
+
+    rows = (
+        UserSettings.objects.annotate(email_lower=Lower("user__email"))
+        .filter(email_lower__in=emails)
+        .values_list("email_lower", "language")
+    )
+    return dict(rows)

@@ -2,15 +2,15 @@
 Keyword-only arguments, named <thing>_<verb>."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.models import UserSettings
 from accounts.sessions import sessions_end_others
+from core.mail import mail_queue, mail_render, recipient_languages
 from municipalities.audit import audit_event_record
 from municipalities.models import (
     EDITOR_ROLES,
@@ -30,10 +30,19 @@ def security_mail_send(*, user_id: int, kind: str, provider: str = "") -> None:
     from municipalities.models import User
 
     user = User.objects.get(pk=user_id)
-    context = {"user": user, "kind": kind, "provider": provider}
-    subject = render_to_string("accounts/email/security_subject.txt", context).strip()
-    body = render_to_string("accounts/email/security_body.txt", context)
-    send_mail(subject, body, None, [user.email])
+    language = recipient_languages(emails=[user.email])[user.email.lower()]
+    subject, text, html = mail_render(
+        subject_template="accounts/email/security_subject.txt",
+        text_template="accounts/email/security_body.txt",
+        context={"user": user, "kind": kind, "provider": provider, "required_mail": True},
+        language=language,
+    )
+    mail_queue(to=user.email, subject=subject, text=text, html=html, kind=f"security_{kind}")
+
+
+def user_language_set(*, user, language: str) -> None:
+    """Keep the interface language the user chose; their mails follow it."""
+    UserSettings.objects.update_or_create(user=user, defaults={"language": language})
 
 
 def _audit(*, event: str, user, actor, request=None, municipality: Municipality | None = None):

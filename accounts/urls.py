@@ -8,6 +8,7 @@ urlpatterns = [
     path("tweestapsverificatie/", views.two_factor_verify, name="two_factor_verify"),
     path("tweestapsverificatie/instellen/", views.two_factor_setup, name="two_factor_setup"),
     path("beveiliging/", views.security, name="security"),
+    path("taal/", views.language_set, name="language_set"),
     path("beveiliging/herstelcodes/", views.recovery_codes_new, name="recovery_codes_new"),
     path("sessies/", views_sessions.session_list, name="sessions"),
     path(

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.i18n import set_language as i18n_set_language
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import services
@@ -209,3 +210,14 @@ def team_two_factor_reset(
             % {"name": user.get_short_name()},
         )
     return redirect("accounts_team:two_factor", municipality_slug=municipality.slug)
+
+
+@require_POST
+def language_set(request: HttpRequest) -> HttpResponse:
+    """The language switcher: Django's set_language (cookie, redirect to ``next``), and for a
+    signed-in user the choice is kept on the account, so their mails use it too."""
+    response = i18n_set_language(request)
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        services.user_language_set(user=request.user, language=language)
+    return response

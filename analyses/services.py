@@ -13,9 +13,7 @@ from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile, File
-from django.core.mail import send_mass_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -33,6 +31,7 @@ from analyses.models import (
     AnalysisStatus,
     SchoolAnalysis,
 )
+from core.mail import Mail, mail_queue_many, mail_render, recipient_languages
 from core.uploads import check_upload, clean_display_name
 from municipalities.models import Membership, Municipality, Role
 from municipalities.versions import version_check
@@ -49,11 +48,25 @@ def _link(site_url: str, name: str, municipality: Municipality, **kwargs) -> str
 
 def _mail(template: str, context: dict, recipients: list[str]) -> None:
     """One message per recipient (nobody sees the other addresses)."""
-    subject = render_to_string(f"analyses/email/{template}_subject.txt", context).strip()
-    body = render_to_string(f"analyses/email/{template}_body.txt", context)
-    messages = [(subject, body, None, [address]) for address in recipients]
-    if messages:
-        send_mass_mail(messages)
+    _mail_many(template, [(context, address) for address in recipients])
+
+
+def _mail_many(template: str, items: list[tuple[dict, str]]) -> None:
+    """Queue one message per (context, address), each in its recipient's language; the worker
+    sends them (core.mail)."""
+    languages = recipient_languages(emails=[address for _context, address in items])
+    mails = []
+    for context, address in items:
+        subject, text, html = mail_render(
+            subject_template=f"analyses/email/{template}_subject.txt",
+            text_template=f"analyses/email/{template}_body.txt",
+            context=context,
+            language=languages[address.lower()],
+        )
+        mails.append(
+            Mail(to=address, subject=subject, text=text, html=html, kind=f"analysis_{template}")
+        )
+    mail_queue_many(mails=mails)
 
 
 # --- Editing --------------------------------------------------------------------------------------
@@ -353,19 +366,22 @@ def reminders_send(*, municipality: Municipality, cycle, user, site_url: str) ->
             )
 
         def send() -> None:
-            mails = []
-            for school, recipients in with_users:
-                context = {
-                    "school": school,
-                    "municipality": municipality,
-                    "cycle": cycle,
-                    "link": link,
-                }
-                subject = render_to_string("analyses/email/reminder_subject.txt", context).strip()
-                body = render_to_string("analyses/email/reminder_body.txt", context)
-                mails.extend((subject, body, None, [u.email]) for u in recipients)
-            if mails:
-                send_mass_mail(mails)
+            _mail_many(
+                "reminder",
+                [
+                    (
+                        {
+                            "school": school,
+                            "municipality": municipality,
+                            "cycle": cycle,
+                            "link": link,
+                        },
+                        u.email,
+                    )
+                    for school, recipients in with_users
+                    for u in recipients
+                ],
+            )
 
         transaction.on_commit(send)
     return {

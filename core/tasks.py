@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.utils import timezone
 
-from core import outbox
+from core import mail, outbox  # noqa: F401 - core.mail's tasks (mail_send, mail_relay) register here
 from core.models import Heartbeat
 
 HEARTBEAT_TASK = "core.heartbeat"

@@ -50,6 +50,15 @@ class WaiverForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Verplicht als je afziet van schoolanalyses."),
     )
+    analyses_due = forms.DateField(
+        label=_("Inleverdatum schoolanalyses"),
+        required=False,
+        widget=DATE_WIDGET,
+        help_text=_(
+            "Scholen krijgen 14 en 3 dagen ervoor een herinnering, en na de datum wekelijks "
+            "tot hun analyse binnen is."
+        ),
+    )
 
     def clean(self):
         data = super().clean()

@@ -7,14 +7,13 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from core.mail import mail_queue, mail_render, recipient_languages
 from municipalities.audit import audit_context
 from municipalities.models import (
     TIME_LIMITED_ROLES,
@@ -44,9 +43,13 @@ def _invitation_mail_send(*, invitation_id: int, link: str) -> None:
         "existing_user": get_user_model().objects.filter(email__iexact=invitation.email).exists(),
         "valid_days": settings.INVITATION_VALID_DAYS,
     }
-    subject = render_to_string("municipalities/email/invitation_subject.txt", context).strip()
-    body = render_to_string("municipalities/email/invitation_body.txt", context)
-    send_mail(subject, body, None, [invitation.email])
+    subject, text, html = mail_render(
+        subject_template="municipalities/email/invitation_subject.txt",
+        text_template="municipalities/email/invitation_body.txt",
+        context={**context, "municipality": invitation.municipality, "required_mail": True},
+        language=recipient_languages(emails=[invitation.email])[invitation.email.lower()],
+    )
+    mail_queue(to=invitation.email, subject=subject, text=text, html=html, kind="invitation")
 
 
 def valid_until_check(*, role: str, valid_until: date | None) -> None:

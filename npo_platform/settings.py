@@ -7,6 +7,7 @@ Production (DEBUG off) refuses to start without SECRET_KEY. See ``.env.example``
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
@@ -59,6 +60,7 @@ INSTALLED_APPS = [
     "reports",
     "portfolio",
 ]
+    "notifications",
 
 MIDDLEWARE = [
     # Outermost: with DEBUG, the Dutch 400/404/500 pages instead of Django's technical ones.
@@ -277,6 +279,15 @@ else:
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "NPO-platform <noreply@npo-platform.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# Every mail is a task (core.mail): a transient failure is retried with backoff (base, 2x, 4x, ...
+# seconds) up to MAIL_MAX_ATTEMPTS attempts; the mail log keeps MAIL_LOG_DAYS days, without bodies.
+MAIL_RETRY_BASE_SECONDS = env_int("MAIL_RETRY_BASE_SECONDS", 30)
+MAIL_MAX_ATTEMPTS = env_int("MAIL_MAX_ATTEMPTS", 5)
+MAIL_LOG_DAYS = env_int("MAIL_LOG_DAYS", 90)
+if MAIL_LOG_DAYS < 1 or MAIL_MAX_ATTEMPTS < 1:
+    raise ImproperlyConfigured("MAIL_LOG_DAYS and MAIL_MAX_ATTEMPTS must be at least 1.")
+# The address mails link to when no request is at hand (reminders and digests sent by beat).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # --- Cache ------------------------------------------------------------------------------------
 REDIS_URL = env_url("REDIS_URL", ("redis", "rediss"))
 if REDIS_URL:
@@ -352,6 +363,14 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": 60 * 60,
     },
     # The read log (who viewed what) is kept READ_LOG_DAYS days, then purged.
+    # Mail whose task never reached the broker is sent; stuck sends are re-queued; old log pruned.
+    "core-mail-relay": {"task": "core.mail_relay", "schedule": 60},
+    # The daily pass: reminders, in-app notifications and digests (idempotent per recipient, kind
+    # and day, so a second run the same day queues nothing). `manage.py send_reminders` runs it.
+    "notifications-daily-pass": {
+        "task": "notifications.daily_pass",
+        "schedule": crontab(hour=env_int("REMINDERS_HOUR", 7), minute=0),
+    },
     "municipalities-purge-read-log": {
         "task": "municipalities.purge_read_log",
         "schedule": 60 * 60 * 6,

@@ -56,6 +56,9 @@ class Cycle(TenantModel):
     )
     analyses_waived = models.BooleanField(_("schoolanalyses niet nodig"), default=False)
     analyses_waiver_reason = models.TextField(_("reden"), blank=True)
+    # The schools' deadline for their NPO analysis: reminders go out 14 and 3 days before it,
+    # and after it (notifications.reminders).
+    analyses_due = models.DateField(_("inleverdatum schoolanalyses"), null=True, blank=True)
     process_evaluation = models.TextField(_("procesevaluatie"), blank=True)
     lessons_learned = models.TextField(_("geleerde lessen"), blank=True)
     previous_lessons = models.TextField(

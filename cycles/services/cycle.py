@@ -200,7 +200,9 @@ def cycle_go_back(
     return transition
 
 
-def cycle_waive_analyses(*, cycle: Cycle, waived: bool, reason: str = "") -> Cycle:
+def cycle_waive_analyses(
+    *, cycle: Cycle, waived: bool, reason: str = "", analyses_due=None
+) -> Cycle:
     require_editable(cycle, "waiver")
     reason = reason.strip()
     if waived and not reason:
@@ -209,5 +211,6 @@ def cycle_waive_analyses(*, cycle: Cycle, waived: bool, reason: str = "") -> Cyc
         )
     cycle.analyses_waived = waived
     cycle.analyses_waiver_reason = reason if waived else ""
-    cycle.save(update_fields=["analyses_waived", "analyses_waiver_reason"])
+    cycle.analyses_due = analyses_due
+    cycle.save(update_fields=["analyses_waived", "analyses_waiver_reason", "analyses_due"])
     return cycle

@@ -22,12 +22,19 @@ def waiver_edit(request: HttpRequest, municipality: Municipality, cycle_pk: int)
     cycle = selectors.cycle_get(municipality=municipality, pk=cycle_pk)
     form = WaiverForm(
         request.POST or None,
-        initial={"waived": cycle.analyses_waived, "reason": cycle.analyses_waiver_reason},
+        initial={
+            "waived": cycle.analyses_waived,
+            "reason": cycle.analyses_waiver_reason,
+            "analyses_due": cycle.analyses_due,
+        },
     )
     if request.method == "POST" and form.is_valid():
         try:
             services.cycle_waive_analyses(
-                cycle=cycle, waived=form.cleaned_data["waived"], reason=form.cleaned_data["reason"]
+                cycle=cycle,
+                waived=form.cleaned_data["waived"],
+                reason=form.cleaned_data["reason"],
+                analyses_due=form.cleaned_data["analyses_due"],
             )
         except ValidationError as exc:
             add_errors(form, exc)

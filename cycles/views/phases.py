@@ -24,7 +24,11 @@ def _data_context(request, cycle, waiver_form=None) -> dict:
     context = base_context(request, cycle, "data")
     context["checklist"] = gates.checklist_for(cycle, Phase.DATA)
     context["waiver_form"] = waiver_form or WaiverForm(
-        initial={"waived": cycle.analyses_waived, "reason": cycle.analyses_waiver_reason}
+        initial={
+            "waived": cycle.analyses_waived,
+            "reason": cycle.analyses_waiver_reason,
+            "analyses_due": cycle.analyses_due,
+        }
     )
     context["waiver_url"] = reverse("cycles:waiver", args=[cycle.municipality.slug, cycle.pk])
     context["waiver_form"].auto_id = "waiver-form-%s"

@@ -66,6 +66,13 @@ UNREGISTERED = {
     "accounts.OIDCProvider",
     "accounts.OIDCIdentity",
     "accounts.UserSession",
+    # Mail: the log of every message (operational, only the admin reads it), the language a user
+    # chose (read for their mails), and notifications with the mail preferences: the header's
+    # bell loads its count with its own uncached request, and only uncached pages list them.
+    "core.MailLog",
+    "accounts.UserSettings",
+    "notifications.Notification",
+    "notifications.Preference",
 }
 
 # Tables the cached pages read that belong to no registered model, and why that is safe.
