@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "core",
     "npo_platform",
     "municipalities",
+    "theming",
     "accounts",
     "schools",
     "cycles",

@@ -16,6 +16,7 @@ tenant_patterns = [
     path("", include("closeout.urls")),
     path("", include("reports.urls")),
     path("", include("accounts.urls_tenant")),
+    path("", include("theming.urls")),
 ]
 
 urlpatterns = [

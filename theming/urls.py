@@ -1,0 +1,9 @@
+from django.urls import path
+
+from theming import views
+
+app_name = "theming"
+
+urlpatterns = [
+    path("thema.css", views.theme_css, name="theme_css"),
+]
