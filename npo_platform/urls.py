@@ -62,5 +62,6 @@ urlpatterns = [
     path("beheer/", admin.site.urls),
     path("rapportages/", include("reports.urls_bulk")),
     path("portfolio/", include("portfolio.urls")),
+    path("meldingen/", include("notifications.urls")),
     path("g/<slug:municipality_slug>/", include(tenant_patterns)),
 ]

@@ -1,0 +1,238 @@
+"""Writes for notifications: the daily pass (reminders, mails, digests), preferences,
+unsubscribing, and marking read. Keyword-only arguments, named ``<thing>_<verb>``.
+
+``daily_pass(today=...)`` is what beat runs every morning and ``manage.py send_reminders`` runs
+by hand: it finds the occasions of the day (notifications.reminders), adds a notification per
+user for each that is new (the unique (user, key) makes a second run add nothing), queues a mail
+at once for users who want that kind immediately, and a digest for those who want it daily (every
+pass) or weekly (Mondays). All in one transaction: mails are queued only if the notifications
+are saved, and the worker sends them after the commit.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone, translation
+
+from accounts.models import user_languages
+from core.mail import mail_queue_many
+from notifications.mailing import digest_mail, notification_mail
+from notifications.models import Frequency, Kind, MailState, Notification, Preference
+from notifications.reminders import Occasion, occasions_for
+
+logger = logging.getLogger(__name__)
+CHUNK = 500
+
+
+@dataclass
+class PassResult:
+    notifications: int = 0
+    immediate: int = 0
+    digests: int = 0
+
+    @property
+    def queued(self) -> int:
+        """Mails queued by this pass."""
+        return self.immediate + self.digests
+
+
+def _chunks(items: list, size: int = CHUNK):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def preferences_for(*, user_ids) -> dict[tuple[int, str], str]:
+    """{(user id, kind): frequency} for the rows that exist (no row: immediately)."""
+    found = {}
+    for chunk in _chunks(sorted(user_ids)):
+        for user_id, kind, frequency in Preference.objects.filter(user_id__in=chunk).values_list(
+            "user_id", "kind", "frequency"
+        ):
+            found[(user_id, kind)] = frequency
+    return found
+
+
+def _existing_keys(*, pairs: list[tuple[int, str]]) -> set[tuple[int, str]]:
+    keys = sorted({key for _user, key in pairs})
+    users = {user for user, _key in pairs}
+    found = set()
+    for chunk in _chunks(keys):
+        found.update(
+            (u, k)
+            for u, k in Notification.objects.filter(key__in=chunk).values_list("user_id", "key")
+            if u in users
+        )
+    return found
+
+
+def _users(*, user_ids) -> dict[int, object]:
+    User = get_user_model()
+    found = {}
+    for chunk in _chunks(sorted(user_ids)):
+        for user in User.objects.filter(pk__in=chunk, is_active=True).only(
+            "pk", "email", "display_name"
+        ):
+            found[user.pk] = user
+    return found
+
+
+def _texts(occasion: Occasion, language: str, cache: dict) -> tuple[str, str]:
+    key = (id(occasion), language)
+    if key not in cache:
+        with translation.override(language):
+            cache[key] = occasion.texts()
+    return cache[key]
+
+
+def daily_pass(*, today: datetime.date | None = None) -> PassResult:
+    """Run the day's pass as if it were ``today``. Idempotent per recipient, kind and day."""
+    today = today or timezone.localdate()
+    occasions = occasions_for(today=today)
+    pairs = [(user_id, occasion) for occasion in occasions for user_id in occasion.user_ids]
+    existing = _existing_keys(pairs=[(u, o.key) for u, o in pairs])
+    new = [(u, o) for u, o in pairs if (u, o.key) not in existing]
+    user_ids = {u for u, _o in new}
+    users = _users(user_ids=user_ids)
+    languages = user_languages(user_ids=list(users))
+    preferences = preferences_for(user_ids=users)
+    cache: dict = {}
+    rows = []
+    for user_id, occasion in new:
+        user = users.get(user_id)
+        if user is None:
+            continue
+        title, text = _texts(occasion, languages[user_id], cache)
+        frequency = preferences.get((user_id, occasion.kind), Frequency.IMMEDIATE)
+        rows.append(
+            Notification(
+                municipality=occasion.municipality,
+                user_id=user_id,
+                kind=occasion.kind,
+                key=occasion.key,
+                day=today,
+                title=title[:300],
+                text=text,
+                url=occasion.url,
+                mail_state=(
+                    MailState.NONE
+                    if frequency == Frequency.OFF
+                    else MailState.MAILED
+                    if frequency == Frequency.IMMEDIATE
+                    else MailState.WAITING
+                ),
+            )
+        )
+    result = PassResult()
+    try:
+        with transaction.atomic():
+            created = Notification.objects.bulk_create(rows, batch_size=CHUNK)
+            mails = [
+                notification_mail(
+                    notification=row, user=users[row.user_id], language=languages[row.user_id]
+                )
+                for row in created
+                if row.mail_state == MailState.MAILED
+            ]
+            result.notifications = len(created)
+            result.immediate = len(mails)
+            digests = _digest_mails(today=today)
+            result.digests = len(digests)
+            mail_queue_many(mails=mails + digests)
+    except IntegrityError:
+        # Another pass for the same day is saving the same notifications right now (beat fired
+        # twice): it sends them; this one stops without sending anything.
+        logger.warning("daily pass for %s: a concurrent pass got there first", today)
+        return PassResult()
+    return result
+
+
+def _digest_mails(*, today: datetime.date) -> list:
+    """Digests of waiting notifications: daily ones every pass, weekly ones on Mondays. The rows
+    are marked mailed in the same transaction, so a second pass finds none."""
+    frequencies = [Frequency.DAILY] + ([Frequency.WEEKLY] if today.weekday() == 0 else [])
+    wanted = Preference.objects.filter(
+        user=OuterRef("user_id"), kind=OuterRef("kind"), frequency__in=frequencies
+    )
+    waiting = list(
+        Notification.objects.filter(mail_state=MailState.WAITING)
+        .filter(Exists(wanted))
+        .select_related("municipality")
+        .select_for_update(of=("self",))
+        .order_by("user_id", "pk")
+    )
+    if not waiting:
+        return []
+    users = _users(user_ids={n.user_id for n in waiting})
+    languages = user_languages(user_ids=list(users))
+    preferences = preferences_for(user_ids=users)
+    per_user: dict[int, list[Notification]] = {}
+    for notification in waiting:
+        per_user.setdefault(notification.user_id, []).append(notification)
+    mails, mailed = [], []
+    for user_id, items in per_user.items():
+        user = users.get(user_id)
+        if user is None:
+            continue
+        weekly = all(preferences.get((user_id, n.kind)) == Frequency.WEEKLY for n in items)
+        mails.append(
+            digest_mail(user=user, notifications=items, language=languages[user_id], weekly=weekly)
+        )
+        mailed.extend(n.pk for n in items)
+    for chunk in _chunks(mailed):
+        Notification.objects.filter(pk__in=chunk, mail_state=MailState.WAITING).update(
+            mail_state=MailState.MAILED
+        )
+    return mails
+
+
+# --- Preferences and unsubscribing ------------------------------------------------------------
+
+
+def preferences_set(*, user, frequencies: dict[str, str]) -> None:
+    """Store the user's choice per kind (only kinds that can be chosen)."""
+    with transaction.atomic():
+        for kind, frequency in frequencies.items():
+            if kind not in Kind.values or frequency not in Frequency.values:
+                continue
+            Preference.objects.update_or_create(
+                user=user, kind=kind, defaults={"frequency": frequency}
+            )
+
+
+def unsubscribe(*, user_id: int, kinds: list[str]) -> list[str]:
+    """Turn off the mail of ``kinds`` for the user (the one-click POST and the page's button).
+    Notifications of those kinds that wait for a digest are not mailed any more. Returns the
+    kinds turned off; an unknown or deleted user changes nothing."""
+    if not get_user_model().objects.filter(pk=user_id).exists():
+        return []
+    with transaction.atomic():
+        for kind in kinds:
+            Preference.objects.update_or_create(
+                user_id=user_id, kind=kind, defaults={"frequency": Frequency.OFF}
+            )
+        Notification.objects.filter(
+            user_id=user_id, kind__in=kinds, mail_state=MailState.WAITING
+        ).update(mail_state=MailState.NONE)
+    return kinds
+
+
+# --- Reading -------------------------------------------------------------------------------------
+
+
+def notification_mark_read(*, notification: Notification) -> None:
+    if notification.read_at is None:
+        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
+            read_at=timezone.now()
+        )
+
+
+def notifications_mark_all_read(*, user) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
