@@ -7,6 +7,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from closeout.models import Consultation, FinalAccounting
+from closeout.selectors import last_moment
+from closeout.services import internal_deadline_error
 from core.money import DutchMoneyField
 from core.params import BoundedDateField
 from cycles.models import StakeholderSession
@@ -69,11 +71,25 @@ class AccountingSettingsForm(AccountingVersionMixin, forms.Form):
     given_note = forms.CharField(
         label=_("Toelichting"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+    internal_deadline = BoundedDateField(
+        label=_("Interne deadline"), required=False, widget=DATE_WIDGET
+    )
 
     def __init__(self, *args, stream, **kwargs):
         super().__init__(*args, **kwargs)
         end = stream.window_end.year
         self.fields["final_year"].choices = [(end, str(end)), (end + 1, str(end + 1))]
+        self.last_moment = last_moment(stream)
+        self.fields["internal_deadline"].help_text = _(
+            "De datum waarop de gemeente de eindverantwoording zelf klaar wil hebben, uiterlijk "
+            "het laatste moment: %(date)s."
+        ) % {"date": date_format(self.last_moment, "j F Y")}
+
+    def clean_internal_deadline(self):
+        deadline = self.cleaned_data.get("internal_deadline")
+        if deadline is not None and deadline > self.last_moment:
+            raise forms.ValidationError(internal_deadline_error(self.last_moment))
+        return deadline
 
 
 class ConsultationForm(AccountingVersionMixin, forms.ModelForm):

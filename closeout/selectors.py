@@ -398,3 +398,201 @@ def open_commitments(*, municipality: Municipality, stream: FundingStream) -> li
         for goal_id, row in committed.items()
     ]
     return sorted((r for r in rows if r.open > 0), key=lambda r: (r.title, r.spending_goal_id))
+
+
+# --- Deadlines and the portfolio's close-out columns ---------------------------------------------
+
+
+def last_moment(stream: FundingStream) -> datetime.date:
+    """The regulation's last moment for the final accounting of ``stream``: the accounts over
+    the year after the window's last year (T at the latest) reach the ministry by 15 July T+1
+    (Regeling informatieverstrekking sisa, art. 2). For the NPO: ``core.npo.NPO_LAST_MOMENT``."""
+    # Imported here: this section is appended to the module (its imports belong to others' edits).
+    from budgets.estimate import NPO_STREAM_CODE
+    from core.npo import NPO_LAST_MOMENT
+
+    if stream.code == NPO_STREAM_CODE:
+        return NPO_LAST_MOMENT
+    return datetime.date(stream.window_end.year + 2, 7, 15)
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A date and how many days are left until it (negative: past it)."""
+
+    date: datetime.date
+    days_left: int
+
+    @classmethod
+    def of(cls, date: datetime.date, today: datetime.date) -> "Deadline":
+        return cls(date=date, days_left=(date - today).days)
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.days_left < 0
+
+    @property
+    def text(self) -> str:
+        """'nog 45 dagen', 'vandaag' or '10 dagen over tijd'."""
+        from django.utils.translation import gettext as _
+        from django.utils.translation import ngettext
+
+        if self.days_left == 0:
+            return _("vandaag")
+        if self.days_left > 0:
+            return ngettext("nog %(n)s dag", "nog %(n)s dagen", self.days_left) % {
+                "n": self.days_left
+            }
+        late = -self.days_left
+        return ngettext("%(n)s dag over tijd", "%(n)s dagen over tijd", late) % {"n": late}
+
+
+@dataclass
+class CloseoutSummary:
+    """One municipality's final accounting of a stream in a line: the portfolio's columns."""
+
+    municipality_id: int
+    status: str  # CLOSEOUT_* below
+    blocking: int  # the number of blocking checks (closeout.checks), as the workspace shows them
+    internal_deadline: Deadline | None
+    last_moment: Deadline
+
+
+# The close-out status of a municipality, in the order of progress (the portfolio sorts on it).
+CLOSEOUT_NONE = "geen"
+CLOSEOUT_CONCEPT = FinalAccounting.Status.CONCEPT.value
+CLOSEOUT_CHECKED = FinalAccounting.Status.CHECKED.value
+CLOSEOUT_FINAL = FinalAccounting.Status.FINAL.value
+CLOSEOUT_GIVEN = "gegeven"  # given in earlier accounts (outside the platform)
+CLOSEOUT_ORDER = [
+    CLOSEOUT_NONE,
+    CLOSEOUT_CONCEPT,
+    CLOSEOUT_CHECKED,
+    CLOSEOUT_FINAL,
+    CLOSEOUT_GIVEN,
+]
+
+
+def closeout_status_choices() -> list[tuple[str, str]]:
+    from django.utils.translation import gettext_lazy
+
+    return [
+        (CLOSEOUT_NONE, gettext_lazy("Geen eindverantwoording")),
+        (CLOSEOUT_CONCEPT, gettext_lazy("Concept")),
+        (CLOSEOUT_CHECKED, gettext_lazy("Gecontroleerd")),
+        (CLOSEOUT_FINAL, gettext_lazy("Definitief")),
+        (CLOSEOUT_GIVEN, gettext_lazy("Gegeven in een eerdere jaarrekening")),
+    ]
+
+
+def closeout_summaries(
+    *, municipality_ids: list[int], stream: FundingStream, today: datetime.date
+) -> dict[int, CloseoutSummary]:
+    """Per municipality: the status of its final accounting of ``stream``, its number of blocking
+    checks and its deadlines, in a fixed number of queries whatever the number of municipalities.
+
+    The blocking checks follow ``closeout.checks.accounting_checks`` rule for rule (spending
+    outside the window, a category the stream excludes, no beschikking, open commitments per
+    spending goal, per year a missing or differing grootboek amount); a test compares the two for
+    every case, so the portfolio and the workspace never disagree.
+    """
+    ids = list(municipality_ids)
+    allowed = allowed_categories(stream)
+    start, end = stream.window_start, stream.window_end
+    accountings = {
+        row.municipality_id: row
+        for row in FinalAccounting.objects.filter(municipality__in=ids, stream=stream)
+    }
+    final_years = {
+        pk: (accountings[pk].final_year if pk in accountings else end.year) for pk in ids
+    }
+
+    # Spending per municipality and calendar year of prestatiedatum: eligible, outside, not allowed.
+    outside = defaultdict(lambda: ZERO)
+    not_allowed = defaultdict(lambda: ZERO)
+    eligible: dict[int, dict[int, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
+    in_window = Q(effective_performance_date__gte=start, effective_performance_date__lte=end)
+    for row in (
+        Spending.objects.filter(municipality__in=ids, stream=stream)
+        .with_effective_performance_date()
+        .annotate(
+            y=ExtractYear("effective_performance_date"),
+            in_window=Case(When(in_window, then=Value(True)), default=Value(False)),
+            category_ok=Case(
+                When(spending_goal__category__in=allowed, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+        )
+        .values("municipality_id", "y", "in_window", "category_ok")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    ):
+        pk, total = row["municipality_id"], row["total"] or ZERO
+        if not row["in_window"]:
+            outside[pk] += total
+        elif not row["category_ok"]:
+            not_allowed[pk] += total
+        else:
+            eligible[pk][row["y"]] += total
+
+    with_beschikking = set(
+        Beschikking.objects.filter(municipality__in=ids, stream=stream)
+        .values_list("municipality_id", flat=True)
+        .distinct()
+    )
+
+    # Open commitments per spending goal up to the window's end (closeout.selectors.open_commitments).
+    committed = {
+        (row["municipality_id"], row["spending_goal"]): row["total"] or ZERO
+        for row in Commitment.objects.filter(municipality__in=ids, stream=stream, date__lte=end)
+        .values("municipality_id", "spending_goal")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    }
+    spent = {
+        (row["municipality_id"], row["spending_goal"]): row["total"] or ZERO
+        for row in Spending.objects.filter(municipality__in=ids, stream=stream)
+        .with_effective_performance_date()
+        .filter(effective_performance_date__lte=end)
+        .values("municipality_id", "spending_goal")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    }
+    open_count: dict[int, int] = defaultdict(int)
+    for key, amount in committed.items():
+        if amount - spent.get(key, ZERO) > 0:
+            open_count[key[0]] += 1
+
+    ledger: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    for municipality_id, year, amount in LedgerAmount.objects.filter(
+        accounting__in=[a.pk for a in accountings.values()]
+    ).values_list("municipality_id", "year", "amount"):
+        ledger[municipality_id][year] = amount
+
+    last = Deadline.of(last_moment(stream), today)
+    summaries = {}
+    for pk in ids:
+        count = int(bool(outside[pk])) + int(bool(not_allowed[pk]))
+        count += int(pk not in with_beschikking) + open_count[pk]
+        for year in range(start.year, final_years[pk] + 1):
+            amount = eligible[pk][year]
+            booked = ledger[pk].get(year)
+            if (booked is None and amount) or (booked is not None and amount - booked):
+                count += 1
+        accounting = accountings.get(pk)
+        if accounting is None:
+            status = CLOSEOUT_NONE
+        elif accounting.given_year is not None and accounting.status != CLOSEOUT_FINAL:
+            status = CLOSEOUT_GIVEN
+        else:
+            status = accounting.status
+        deadline = accounting.internal_deadline if accounting else None
+        summaries[pk] = CloseoutSummary(
+            municipality_id=pk,
+            status=status,
+            blocking=count,
+            internal_deadline=Deadline.of(deadline, today) if deadline else None,
+            last_moment=last,
+        )
+    return summaries

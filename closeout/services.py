@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from budgets import selectors as budget_selectors
@@ -30,7 +31,7 @@ from closeout.models import (
     LedgerAmount,
     ReportedSisaValue,
 )
-from closeout.selectors import AccountingFigures, accounting_figures
+from closeout.selectors import AccountingFigures, accounting_figures, last_moment
 from municipalities.audit import audit_event_record
 from municipalities.models import AuditLogEntry, Municipality
 from municipalities.versions import version_check
@@ -136,6 +137,13 @@ def ledger_amounts_save(
     )
 
 
+def internal_deadline_error(last) -> str:
+    return _(
+        "De interne deadline mag niet na het laatste moment liggen: de jaarrekening met de "
+        "eindverantwoording moet uiterlijk %(date)s bij het ministerie zijn."
+    ) % {"date": date_format(last, "j F Y")}
+
+
 def accounting_settings_save(
     *,
     accounting: FinalAccounting,
@@ -146,12 +154,17 @@ def accounting_settings_save(
     given_on=None,
     given_amount: Decimal | None = None,
     given_note: str = "",
+    internal_deadline=None,
 ) -> FinalAccounting:
-    """The year of the eindverantwoording, and an eindverantwoording already given elsewhere."""
+    """The year of the eindverantwoording, an eindverantwoording already given elsewhere, and
+    the municipality's own deadline (not after the regulation's last moment)."""
     with transaction.atomic():
         _editable(accounting, version)
         window_end = accounting.stream.window_end.year
         errors = {}
+        last = last_moment(accounting.stream)
+        if internal_deadline is not None and internal_deadline > last:
+            errors["internal_deadline"] = internal_deadline_error(last)
         if not window_end <= final_year <= window_end + 1:
             errors["final_year"] = _(
                 "De eindverantwoording hoort in de jaarrekening over %(first)s of uiterlijk "
@@ -169,6 +182,7 @@ def accounting_settings_save(
         accounting.given_on = given_on
         accounting.given_amount = given_amount
         accounting.given_note = given_note
+        accounting.internal_deadline = internal_deadline
         accounting.full_clean()
         _touch(accounting, user)
         # Rows of years that no longer belong to the accounting go.

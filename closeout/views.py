@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -87,6 +88,17 @@ def _workspace_context(request, municipality, stream, *, forms=None) -> dict:
         "can_edit": can_edit,
         "is_preparer": accounting is not None and accounting.prepared_by_id == request.user.pk,
         "forms": forms,
+        **_deadlines(stream, accounting),
+    }
+
+
+def _deadlines(stream, accounting) -> dict:
+    """The regulation's last moment and the municipality's own deadline, with days left."""
+    today = timezone.localdate()
+    internal = accounting.internal_deadline if accounting else None
+    return {
+        "last_moment": selectors.Deadline.of(selectors.last_moment(stream), today),
+        "internal_deadline": selectors.Deadline.of(internal, today) if internal else None,
     }
 
 
@@ -218,6 +230,7 @@ def settings(request: HttpRequest, municipality: Municipality, stream_code: str)
             "given_on": accounting.given_on,
             "given_amount": accounting.given_amount,
             "given_note": accounting.given_note,
+            "internal_deadline": accounting.internal_deadline,
         }
     form = AccountingSettingsForm(
         request.POST or None, accounting=accounting, stream=stream, initial=initial
@@ -240,7 +253,12 @@ def settings(request: HttpRequest, municipality: Municipality, stream_code: str)
     return render(
         request,
         "closeout/settings_form.html",
-        {"form": form, "stream": stream, "accounting": accounting},
+        {
+            "form": form,
+            "stream": stream,
+            "accounting": accounting,
+            "last_moment": selectors.last_moment(stream),
+        },
     )
 
 

@@ -100,3 +100,7 @@ NPO_OAB_SCORE_YEAR = 2022
 NPO_WINDOW_START = datetime.date(2021, 7, 1)  # DOMAIN.md: 1 July 2021, not 1 August
 NPO_WINDOW_END = datetime.date(2025, 7, 31)
 NPO_SCHOOL_YEARS = ("2021-2022", "2022-2023", "2023-2024", "2024-2025")
+# The last moment for the NPO's final accounting: it comes at the latest in the annual accounts
+# over 2026 (Stcrt 2022-27531, art. 7(2)), and the accounts with their SiSa annex reach the
+# ministry/CBS by 15 July of the following year (Regeling informatieverstrekking sisa, art. 2).
+NPO_LAST_MOMENT = datetime.date(2027, 7, 15)

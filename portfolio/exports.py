@@ -24,6 +24,12 @@ def portfolio_dataset(rows: list[PortfolioRow]) -> DataSet:
         _("Besteed (%)"),
         _("Laatste gemeentefoto"),
         _("Signalen"),
+        _("Eindverantwoording NPO"),
+        _("Blokkerende controles"),
+        _("Interne deadline"),
+        _("Dagen tot interne deadline"),
+        _("Laatste moment"),
+        _("Dagen tot laatste moment"),
     ]
     data = []
     for row in rows:
@@ -44,6 +50,7 @@ def portfolio_dataset(rows: list[PortfolioRow]) -> DataSet:
                 row.spent_percent,
                 timezone.localtime(foto).date() if foto else None,
                 " | ".join(alert.text for alert in row.alerts),
+                *_closeout_cells(row),
             ]
         )
     return DataSet(
@@ -54,11 +61,28 @@ def portfolio_dataset(rows: list[PortfolioRow]) -> DataSet:
         money_columns=frozenset({7, 8, 10}),
         source=_(
             "Bron: eigen invoer van de gemeenten in het NPO-platform (cyclus, analyses ontvangen, "
-            "toekenningen, planning en bestedingen); scholen: DUO, vestigingenbestanden stand "
+            "toekenningen, planning, bestedingen en eindverantwoording); scholen: DUO, vestigingenbestanden stand "
             "schooljaar 2025/2026; stand %(date)s."
         )
         % {"date": date_format(timezone.localtime(), "j N Y, H:i")},
     )
+
+
+def _closeout_cells(row: PortfolioRow) -> list:
+    """Status, blocking checks, the internal deadline and the last moment with days left (a
+    finished accounting has no days left to count)."""
+    c = row.closeout
+    if c is None:
+        return [None] * 6
+    internal = c.internal_deadline
+    return [
+        row.closeout_label,
+        c.blocking,
+        internal.date if internal else None,
+        row.deadline_days,
+        c.last_moment.date,
+        None if row.closeout_done else c.last_moment.days_left,
+    ]
 
 
 def portfolio_xlsx(rows: list[PortfolioRow]) -> bytes:

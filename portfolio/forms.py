@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from closeout.selectors import closeout_status_choices
 from cycles.models import Phase
 from portfolio.selectors import ALERT_ANY, ALERT_CHOICES, SORT_KEYS
 
@@ -23,11 +24,22 @@ class PortfolioFilterForm(forms.Form):
             *[(p.value, p.label) for p in Phase if p != Phase.AFGEROND],
         ],
     )
+    # "status": the NPO final accounting's status (concept, definitief, ...).
+    status = forms.ChoiceField(
+        label=_("Eindverantwoording"),
+        required=False,
+        choices=[("", _("Alle statussen")), *closeout_status_choices()],
+    )
     sort = forms.ChoiceField(required=False, choices=SORT_CHOICES, widget=forms.HiddenInput)
 
     def filters(self) -> dict:
         """The cleaned filters; invalid values fall back to "no filter" rather than an error."""
         if not self.is_valid():
-            return {"alert": "", "phase": "", "sort": "name"}
+            return {"alert": "", "phase": "", "status": "", "sort": "name"}
         data = self.cleaned_data
-        return {"alert": data["alert"], "phase": data["phase"], "sort": data["sort"] or "name"}
+        return {
+            "alert": data["alert"],
+            "phase": data["phase"],
+            "status": data["status"],
+            "sort": data["sort"] or "name",
+        }

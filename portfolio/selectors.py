@@ -21,9 +21,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from analyses.models import RECEIVED_STATUSES, AnalysisStatus, SchoolAnalysis
+from budgets.estimate import NPO_STREAM_CODE
 from budgets.models import Allocation, FundingStream, PlannedAmount, Spending
 from budgets.selectors import Figures, StreamBlock, budget_warnings_for
 from budgets.selectors import _projection as budget_projection
+from closeout.selectors import (
+    CLOSEOUT_FINAL,
+    CLOSEOUT_GIVEN,
+    CLOSEOUT_ORDER,
+    CloseoutSummary,
+    closeout_status_choices,
+    closeout_summaries,
+)
 from core.money import ZERO, format_money
 from cycles.models import Cycle, Phase, PhaseTransition
 from municipalities.access import advisor_municipalities
@@ -58,6 +67,9 @@ SORT_KEYS = (
     "planned",
     "spent",
     "gemeentefoto",
+    "closeout",
+    "blocking",
+    "deadline",
     "alerts",
 )
 
@@ -97,6 +109,7 @@ class PortfolioRow:
     spent: Decimal = ZERO
     last_gemeentefoto: datetime.datetime | None = None
     analyses_waived: bool = False
+    closeout: CloseoutSummary | None = None  # the NPO final accounting (None: no NPO stream)
     alerts: list[Alert] = field(default_factory=list)
 
     @property
@@ -120,6 +133,26 @@ class PortfolioRow:
         if self.analyses_received is None or not self.schools:
             return None
         return round(100 * self.analyses_received / self.schools)
+
+    @property
+    def closeout_status(self) -> str:
+        return self.closeout.status if self.closeout else ""
+
+    @property
+    def closeout_label(self) -> str:
+        return str(dict(closeout_status_choices()).get(self.closeout_status, ""))
+
+    @property
+    def closeout_done(self) -> bool:
+        """Definitief, or given in earlier accounts: no deadline left to meet."""
+        return self.closeout_status in (CLOSEOUT_FINAL, CLOSEOUT_GIVEN)
+
+    @property
+    def deadline_days(self) -> int | None:
+        """Days left to the internal deadline (None: none set, or the accounting is done)."""
+        if self.closeout is None or self.closeout_done or self.closeout.internal_deadline is None:
+            return None
+        return self.closeout.internal_deadline.days_left
 
     @property
     def alert_codes(self) -> set[str]:
@@ -297,6 +330,10 @@ def portfolio_rows(*, user, today: datetime.date | None = None) -> list[Portfoli
     analyses = _analysis_figures(
         cycle_ids=[f.cycle["pk"] for f in facts.values() if f.cycle is not None]
     )
+    npo = FundingStream.objects.filter(code=NPO_STREAM_CODE, window_end__isnull=False).first()
+    closeout = (
+        closeout_summaries(municipality_ids=ids, stream=npo, today=today) if npo and ids else {}
+    )
     rows = []
     for m in municipalities:
         fact = facts[m.pk]
@@ -326,6 +363,7 @@ def portfolio_rows(*, user, today: datetime.date | None = None) -> list[Portfoli
             spent=figures.spent,
             last_gemeentefoto=fact.last_gemeentefoto,
             analyses_waived=bool(cycle.get("analyses_waived")),
+            closeout=closeout.get(m.pk),
         )
         row.alerts.extend(budget.unspent_alerts[m.pk])
         # Overspending, commitments above the plan, money outside the window: the overview's
@@ -372,21 +410,32 @@ def _sort_value(row: PortfolioRow, key: str):
         "planned": row.planned_percent,
         "spent": row.spent_percent,
         "gemeentefoto": row.last_gemeentefoto,
+        "closeout": CLOSEOUT_ORDER.index(row.closeout_status) if row.closeout else None,
+        "blocking": row.closeout.blocking if row.closeout else None,
+        "deadline": row.deadline_days,
         "alerts": len(row.alerts),
     }
     return values[key]
 
 
 def portfolio_filter_sort(
-    rows: list[PortfolioRow], *, alert: str = "", phase: str = "", sort: str = "name"
+    rows: list[PortfolioRow],
+    *,
+    alert: str = "",
+    phase: str = "",
+    status: str = "",
+    sort: str = "name",
 ) -> list[PortfolioRow]:
-    """Filter on an alert (or any alert) and a phase, then sort; ``-key`` sorts descending."""
+    """Filter on an alert (or any alert), a phase and a close-out status, then sort; ``-key``
+    sorts descending."""
     if alert == ALERT_ANY:
         rows = [r for r in rows if r.alerts]
     elif alert:
         rows = [r for r in rows if alert in r.alert_codes]
     if phase:
         rows = [r for r in rows if r.phase == phase]
+    if status:
+        rows = [r for r in rows if r.closeout_status == status]
     descending = sort.startswith("-")
     key = sort.lstrip("-")
     if key not in SORT_KEYS:

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from core.downloads import private_download
+from core.npo import NPO_LAST_MOMENT
 from municipalities.access import advisor_municipalities, advisor_view
 from municipalities.forms import AdvisedMunicipalitiesForm
 from municipalities.models import ReadLogEntry
@@ -69,6 +70,7 @@ def _portfolio_context(request: HttpRequest) -> dict:
         "sort_base": reverse("portfolio:index") + "?" + (f"{query.urlencode()}&" if query else ""),
         "export_query": request.GET.urlencode(),
         "stale_weeks": selectors.settings.PORTFOLIO_STALE_WEEKS,
+        "last_moment": NPO_LAST_MOMENT,
     }
     return context
 
