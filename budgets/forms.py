@@ -16,6 +16,7 @@ from budgets.models import (
     period_error,
 )
 from budgets.periods import period_parse
+from budgets.streams import CATEGORY_GROUPS, category_label, stream_categories
 from core.money import DutchMoneyField
 from core.npo import SPENDING_SUBOPTION_CHOICES
 from core.uploads import check_upload
@@ -215,7 +216,43 @@ class SpendingGoalForm(VersionedFormMixin, forms.ModelForm):
         cycle, goals = cleaned.get("cycle"), cleaned.get("goals")
         if cycle and goals and any(goal.cycle_id != cycle.pk for goal in goals):
             self.add_error("goals", _("Kies alleen doelen uit de gekozen cyclus."))
+        category = cleaned.get("category")
+        if category and (message := category_error(category, self._planned_streams())):
+            self.add_error("category", message)
         return cleaned
+
+    def _planned_streams(self) -> list[FundingStream]:
+        """The streams of the planned amounts posted with this form (the edit page posts both;
+        rows the formset itself rejects are its own error to show)."""
+        if not self.is_bound or f"{PLANNED_PREFIX}-TOTAL_FORMS" not in self.data:
+            return []
+        formset = PlannedAmountFormSet(self.data, prefix=PLANNED_PREFIX)
+        if not formset.is_valid():
+            return []
+        return [stream for stream, _period, _amount in formset.planned_rows()]
+
+
+def category_error(category: str, streams) -> str | None:
+    """A Dutch message when a spending goal of ``category`` may not plan money from ``streams``:
+    a stream with its own categories (budgets.streams) needs one of them. None when it fits."""
+    own = {}
+    for stream in streams:
+        if (codes := stream_categories(stream.code)) is not None:
+            own.setdefault(stream.code, (stream, codes))
+    if len(own) > 1:
+        names = sorted(stream.name for stream, _codes in own.values())
+        return _(
+            "Je plant geld uit %(streams)s. Die geldstromen hebben elk hun eigen categorieën: "
+            "maak per geldstroom een apart bestedingsdoel."
+        ) % {"streams": ", ".join(names)}
+    for code, (stream, codes) in own.items():
+        if category not in codes:
+            group = dict(CATEGORY_GROUPS).get(code, stream.name)
+            return _(
+                "Je plant geld uit %(stream)s; „%(category)s” is geen categorie van die "
+                "geldstroom. Kies een categorie onder „%(group)s”."
+            ) % {"stream": stream.name, "category": category_label(category), "group": group}
+    return None
 
 
 class PlannedAmountForm(forms.Form):
@@ -266,6 +303,8 @@ class BasePlannedAmountFormSet(forms.BaseFormSet):
 PlannedAmountFormSet = forms.formset_factory(
     PlannedAmountForm, formset=BasePlannedAmountFormSet, extra=2, can_delete=True
 )
+# The prefix the spending-goal page gives the planned amounts (budgets.views).
+PLANNED_PREFIX = "gepland"
 
 
 class TransactionForm(forms.ModelForm):

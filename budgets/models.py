@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from budgets.periods import PeriodKind, period_parse, validate_period_label
-from core.npo import SPENDING_SUBOPTION_CHOICES, SPENDING_SUBOPTIONS, SpendingCategory
+from budgets.streams import CATEGORY_CHOICES
+from core.npo import SPENDING_SUBOPTION_CHOICES, SPENDING_SUBOPTIONS
 from core.uploads import MB, GeneratedName, UploadPolicy
 from municipalities.models import FormerMunicipality, Municipality, TenantModel, TenantQuerySet
 
@@ -37,7 +38,29 @@ class FundingStream(models.Model):
         ),
     )
     window_start = models.DateField(_("besteden vanaf"), null=True, blank=True)
-    window_end = models.DateField(_("besteden tot en met"), null=True, blank=True)
+    window_end = models.DateField(
+        _("besteden tot en met"),
+        null=True,
+        blank=True,
+        help_text=_("Leeg als de regeling (nog) geen einddatum heeft; leg uit waarom."),
+    )
+    # DOMAIN.md: a date that no official source confirms is marked, not presented as fact.
+    window_start_unverified = models.BooleanField(
+        _("begindatum niet geverifieerd"),
+        default=False,
+        help_text=_("Aanvinken als de begindatum niet in een officiële bron is nagegaan."),
+    )
+    window_end_unverified = models.BooleanField(
+        _("einddatum niet geverifieerd"),
+        default=False,
+        help_text=_("Aanvinken als de einddatum niet in een officiële bron is nagegaan."),
+    )
+    reference = models.CharField(
+        _("officiële vindplaats"),
+        max_length=200,
+        blank=True,
+        help_text=_("Waar de regeling is gepubliceerd, bijvoorbeeld Stcrt 2022-27531."),
+    )
     accountability = models.TextField(
         _("verantwoording"), blank=True, help_text=_("Bijvoorbeeld: via SiSa in de jaarrekening.")
     )
@@ -336,7 +359,9 @@ class SpendingGoal(TenantModel):
         related_name="spending_goals",
         verbose_name=_("cyclus"),
     )
-    category = models.CharField(_("categorie"), max_length=20, choices=SpendingCategory.choices)
+    # Every stream's own categories, grouped per stream (budgets.streams); which ones a spending
+    # goal may use depends on the streams it plans (budgets.forms.SpendingGoalForm).
+    category = models.CharField(_("categorie"), max_length=20, choices=CATEGORY_CHOICES)
     suboption = models.CharField(
         _("onderdeel"), max_length=40, choices=SPENDING_SUBOPTION_CHOICES, blank=True
     )

@@ -30,8 +30,8 @@ from budgets.models import (
     StreamFreeze,
 )
 from budgets.periods import period_of, period_parse
+from budgets.streams import category_label, category_sort_key
 from core.money import ZERO, format_money, to_money
-from core.npo import SpendingCategory
 from municipalities.models import Municipality
 
 DAYS_PER_MONTH = Decimal("30.4375")  # 365.25 / 12
@@ -236,6 +236,15 @@ class BudgetWarning:
     stream: FundingStream | None = None
 
 
+def _category_rows(by_category: dict[str, "Figures"]) -> list[tuple[str, str, "Figures"]]:
+    """(code, label, figures) for every category present, any stream's (budgets.streams), in
+    display order; an unknown code is listed under its code rather than dropped from the totals."""
+    return [
+        (code, category_label(code), by_category[code])
+        for code in sorted(by_category, key=lambda c: (category_sort_key(c), c))
+    ]
+
+
 @dataclass
 class StreamBlock:
     stream: FundingStream
@@ -247,11 +256,7 @@ class StreamBlock:
 
     @property
     def categories(self) -> list[tuple[str, str, Figures]]:
-        return [
-            (c.value, c.label, self.by_category[c.value])
-            for c in SpendingCategory
-            if c.value in self.by_category
-        ]
+        return _category_rows(self.by_category)
 
     @property
     def periods(self) -> list[tuple[str, Figures]]:
@@ -436,9 +441,7 @@ def budget_overview(
         total.add(b.total)
         for code, figures in b.by_category.items():
             by_category[code].add(figures)
-    category_rows = [
-        (c.value, c.label, by_category[c.value]) for c in SpendingCategory if c.value in by_category
-    ]
+    category_rows = _category_rows(by_category)
     return Overview(
         as_of=as_of,
         blocks=ordered,

@@ -30,22 +30,28 @@ from django.shortcuts import get_object_or_404
 
 from budgets.models import Beschikking, Commitment, FundingStream, Spending
 from budgets.sisa import SisaYear, sisa_dataset
+from budgets.streams import (
+    ALL_CATEGORY_CODES,
+    STREAM_CATEGORIES,
+    category_label,
+    category_sort_key,
+)
 from closeout.models import FinalAccounting, IndicatorText, LedgerAmount, ReportedSisaValue
 from core.money import ZERO
-from core.npo import SpendingCategory
 from municipalities.models import Municipality
 
-# Which spending-goal categories a stream's money may pay for, by stream code. The six categories
-# are the NPO regulation's own list of bestedingsdoelen (core.npo.SpendingCategory), so all six
-# are allowed for the NPO. A stream not named here allows every category: its regulation does not
-# use the NPO's categories, and the eligibility of its spending is then the window alone.
+# Which spending-goal categories a stream's money may pay for, by stream code: each stream's own
+# categories, from the one definition in budgets.streams (the NPO: the six bestedingsdoelen of its
+# regulation; GOAB/OAB: the purposes of its specific grant; School en Omgeving: its own). A stream
+# not named here allows every category: its regulation has no categories of its own, and the
+# eligibility of its spending is then the window alone.
 ALLOWED_CATEGORIES: dict[str, frozenset[str]] = {
-    "npo-gemeenten": frozenset(SpendingCategory.values),
+    code: frozenset(c for c, _label in pairs) for code, pairs in STREAM_CATEGORIES.items()
 }
 
 
 def allowed_categories(stream: FundingStream) -> frozenset[str]:
-    return ALLOWED_CATEGORIES.get(stream.code, frozenset(SpendingCategory.values))
+    return ALLOWED_CATEGORIES.get(stream.code, ALL_CATEGORY_CODES)
 
 
 def closeout_streams() -> QuerySet[FundingStream]:
@@ -315,16 +321,16 @@ def accounting_figures(
             )
         )
 
-    labels = dict(SpendingCategory.choices)
+    # Every category with eligible spending, the stream's own or not, with its label: none
+    # vanishes from the totals.
     categories = [
         CategoryRow(
             category=code,
-            label=str(labels.get(code, code)),
+            label=category_label(code),
             by_year=dict(by_category[code]),
             total=sum(by_category[code].values(), ZERO),
         )
-        for code in SpendingCategory.values
-        if code in by_category
+        for code in sorted(by_category, key=lambda c: (category_sort_key(c), c))
     ]
     return AccountingFigures(
         municipality=municipality,

@@ -6,7 +6,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from cycles.models import UNFINISHED_ACTIVITY_STATUSES, Activity, Cycle, Goal, Phase
+from cycles.models import (
+    UNFINISHED_ACTIVITY_STATUSES,
+    Activity,
+    ActivityStatus,
+    Cycle,
+    Goal,
+    Phase,
+)
 from cycles.selectors import goals_with_latest_measurement, unfinished_goals
 from cycles.services.common import lock_cycle
 from cycles.services.cycle import cycle_create
@@ -51,30 +58,46 @@ def cycle_start_next(
         predecessor=locked,
         previous_lessons=locked.lessons_learned,
     )
-    goals = list(
-        unfinished_goals(cycle=locked).prefetch_related(
-            "interventions", "responsible_partners", "schools"
+    goals = list(unfinished_goals(cycle=locked))
+    activities = list(
+        Activity.objects.filter(goal__in=goals, status__in=UNFINISHED_ACTIVITY_STATUSES).order_by(
+            "pk"
         )
     )
+    goals_copy(target=new, goals=goals)
+    activities_copy(target=new, activities=activities, keep_status=True)
+    return new
+
+
+def _copies_in(model, *, target: Cycle, originals) -> dict[int, object]:
+    """The copies already in ``target`` of ``originals``, by the original's pk."""
+    cycle_filter = {"cycle": target} if model is Goal else {"goal__cycle": target}
+    rows = model.objects.filter(carried_from__in=[o.pk for o in originals], **cycle_filter)
+    return {row.carried_from_id: row for row in rows.order_by("pk")}
+
+
+def goals_copy(*, target: Cycle, goals: list[Goal]) -> dict[int, Goal]:
+    """Copy ``goals`` into ``target`` (marked carried over, ``carried_from`` the original) and
+    return the copy of each by the original's pk. A goal already copied into ``target`` is not
+    copied again: its copy is returned. The copy starts from the last measurement (the old
+    baseline when never measured)."""
+    copies: dict[int, Goal] = dict(_copies_in(Goal, target=target, originals=goals))
+    missing = [g for g in goals if g.pk not in copies]
+    if not missing:
+        return copies
     latest = dict(
         goals_with_latest_measurement()
-        .filter(pk__in=[g.pk for g in goals])
+        .filter(pk__in=[g.pk for g in missing])
         .values_list("pk", "latest_measurement")
     )
-    activities_by_goal: dict[int, list[Activity]] = {}
-    for activity in (
-        Activity.objects.filter(goal__in=goals, status__in=UNFINISHED_ACTIVITY_STATUSES)
-        .prefetch_related("schools")
-        .order_by("pk")
-    ):
-        activities_by_goal.setdefault(activity.goal_id, []).append(activity)
-
-    for old in goals:
-        # The last measurement is the new starting point; the old baseline when never measured.
+    prefetched = Goal.objects.filter(pk__in=[g.pk for g in missing]).prefetch_related(
+        "interventions", "responsible_partners", "schools"
+    )
+    for old in prefetched.order_by("pk"):
         baseline = latest.get(old.pk)
         new_goal = Goal.objects.create(
-            municipality_id=new.municipality_id,
-            cycle=new,
+            municipality_id=target.municipality_id,
+            cycle=target,
             title=old.title,
             description=old.description,
             target_group=old.target_group,
@@ -90,18 +113,48 @@ def cycle_start_next(
         new_goal.interventions.set(old.interventions.all())
         new_goal.responsible_partners.set(old.responsible_partners.all())
         new_goal.schools.set(old.schools.all())
-        for old_activity in activities_by_goal.get(old.pk, []):
-            new_activity = Activity.objects.create(
-                municipality_id=new.municipality_id,
-                goal=new_goal,
-                title=old_activity.title,
-                description=old_activity.description,
-                executing_partner_id=old_activity.executing_partner_id,
-                start_date=old_activity.start_date,
-                end_date=old_activity.end_date,
-                status=old_activity.status,
-                carried_over=True,
-                carried_from=old_activity,
-            )
-            new_activity.schools.set(old_activity.schools.all())
-    return new
+        copies[old.pk] = new_goal
+    return copies
+
+
+def activities_copy(
+    *, target: Cycle, activities: list[Activity], keep_status: bool
+) -> tuple[list[Activity], list[Activity]]:
+    """Copy ``activities`` into ``target`` under copies of their goals (``goals_copy``), each
+    copy marked carried over with ``carried_from`` the original: the link to its history.
+
+    Idempotent: an activity already copied into ``target`` is not copied again. Returns
+    (the new copies, the copies that were already there). ``keep_status``: the copy keeps the
+    original's status and dates (carrying unfinished work over); otherwise it starts planned
+    and undated (continuing work in a new period).
+    """
+    existing = _copies_in(Activity, target=target, originals=activities)
+    todo = [a for a in activities if a.pk not in existing]
+    if not todo:
+        return [], list(existing.values())
+    originals = list(
+        Activity.objects.filter(pk__in=[a.pk for a in todo])
+        .select_related("goal")
+        .prefetch_related("schools")
+        .order_by("pk")
+    )
+    goal_copies = goals_copy(
+        target=target, goals=list({a.goal_id: a.goal for a in originals}.values())
+    )
+    created = []
+    for old in originals:
+        new_activity = Activity.objects.create(
+            municipality_id=target.municipality_id,
+            goal=goal_copies[old.goal_id],
+            title=old.title,
+            description=old.description,
+            executing_partner_id=old.executing_partner_id,
+            start_date=old.start_date if keep_status else None,
+            end_date=old.end_date if keep_status else None,
+            status=old.status if keep_status else ActivityStatus.PLANNED,
+            carried_over=True,
+            carried_from=old,
+        )
+        new_activity.schools.set(old.schools.all())
+        created.append(new_activity)
+    return created, list(existing.values())

@@ -95,8 +95,8 @@ def test_per_period_check_for_a_stream_that_ties_money_to_a_year(municipality, s
     assert bool(found) is warned
     if warned:
         assert found[0].text.startswith(
-            "In 2023 is op Onderwijsachterstandenbeleid (OAB) € 100,01 besteed, maar voor die "
-            "periode is € 100,00 toegekend."
+            "In 2023 is op Gemeentelijk onderwijsachterstandenbeleid (GOAB/OAB) € 100,01 besteed, "
+            "maar voor die periode is € 100,00 toegekend."
         )
     assert "spent_over_allocated" not in codes(municipality)  # the total is within bounds
 

@@ -67,6 +67,7 @@ def test_streams_are_seeded_with_windows_and_accountability():
         "jeugdwerkloosheid",
         "jeugd-welbevinden",
         "oab",
+        "school-en-omgeving",
         "overig",
     }
     npo = streams["npo-gemeenten"]

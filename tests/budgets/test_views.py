@@ -208,7 +208,7 @@ def test_spending_goal_with_planned_amounts_and_goals(officer_client, municipali
         "gepland-0-stream": stream().pk,
         "gepland-0-period": "2023-2024",
         "gepland-0-amount": "12.500,50",
-        "gepland-1-stream": stream("oab").pk,
+        "gepland-1-stream": stream("overig").pk,
         "gepland-1-period": "2024",
         "gepland-1-amount": "1.000",
     }
