@@ -1,4 +1,5 @@
-"""Render a snapshot to HTML (Django templates) and to a tagged PDF (WeasyPrint).
+"""Render a snapshot to HTML (Django templates) and to a tagged PDF (WeasyPrint): PDF/UA, or
+PDF/A-2u for the archive.
 
 The same body templates serve the browser view and the PDF, so both always show the same thing.
 WeasyPrint is imported inside ``render_pdf`` only: it is heavy, and only workers need it.
@@ -83,11 +84,21 @@ def _fetcher_class():
     return LocalFetcher
 
 
-def render_pdf(snapshot: dict) -> bytes:
-    """A PDF/UA-1 tagged PDF with title, author and language from the document's <head>."""
+# The PDF variants ``render_pdf`` makes: PDF/UA-1 for reading (the default), and for the archive
+# (the dossier) PDF/A-2u, tagged as well: WeasyPrint's PDF/A-2 "u" level (all text as Unicode,
+# embedded fonts, an sRGB output intent, XMP ``pdfaid:part 2``) plus its structure tags.
+PDF_UA = "pdf/ua-1"
+PDF_A = "pdf/a-2u"
+
+
+def render_pdf(snapshot: dict, *, archival: bool = False) -> bytes:
+    """A tagged PDF with title, author and language from the document's <head>: PDF/UA-1, or
+    with ``archival=True`` PDF/A-2u (tagged) for the dossier."""
     from weasyprint import HTML  # lazy: heavy, and only the worker renders
 
     html = render_document_html(snapshot)
     fetcher = _fetcher_class()(allowed_protocols={"file", "data"}, timeout=2)
     document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher)
-    return document.write_pdf(pdf_variant="pdf/ua-1", optimize_images=True)
+    if archival:
+        return document.write_pdf(pdf_variant=PDF_A, pdf_tags=True, optimize_images=True)
+    return document.write_pdf(pdf_variant=PDF_UA, optimize_images=True)

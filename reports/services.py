@@ -56,14 +56,26 @@ def _next_version(*, municipality: Municipality, cycle, kind: str) -> int:
     return (jobs.aggregate(last=Max("version"))["last"] or 0) + 1
 
 
-def _unfinished(*, municipality: Municipality, cycle, kind: str, stream=None) -> ReportJob | None:
+def _unfinished(
+    *, municipality: Municipality, cycle, kind: str, stream=None, options=None
+) -> ReportJob | None:
     jobs = ReportJob.objects.for_municipality(municipality).filter(
         kind=kind, status__in=[ReportJob.Status.QUEUED, ReportJob.Status.RUNNING]
     )
     jobs = jobs.filter(cycle=cycle) if cycle is not None else jobs.filter(cycle__isnull=True)
     # Close-out jobs are per stream: a running SiSa build of one stream is no answer for another.
     jobs = jobs.filter(stream=stream) if stream is not None else jobs.filter(stream__isnull=True)
-    return jobs.order_by("-version").first()
+    # A job with other options (a dossier for the archive, not the accountant) is another job;
+    # compared here, not in SQL, because JSON equality differs between the databases.
+    wanted = options or {}
+    return next(
+        (
+            job
+            for job in jobs.defer("snapshot").order_by("-version")
+            if (job.options or {}) == wanted
+        ),
+        None,
+    )
 
 
 def _has_broker() -> bool:
@@ -141,13 +153,15 @@ def report_request(
     user,
     cycle=None,
     stream=None,
+    options: dict | None = None,
     enqueue: bool = True,
 ) -> ReportJob:
     """Create a queued job with the next version number; the task starts after commit.
 
     While an identical job (same municipality, cycle, stream and kind) is still queued or
     running, that job is returned instead and nothing is created: ten clicks make one report.
-    Such a job has ``already_requested = True``.
+    Such a job has ``already_requested = True``. ``options`` (e.g. a dossier's audience) are
+    stored on the job; a job with other options is a different job.
 
     The close-out kinds (``CLOSEOUT_KINDS``) are per funding stream: ``stream`` is required for
     them and refused for the others; they belong to no cycle.
@@ -168,7 +182,9 @@ def report_request(
         # Serialise requests per municipality (SQLite serialises writers anyway): the check for
         # an unfinished job and the version number below see every committed request.
         Municipality.objects.select_for_update().filter(pk=municipality.pk).exists()
-        pending = _unfinished(municipality=municipality, cycle=cycle, kind=kind, stream=stream)
+        pending = _unfinished(
+            municipality=municipality, cycle=cycle, kind=kind, stream=stream, options=options
+        )
         if pending is not None:
             pending.already_requested = True
             return pending
@@ -179,6 +195,7 @@ def report_request(
             kind=kind,
             version=_next_version(municipality=municipality, cycle=cycle, kind=kind),
             requested_by=user,
+            options=options or {},
             progress_label=_("In de wachtrij"),
         )
         job.already_requested = False
@@ -371,6 +388,10 @@ def report_collect(*, job: ReportJob, progress=None) -> dict:
         return None
 
     progress = progress or no_progress
+    if job.kind == ReportJob.Kind.DOSSIER:
+        from reports.dossier import dossier_collect
+
+        return dossier_collect(job, progress)
     if job.kind in CLOSEOUT_KINDS:
         from reports.snapshot.closeout import closeout_collect
 
@@ -411,6 +432,13 @@ def report_build(*, job_pk: int, task_id: str) -> bool:
             )
             saved.append(name)
             result["files"][fmt] = {"name": name, "size": len(content)}
+    elif job.kind == ReportJob.Kind.DOSSIER:
+        # The ZIP is written streaming to a temporary file and stored from there (reports.dossier).
+        from reports.dossier import dossier_store
+
+        stored_zip = dossier_store(job=job, data=data, progress=progress)
+        saved.append(stored_zip["name"])
+        result["files"]["zip"] = stored_zip
     else:
         progress(70, _("Opmaak en grafieken"))
         pdf_bytes = render_pdf(data)

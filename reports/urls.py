@@ -22,4 +22,15 @@ urlpatterns = [
         views_closeout.closeout_file,
         name="closeout_file",
     ),
+    # The dossier for the accountant or the archive: request one, download one (a ZIP).
+    path(
+        "rapportages/eindverantwoording/<slug:stream_code>/dossier/",
+        views_closeout.closeout_dossier_request,
+        name="closeout_dossier_request",
+    ),
+    path(
+        "rapportages/eindverantwoording/dossier/<int:report_pk>/",
+        views_closeout.closeout_dossier,
+        name="closeout_dossier",
+    ),
 ]

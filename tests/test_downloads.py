@@ -114,6 +114,25 @@ def _closeout_file(fmt, content_type):
     return case
 
 
+def _dossier(municipality):
+    from django.core.files.storage import default_storage
+
+    from reports.models import ReportJob
+    from tests.budgets.factories import stream
+
+    name = default_storage.save("dossier.zip", ContentFile(b"PK\x05\x06" + b"\x00" * 18))
+    job = ReportJobFactory(
+        municipality=municipality,
+        kind=ReportJob.Kind.DOSSIER,
+        stream=stream(),
+        status=ReportJob.Status.DONE,
+        version=4,
+        options={"audience": "archief", "attachments": False},
+        files={"zip": {"name": name, "size": 22}},
+    )
+    return {"report_pk": job.pk}, "dossier-utrecht-npo-gemeenten-v4.zip", "application/zip"
+
+
 def _read_log_csv(municipality):
     name = re.compile(r"leeslog-utrecht-\d{4}-\d{2}-\d{2}\.csv")
     return {}, name, "text/csv; charset=utf-8"
@@ -135,6 +154,7 @@ TENANT_DOWNLOADS = {
         for fmt, content_type in FILE_FORMATS.items()
     },
     "municipalities:read_log_csv": _read_log_csv,
+    "reports:closeout_dossier": _dossier,
 }
 OTHER_DOWNLOADS = ["portfolio:export"]
 

@@ -35,6 +35,7 @@ LOGGED_PAGES = {
     "municipalities:team": Kind.TEAM,
     "reports:pdf": Kind.PDF,
     "reports:closeout_file": Kind.FINAL_ACCOUNTING,
+    "reports:closeout_dossier": Kind.DOSSIER,
 }
 
 
@@ -65,6 +66,20 @@ def _give_file(url_name: str, kwargs: dict) -> None:
             stream=stream(),
             status=ReportJob.Status.DONE,
             files={kwargs["fmt"]: {"name": name, "size": 13}},
+        )
+    elif url_name == "reports:closeout_dossier":
+        from django.core.files.storage import default_storage
+
+        from reports.models import ReportJob
+        from tests.budgets.factories import stream
+
+        name = default_storage.save("dossier.zip", ContentFile(b"PK\x05\x06" + b"\x00" * 18))
+        ReportJob.objects.filter(pk=kwargs["report_pk"]).update(
+            kind=ReportJob.Kind.DOSSIER,
+            stream=stream(),
+            status=ReportJob.Status.DONE,
+            options={"audience": "accountant", "attachments": False},
+            files={"zip": {"name": name, "size": 22}},
         )
     elif url_name == "reports:pdf":
         from reports.models import ReportJob
