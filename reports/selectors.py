@@ -49,7 +49,8 @@ def report_get(
 def bulk_jobs(*, user, pks: list[int]) -> list[ReportJob]:
     return list(
         ReportJob.objects.filter(pk__in=pks, municipality__in=advisor_municipalities(user))
-        .select_related("municipality")
+        .exclude(kind__in=CLOSEOUT_KINDS)
+        .select_related("municipality", "cycle")
         .defer("snapshot")
         .order_by("municipality__name")
     )
