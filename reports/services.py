@@ -396,6 +396,10 @@ def report_collect(*, job: ReportJob, progress=None) -> dict:
         from reports.snapshot.closeout import closeout_collect
 
         return closeout_collect(job, progress)
+    if job.kind == ReportJob.Kind.COUNCIL:
+        from reports.snapshot.council import council_collect
+
+        return council_collect(job, progress)
     if job.kind == ReportJob.Kind.GEMEENTEFOTO:
         return gemeentefoto_collect(job, progress, _previous_gemeentefoto(job))
     return plan_collect(job, progress, _gemeentefoto_for_plan(job))
