@@ -76,5 +76,5 @@ def test_it_takes_a_fixed_number_of_queries(officer_client, municipality):
     officer_client.get(css_url(municipality))
     with CaptureQueriesContext(connection) as queries:
         officer_client.get(css_url(municipality))
-    # session, user, membership (tenant_view), the theme
-    assert len(queries) <= 5, [q["sql"][:80] for q in queries]
+    # the session, the user, the membership (tenant_view), the theme
+    assert len(queries) == 4, [q["sql"][:80] for q in queries]
