@@ -13,10 +13,12 @@ const fonts = join(out, "fonts");
 const read = (path) => readFileSync(join(modules, path), "utf8");
 const version = (pkg) => JSON.parse(read(`${pkg}/package.json`)).version;
 
-// Fonts: Noto Sans (the voorbeeld theme's --basis-text-font-family-default) and Noto Sans Mono
-// (its monospace), only the Latin subsets and the weights the tokens use (400, 700).
+// Fonts: Noto Sans (the voorbeeld theme's --basis-text-font-family-default), Noto Serif (its
+// --basis-heading-font-family) and Noto Sans Mono (its monospace), only the Latin subsets and
+// the weights the tokens use (400, 700).
 const FONT_FILES = [
   ["@fontsource/noto-sans", ["400", "400-italic", "700", "700-italic"]],
+  ["@fontsource/noto-serif", ["400", "700"]],
   ["@fontsource/noto-sans-mono", ["400", "700"]],
 ];
 const SUBSETS = ["latin", "latin-ext"];
@@ -62,7 +64,9 @@ function main() {
   }
   writeFileSync(
     join(out, "fonts.css"),
-    banner(`Noto Sans ${version("@fontsource/noto-sans")} and Noto Sans Mono ${version("@fontsource/noto-sans-mono")} (Fontsource), SIL OFL 1.1`) +
+    banner(
+      `Noto Sans ${version("@fontsource/noto-sans")}, Noto Serif ${version("@fontsource/noto-serif")} and Noto Sans Mono ${version("@fontsource/noto-sans-mono")} (Fontsource), SIL OFL 1.1`,
+    ) +
       faces.join("\n\n") + "\n",
   );
 

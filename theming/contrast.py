@@ -37,6 +37,12 @@ CONTRAST_PAIRS = (
         4.5,
         _("tekst op de knop"),
     ),
+    ContrastPair(
+        "--utrecht-button-secondary-action-color",
+        "--utrecht-button-secondary-action-background-color",
+        4.5,
+        _("tekst op de secundaire knop"),
+    ),
     ContrastPair("--utrecht-document-color", PAGE_BACKGROUND, 4.5, _("tekst op de pagina")),
     ContrastPair("--utrecht-link-color", PAGE_BACKGROUND, 4.5, _("links op de pagina")),
     ContrastPair("--utrecht-focus-outline-color", PAGE_BACKGROUND, 3.0, _("focusrand")),
