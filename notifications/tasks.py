@@ -7,7 +7,7 @@ from celery import shared_task
 from notifications.services import daily_pass
 
 
-@shared_task(name="notifications.daily_pass", acks_late=True, ignore_result=True, expires=6 * 3600)
+@shared_task(name="notifications.daily_pass", acks_late=True, expires=6 * 3600)
 def daily_pass_task(today: str | None = None) -> int:
     """Returns the number of mails queued. ``today`` (ISO date) for a pass as of another day."""
     day = datetime.date.fromisoformat(today) if today else None

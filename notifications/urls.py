@@ -9,6 +9,6 @@ urlpatterns = [
     path("teller/", views.badge, name="badge"),
     path("alles-gelezen/", views.read_all, name="read_all"),
     path("instellingen/", views.preferences, name="preferences"),
-    path("<int:pk>/", views.notification_open, name="open"),
+    path("<int:notification_pk>/", views.notification_open, name="open"),
     path("afmelden/<str:token>/", views.unsubscribe_view, name="unsubscribe"),
 ]

@@ -46,9 +46,9 @@ def badge(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
-def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
+def notification_open(request: HttpRequest, notification_pk: int) -> HttpResponse:
     """Following a notification's link marks it read and goes where it points."""
-    notification = selectors.notification_get(user=request.user, pk=pk)
+    notification = selectors.notification_get(user=request.user, pk=notification_pk)
     services.notification_mark_read(notification=notification)
     target = notification.url
     if not url_has_allowed_host_and_scheme(target, allowed_hosts=None):
@@ -77,8 +77,8 @@ def preferences(request: HttpRequest) -> HttpResponse:
     return render(request, "notifications/preferences.html", {"form": form}, status=status)
 
 
-@csrf_exempt  # RFC 8058: the mail client POSTs without a session or token; the link is signed
 @require_http_methods(["GET", "POST"])
+@csrf_exempt  # RFC 8058: the mail client POSTs without a session or token; the link is signed
 def unsubscribe_view(request: HttpRequest, token: str) -> HttpResponse:
     """GET shows one button and changes nothing (mail scanners follow links); POST unsubscribes,
     from that button or from the mail client's one-click (``List-Unsubscribe=One-Click``)."""
