@@ -46,6 +46,9 @@ demo: migrate ## Load the reference data and the demo content (idempotent)
 run: demo ## Install, migrate, load demo data and serve on http://127.0.0.1:8000
 	@echo ""
 	@echo "NPO-platform draait op http://$(HOST):$(PORT)/ (stoppen: Ctrl+C)"
+	@[ -n "$$REDIS_URL$$CELERY_BROKER_URL" ] || { \
+	  echo "Zonder broker draait er geen Celery beat: herinneringen en overzichtsmails gaan niet vanzelf."; \
+	  echo "Draai de dagelijkse ronde met de hand:  $(BIN)/python manage.py send_reminders [--date JJJJ-MM-DD]"; }
 	$(RUN_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # pytest-xdist: one test process per core (TEST_WORKERS=0 runs in this process, e.g. for pdb).
