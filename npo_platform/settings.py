@@ -60,8 +60,8 @@ INSTALLED_APPS = [
     "closeout",
     "reports",
     "portfolio",
-]
     "notifications",
+]
 
 MIDDLEWARE = [
     # Outermost: with DEBUG, the Dutch 400/404/500 pages instead of Django's technical ones.
@@ -279,7 +279,6 @@ else:
     raise ImproperlyConfigured(f"MAIL_BACKEND must be 'console' or 'smtp', not {MAIL_BACKEND!r}.")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "NPO-platform <noreply@npo-platform.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-
 # Every mail is a task (core.mail): a transient failure is retried with backoff (base, 2x, 4x, ...
 # seconds) up to MAIL_MAX_ATTEMPTS attempts; the mail log keeps MAIL_LOG_DAYS days, without bodies.
 MAIL_RETRY_BASE_SECONDS = env_int("MAIL_RETRY_BASE_SECONDS", 30)
@@ -289,6 +288,7 @@ if MAIL_LOG_DAYS < 1 or MAIL_MAX_ATTEMPTS < 1:
     raise ImproperlyConfigured("MAIL_LOG_DAYS and MAIL_MAX_ATTEMPTS must be at least 1.")
 # The address mails link to when no request is at hand (reminders and digests sent by beat).
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
 # --- Cache ------------------------------------------------------------------------------------
 REDIS_URL = env_url("REDIS_URL", ("redis", "rediss"))
 if REDIS_URL:
@@ -363,7 +363,6 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "analyses.sweep_intake_previews",
         "schedule": 60 * 60,
     },
-    # The read log (who viewed what) is kept READ_LOG_DAYS days, then purged.
     # Mail whose task never reached the broker is sent; stuck sends are re-queued; old log pruned.
     "core-mail-relay": {"task": "core.mail_relay", "schedule": 60},
     # The daily pass: reminders, in-app notifications and digests (idempotent per recipient, kind
@@ -372,6 +371,7 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "notifications.daily_pass",
         "schedule": crontab(hour=env_int("REMINDERS_HOUR", 7), minute=0),
     },
+    # The read log (who viewed what) is kept READ_LOG_DAYS days, then purged.
     "municipalities-purge-read-log": {
         "task": "municipalities.purge_read_log",
         "schedule": 60 * 60 * 6,
