@@ -52,6 +52,14 @@ def _letter(job, period: str) -> dict:
     }
 
 
+def _value(value, unit: str) -> str:
+    """A goal's value as the letter shows it: "71,5%", not "71,50%" (PostgreSQL returns the
+    measurement with its two decimal places, SQLite without)."""
+    if value is not None and value != value.to_integral_value():
+        value = value.normalize()
+    return _decimal_text(value, unit)
+
+
 def _goals(municipality, cycle) -> list[dict]:
     latest_date = Subquery(
         ProgressUpdate.objects.filter(activity__goal=OuterRef("pk"), measured_value__isnull=False)
@@ -73,10 +81,10 @@ def _goals(municipality, cycle) -> list[dict]:
                 "title": goal.title,
                 "description": goal.description,
                 "indicator": goal.indicator,
-                "baseline": _decimal_text(goal.baseline, goal.unit),
-                "target": _decimal_text(goal.target_value, goal.unit),
+                "baseline": _value(goal.baseline, goal.unit),
+                "target": _value(goal.target_value, goal.unit),
                 "deadline": date_display(goal.deadline),
-                "result": _decimal_text(goal.latest_measurement, goal.unit),
+                "result": _value(goal.latest_measurement, goal.unit),
                 "result_date": date_display(goal.latest_measurement_date),
                 "progress_percent": None if progress is None else int(round(progress * 100)),
                 "verdict": outcome.result if outcome else "",
