@@ -28,3 +28,9 @@ class CloseoutConfig(AppConfig):
             ActivityContinuation,
         ):
             pagecache.register(model, scope=pagecache.TENANT)
+
+        # The new cycle's Data page shows under which stream a continued activity goes on.
+        from closeout.views_continuation import continuation_texts
+        from cycles.views.data import register_continuation_provider
+
+        register_continuation_provider(continuation_texts)

@@ -12,6 +12,7 @@ Roles are the views' business (``tenant_view``); the services check what depends
 
 import hashlib
 import json
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -23,15 +24,22 @@ from django.utils.translation import gettext as _
 
 from budgets import selectors as budget_selectors
 from budgets import services as budget_services
-from budgets.models import FundingStream
+from budgets.models import FundingStream, SpendingGoal
+from budgets.streams import ALL_CATEGORY_CODES, category_label, stream_categories
 from closeout.checks import accounting_checks, blocking
 from closeout.models import (
+    ActivityContinuation,
     Consultation,
     FinalAccounting,
     LedgerAmount,
     ReportedSisaValue,
 )
 from closeout.selectors import AccountingFigures, accounting_figures, last_moment
+from cycles import rules as cycle_rules
+from cycles.models import Activity, Cycle, Phase
+from cycles.services.carry_over import activities_copy
+from cycles.services.common import lock_cycle
+from cycles.services.cycle import cycle_create
 from municipalities.audit import audit_event_record
 from municipalities.models import AuditLogEntry, Municipality
 from municipalities.versions import version_check
@@ -467,3 +475,290 @@ def snapshot_sha256(snapshot: dict) -> str:
         snapshot, sort_keys=True, separators=(",", ":"), ensure_ascii=False, cls=DjangoJSONEncoder
     )
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+# --- Voortzetting: what continues after the close-out, and under which stream ----------------
+#
+# Per activity of a closed cycle (Evaluatie or Afgerond) the officer decides: continue, continue
+# changed, or stop, with the stream and that stream's category it continues under
+# (``ActivityContinuation``). ``continuation_carry_over`` then copies every continued activity with
+# its goal into the next cycle (cycles.services.carry_over: ``carried_from`` is the link to its
+# history) and gives that cycle a spending goal per stream and category, without amounts: the
+# officer plans them in Doelen. The demo seeder may call ``continuations_save`` and
+# ``continuation_carry_over`` directly.
+
+CLOSED_PHASES = frozenset({Phase.EVALUATIE, Phase.AFGEROND})
+Decision = ActivityContinuation.Decision
+
+
+@dataclass(frozen=True)
+class ContinuationInput:
+    """One activity's decision as entered: ``decision`` "" means no decision (yet)."""
+
+    activity_id: int
+    decision: str
+    stream: FundingStream | None = None
+    category: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class CarryOverResult:
+    cycle: Cycle
+    created: list[Activity]  # copied now
+    already: list[Activity]  # copied before: not copied twice
+    spending_goals: list[SpendingGoal]  # created now
+
+
+def continuation_errors(
+    *, decision: str, stream: FundingStream | None, category: str, today=None
+) -> dict[str, str]:
+    """Per field a Dutch message for a decision that cannot stand; empty when it can. The form
+    shows these next to the fields; ``continuations_save`` refuses on them."""
+    if decision in ("", Decision.STOP):
+        return {}
+    if decision not in Decision.values:
+        return {"decision": _("Kies voortzetten, aangepast voortzetten of stoppen.")}
+    errors = {}
+    today = today or timezone.localdate()
+    if stream is None:
+        errors["stream"] = _("Kies uit welke geldstroom de activiteit verder gaat.")
+    elif not stream.is_active:
+        errors["stream"] = _("%(stream)s is niet meer actief; kies een andere geldstroom.") % {
+            "stream": stream.name
+        }
+    elif stream.window_end is not None and stream.window_end < today:
+        errors["stream"] = _(
+            "De bestedingstermijn van %(stream)s liep af op %(date)s. Kies een geldstroom die "
+            "doorloopt, bijvoorbeeld GOAB/OAB."
+        ) % {"stream": stream.name, "date": date_format(stream.window_end, "j F Y")}
+    if not category:
+        errors["category"] = _("Kies de bestedingscategorie waaronder de activiteit valt.")
+    elif stream is not None and "stream" not in errors:
+        own = stream_categories(stream.code)
+        if (own is None and category not in ALL_CATEGORY_CODES) or (
+            own is not None and category not in own
+        ):
+            errors["category"] = _(
+                "„%(category)s” is geen categorie van %(stream)s. Kies een categorie die bij de "
+                "geldstroom hoort."
+            ) % {"category": category_label(category), "stream": stream.name}
+    return errors
+
+
+def _require_closed(cycle: Cycle) -> None:
+    if cycle.phase not in CLOSED_PHASES:
+        raise ValidationError(
+            _("Over voortzetten besluit je als de cyclus in Evaluatie of Afgerond staat.")
+        )
+
+
+def _continued_copies(activity_ids) -> dict[int, Activity]:
+    """The copies of these activities in a later cycle, by the original's pk (one query)."""
+    rows = (
+        Activity.objects.filter(carried_from__in=list(activity_ids))
+        .select_related("goal__cycle")
+        .order_by("pk")
+    )
+    return {row.carried_from_id: row for row in rows}
+
+
+@transaction.atomic
+def continuations_save(
+    *, cycle: Cycle, decisions: list[ContinuationInput], actor
+) -> list[ActivityContinuation]:
+    """Record the decisions on activities of the closed ``cycle`` (all or nothing).
+
+    An empty decision removes an earlier one. The decision of an activity already continued
+    into a next cycle cannot change any more (its copy is there; only the note may change).
+    """
+    locked = lock_cycle(cycle)
+    _require_closed(locked)
+    activities = {
+        a.pk: a
+        for a in Activity.objects.for_municipality(locked.municipality_id).filter(
+            goal__cycle=locked, pk__in=[d.activity_id for d in decisions]
+        )
+    }
+    existing = {
+        c.activity_id: c
+        for c in ActivityContinuation.objects.for_municipality(locked.municipality_id).filter(
+            activity__in=list(activities)
+        )
+    }
+    copies = _continued_copies(activities)
+    errors: dict[str, list[str]] = {}
+    saved = []
+    for item in decisions:
+        activity = activities.get(item.activity_id)
+        if activity is None:
+            raise ValidationError(_("Deze activiteit hoort niet bij deze cyclus."))
+        stream = None if item.decision == Decision.STOP else item.stream
+        category = "" if item.decision == Decision.STOP else item.category
+        for message in continuation_errors(
+            decision=item.decision, stream=stream, category=category
+        ).values():
+            errors.setdefault(activity.title, []).append(message)
+        current = existing.get(activity.pk)
+        # Once the activity has a copy in a later cycle its decision stands. One carried over
+        # there without a decision (cycle_start_next) may still get one that continues it.
+        changed = (
+            item.decision in ("", Decision.STOP)
+            if current is None
+            else (current.decision, current.stream_id, current.category)
+            != (item.decision, stream.pk if stream else None, category)
+        )
+        if activity.pk in copies and changed:
+            errors.setdefault(activity.title, []).append(
+                _(
+                    "Deze activiteit is al voortgezet in %(cycle)s; het besluit ligt daarmee "
+                    "vast. Pas de activiteit daar aan."
+                )
+                % {"cycle": copies[activity.pk].goal.cycle.title}
+            )
+        if errors:
+            continue
+        if not item.decision:
+            if current is not None:
+                current.delete()
+            continue
+        values = {
+            "decision": item.decision,
+            "stream": stream,
+            "category": category,
+            "note": item.note.strip(),
+        }
+        if current is not None and all(getattr(current, k) == v for k, v in values.items()):
+            saved.append(current)
+            continue
+        continuation = current or ActivityContinuation(
+            municipality_id=locked.municipality_id, activity=activity
+        )
+        for name, value in values.items():
+            setattr(continuation, name, value)
+        continuation.decided_by = actor
+        continuation.full_clean()
+        continuation.save()
+        saved.append(continuation)
+    if errors:
+        raise ValidationError(
+            [f"{title}: {' '.join(messages)}" for title, messages in errors.items()]
+        )
+    return saved
+
+
+@transaction.atomic
+def continuation_delete(*, continuation: ActivityContinuation) -> None:
+    """Remove a decision, as long as its activity has not been continued into a next cycle."""
+    if Activity.objects.filter(carried_from=continuation.activity_id).exists():
+        raise ValidationError(
+            _("Deze activiteit is al voortgezet in een volgende cyclus; het besluit ligt vast.")
+        )
+    continuation.delete()
+
+
+def _target_cycle(*, locked: Cycle, actor, title: str, start_date, end_date) -> Cycle:
+    """The closed cycle's successor, or a new one started from it."""
+    successor = Cycle.objects.for_municipality(locked.municipality_id).filter(predecessor=locked)
+    target = successor.select_for_update().first()
+    if target is None:
+        if locked.phase != Phase.AFGEROND:
+            raise ValidationError(
+                _(
+                    "Rond de cyclus eerst af (fase Afgerond): een gemeente heeft één lopende "
+                    "cyclus tegelijk, dus de nieuwe cyclus kan pas daarna starten."
+                )
+            )
+        if not title.strip():
+            raise ValidationError({"title": _("Geef de nieuwe cyclus een titel.")})
+        return cycle_create(
+            municipality=locked.municipality,
+            title=title.strip(),
+            start_date=start_date,
+            end_date=end_date,
+            actor=actor,
+            predecessor=locked,
+            previous_lessons=locked.lessons_learned,
+        )
+    if not (cycle_rules.can_edit(target, "goal") and cycle_rules.can_edit(target, "activity")):
+        raise ValidationError(
+            _(
+                "In de volgende cyclus %(cycle)s (fase %(phase)s) kunnen nu geen activiteiten "
+                "worden toegevoegd."
+            )
+            % {"cycle": target.title, "phase": target.get_phase_display()}
+        )
+    return target
+
+
+@transaction.atomic
+def continuation_carry_over(
+    *, cycle: Cycle, actor, title: str = "", start_date=None, end_date=None
+) -> CarryOverResult:
+    """Continue every activity of the closed ``cycle`` decided "voortzetten" or "aanpassen" in
+    the next cycle: its successor, or a new cycle (``title``, ``start_date``, ``end_date``) with
+    the closed cycle as predecessor.
+
+    Each continued activity is copied with its goal (``carried_from``: the link to its history);
+    a stopped activity is not. Per stream and category the next cycle gets a spending goal for
+    the continued work, linked to the copied goals, without planned amounts. Idempotent: an
+    activity already copied into that cycle is not copied twice, an existing spending goal of
+    the same category and title is reused. All or nothing.
+    """
+    locked = lock_cycle(cycle)
+    _require_closed(locked)
+    continuations = list(
+        ActivityContinuation.objects.for_municipality(locked.municipality_id)
+        .filter(activity__goal__cycle=locked, decision__in=[Decision.CONTINUE, Decision.CHANGE])
+        .select_related("activity__goal", "stream")
+        .order_by("activity__goal_id", "activity_id")
+    )
+    if not continuations:
+        raise ValidationError(
+            _(
+                "Er is nog geen activiteit om voort te zetten: kies eerst per activiteit een besluit."
+            )
+        )
+    target = _target_cycle(
+        locked=locked, actor=actor, title=title, start_date=start_date, end_date=end_date
+    )
+    activities = [c.activity for c in continuations]
+    created, already = activities_copy(target=target, activities=activities, keep_status=False)
+    copy_of = {a.carried_from_id: a for a in [*created, *already]}
+
+    groups: dict[tuple[int, str], list[ActivityContinuation]] = {}
+    for continuation in continuations:
+        groups.setdefault((continuation.stream_id, continuation.category), []).append(continuation)
+    existing = {
+        (sg.category, sg.title): sg
+        for sg in SpendingGoal.objects.for_municipality(locked.municipality_id).filter(cycle=target)
+    }
+    new_goals = []
+    for (_stream_id, category), rows in groups.items():
+        stream = rows[0].stream
+        spending_title = f"{category_label(category)} – {stream.name}"[:200]
+        goals = {copy_of[c.activity_id].goal_id: copy_of[c.activity_id].goal for c in rows}
+        spending_goal = existing.get((category, spending_title))
+        if spending_goal is None:
+            spending_goal = budget_services.spending_goal_save(
+                municipality=locked.municipality,
+                planned=[],
+                goals=list(goals.values()),
+                cycle=target,
+                category=category,
+                title=spending_title,
+                description=_(
+                    "Voortgezet uit %(cycle)s onder %(stream)s: %(activities)s. Plan de bedragen "
+                    "per periode in dit bestedingsdoel."
+                )
+                % {
+                    "cycle": locked.title,
+                    "stream": stream.name,
+                    "activities": ", ".join(c.activity.title for c in rows),
+                },
+            )
+            existing[(category, spending_title)] = spending_goal
+            new_goals.append(spending_goal)
+        else:
+            spending_goal.goals.add(*goals.values())
+    return CarryOverResult(cycle=target, created=created, already=already, spending_goals=new_goals)

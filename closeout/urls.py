@@ -1,12 +1,29 @@
 from django.urls import path
 
-from closeout import views
+from closeout import views, views_continuation
 
 app_name = "closeout"
 
 # Mounted under /g/<municipality_slug>/ by npo_platform.urls.
 urlpatterns = [
     path("eindverantwoording/", views.index, name="index"),
+    # Voortzetting: what continues of a closed cycle, under which stream (before the stream codes,
+    # so "voortzetting" is never read as one).
+    path(
+        "eindverantwoording/voortzetting/",
+        views_continuation.continuation_index,
+        name="continuation_index",
+    ),
+    path(
+        "eindverantwoording/voortzetting/<int:closed_cycle_pk>/",
+        views_continuation.continuation,
+        name="continuation",
+    ),
+    path(
+        "eindverantwoording/voortzetting/<int:closed_cycle_pk>/nieuwe-cyclus/",
+        views_continuation.continuation_start,
+        name="continuation_start",
+    ),
     path("eindverantwoording/<slug:stream_code>/", views.workspace, name="workspace"),
     path("eindverantwoording/<slug:stream_code>/starten/", views.start, name="start"),
     path(

@@ -1,6 +1,8 @@
 """The Data phase: waiving the school analyses (with a reason)."""
 
-from django.core.exceptions import ValidationError
+from collections.abc import Callable
+
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -9,6 +11,7 @@ from django.views.decorators.vary import vary_on_headers
 from core.forms import add_errors
 from cycles import rules, selectors, services
 from cycles.forms import WaiverForm
+from cycles.models import Activity, Cycle
 from cycles.views.common import form_page, page_url
 from cycles.views.phases import saved
 from municipalities.access import tenant_view
@@ -52,3 +55,64 @@ def waiver_edit(request: HttpRequest, municipality: Municipality, cycle_pk: int)
         what="waiver",
         section="analyses-section",
     )
+
+
+# --- Vertrekpunt: the new cycle's Data phase starts from its predecessor's evaluation ----------
+#
+# Under which funding stream a continued activity goes on is decided in the close-out
+# (closeout.ActivityContinuation), a layer above cycles. closeout contributes it through this
+# registry (from its AppConfig.ready), so cycles imports nothing from above.
+
+ContinuationProvider = Callable[[list[int]], dict[int, str]]
+_continuation_providers: list[ContinuationProvider] = []
+
+
+def register_continuation_provider(provider: ContinuationProvider) -> None:
+    """``provider(activity_ids)`` returns, per id of an activity of a closed cycle, a short text
+    saying how it continues (stream and category); one query whatever the number of ids."""
+    if provider not in _continuation_providers:
+        _continuation_providers.append(provider)
+
+
+def _continuation_texts(activity_ids: list[int]) -> dict[int, str]:
+    texts: dict[int, str] = {}
+    for provider in _continuation_providers:
+        texts.update(provider(activity_ids))
+    return texts
+
+
+def starting_point(cycle: Cycle) -> dict | None:
+    """The predecessor's evaluation for the Data page: per goal baseline, target, last measured
+    result and verdict, its lessons, and this cycle's activities continued from it (with the
+    stream they continue under). None for a cycle without a predecessor. Fixed queries."""
+    previous = cycle.predecessor
+    if previous is None:
+        return None
+    goals = list(
+        selectors.goals_with_latest_measurement()
+        .filter(cycle=previous, municipality_id=cycle.municipality_id)
+        .select_related("outcome")
+    )
+    continued = list(
+        Activity.objects.for_municipality(cycle.municipality_id)
+        .filter(goal__cycle=cycle, carried_from__goal__cycle=previous)
+        .select_related("goal", "carried_from__goal")
+        .order_by("goal_id", "pk")
+    )
+    texts = _continuation_texts([a.carried_from_id for a in continued])
+    return {
+        "previous": previous,
+        "goals": [
+            {"goal": goal, "outcome": goal.outcome if _has_outcome(goal) else None}
+            for goal in goals
+        ],
+        "continued": [{"activity": a, "how": texts.get(a.carried_from_id, "")} for a in continued],
+    }
+
+
+def _has_outcome(goal) -> bool:
+    try:
+        goal.outcome  # noqa: B018 - select_related: no query
+    except ObjectDoesNotExist:
+        return False
+    return True

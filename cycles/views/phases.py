@@ -33,6 +33,9 @@ def _data_context(request, cycle, waiver_form=None) -> dict:
     context["waiver_url"] = reverse("cycles:waiver", args=[cycle.municipality.slug, cycle.pk])
     context["waiver_form"].auto_id = "waiver-form-%s"
     context["carried_goals"] = [g for g in selectors.cycle_goals(cycle=cycle) if g.carried_over]
+    from cycles.views.data import starting_point  # data.py imports this module's saved()
+
+    context["starting_point"] = starting_point(cycle)
     return context
 
 

@@ -4,7 +4,7 @@ import datetime
 
 import factory
 
-from closeout.models import Consultation, FinalAccounting
+from closeout.models import ActivityContinuation, Consultation, FinalAccounting
 from tests.budgets.factories import stream
 from tests.factories import MunicipalityFactory
 
@@ -29,3 +29,27 @@ class ConsultationFactory(factory.django.DjangoModelFactory):
     with_school_boards = True
     with_childcare = True
     in_lea_oogo = True
+
+
+class ActivityContinuationFactory(factory.django.DjangoModelFactory):
+    """A decision to continue an activity under GOAB/OAB."""
+
+    class Meta:
+        model = ActivityContinuation
+
+    activity = factory.SubFactory("tests.cycles.factories.ActivityFactory")
+    municipality = factory.LazyAttribute(lambda o: o.activity.municipality)
+    decision = ActivityContinuation.Decision.CONTINUE
+    stream = factory.LazyFunction(lambda: stream("oab"))
+    category = "goab-voorschool"
+
+
+def closed_cycle_with_continuation(municipality):
+    """An afgerond cycle of ``municipality`` with one activity decided to continue."""
+    from cycles.models import Phase
+    from tests.cycles.factories import ActivityFactory, CycleFactory, GoalFactory
+
+    cycle = CycleFactory(municipality=municipality, phase=Phase.AFGEROND)
+    activity = ActivityFactory(goal=GoalFactory(cycle=cycle))
+    ActivityContinuationFactory(activity=activity)
+    return cycle
