@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cycles.models import GoalOutcome, Phase
-from municipalities.models import Role
+from municipalities.models import Municipality, Role
 from reports.models import ReportJob
 from tests.factories import MembershipFactory, MunicipalityFactory
 from tests.reports.test_council_collect import GOALS, council_fill
@@ -211,3 +211,36 @@ def test_bulk_gemeentefoto_stays_the_default(
         response = client.post(BULK, {"municipalities": [municipality.pk]})
     job = ReportJob.objects.get()
     assert job.kind == "gemeentefoto" and response.url == f"{BULK}?jobs={job.pk}"
+
+
+def test_the_bulk_council_page_takes_the_same_queries_with_more_municipalities(
+    client, advisor_of_three, municipality, django_capture_on_commit_callbacks
+):
+    advisor, _ = advisor_of_three
+    client.force_login(advisor)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(BULK, {"kind": "raadsinformatiebrief", "municipalities": [municipality.pk]})
+    pks = ",".join(str(pk) for pk in ReportJob.objects.values_list("pk", flat=True))
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(f"{BULK}?kind=raadsinformatiebrief&jobs={pks}")
+        assert response.status_code == 200
+        return len(ctx.captured_queries)
+
+    before = count()
+    for i in range(3):
+        extra = MunicipalityFactory(name=f"Extra {i}", slug=f"extra-{i}", cbs_code=f"GM09{i:02d}")
+        MembershipFactory(user=advisor, municipality=extra, role=Role.ADVISOR)
+        council_fill(extra, phase=Phase.AFGEROND)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            BULK,
+            {
+                "kind": "raadsinformatiebrief",
+                "municipalities": list(Municipality.objects.values_list("pk", flat=True)),
+            },
+        )
+    pks = ",".join(str(pk) for pk in ReportJob.objects.values_list("pk", flat=True))
+    assert ReportJob.objects.count() > 3
+    assert count() == before
