@@ -175,9 +175,21 @@ def _stream_finance(municipality, stream, accounting, generated: str) -> dict | 
             "year": accounting.final_year,
             "date": generated,
         }
+    vaststelling = figures.vaststelling
     return {
         "code": stream.code,
         "name": stream.name,
+        # The minister's final decision: the amount fixed and what is reclaimed (DOMAIN.md).
+        "vaststelling": {
+            "date": date_display(vaststelling.date),
+            "reference": vaststelling.reference,
+            "final_amount": money(vaststelling.final_amount),
+            "reclaim_amount": money(vaststelling.reclaim_amount),
+        }
+        if vaststelling
+        else None,
+        # Today's split over the categories adds up to the (frozen) eligible total.
+        "categories_agree": figures.eligible == Decimal(totals["eligible"]),
         "window": _("%(start)s tot en met %(end)s")
         % {"start": date_display(figures.window_start), "end": date_display(figures.window_end)},
         "status": status or "none",

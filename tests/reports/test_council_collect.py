@@ -268,6 +268,8 @@ def test_a_definitief_accounting_gives_its_frozen_figures(utrecht):
     assert row["frozen"] is True and row["status_display"] == "Definitief"
     assert row["totals"]["eligible"] == "237500.15"  # frozen, not today's 238499.15
     assert row["matches_frozen"] is False
+    assert row["categories_agree"] is False  # the letter then says so
+    assert "na het definitief maken is er iets veranderd" in render_document_html(snap)
     assert "3 maart 2026" in row["source"] and "CB-2026-12" in row["source"]
 
 
@@ -374,3 +376,33 @@ def test_the_pdf_is_a_tagged_letter_with_goals_amounts_and_signature(utrecht):
     assert "de burgemeester," in flat and "Dijksma" in flat and "de secretaris," in flat
     assert "Nog geen besluit" in flat
     assert reader.metadata.title.startswith("Raadsinformatiebrief Utrecht")
+
+
+def test_the_vaststelling_and_what_is_reclaimed_are_in_the_letter(utrecht):
+    municipality, officer, cycle, _ = utrecht
+    snap = services.report_collect(job=_job(municipality, cycle, officer))
+    assert snap["finance"]["streams"][0]["vaststelling"] is None
+    html = " ".join(render_document_html(snap).split())
+    assert f"is {format_money(GRANTED - ELIGIBLE)} niet besteed" in html
+    BeschikkingFactory(
+        municipality=municipality,
+        stream=stream(),
+        kind="vaststelling",
+        date=D(2026, 11, 16),
+        amount=GRANTED,
+        final_amount=ELIGIBLE,
+        reclaim_amount=GRANTED - ELIGIBLE,
+        reference="VS-2026-344",
+    )
+    snap = services.report_collect(job=_job(municipality, cycle, officer, version=2))
+    row = snap["finance"]["streams"][0]
+    assert row["vaststelling"] == {
+        "date": "16 november 2026",
+        "reference": "VS-2026-344",
+        "final_amount": str(ELIGIBLE),
+        "reclaim_amount": str(GRANTED - ELIGIBLE),
+    }
+    assert row["categories_agree"] is True
+    html = " ".join(render_document_html(snap).split())
+    assert f"vastgesteld op {format_money(ELIGIBLE)}" in html
+    assert f"vordert {format_money(GRANTED - ELIGIBLE)} terug" in html
