@@ -432,3 +432,38 @@ def test_the_zip_is_written_streaming(municipality, other_municipality, tmp_path
     many_peak, many_zip = _peak_writing(other_municipality, tmp_path)
     assert many_zip > 20 * size and many_zip > 10 * few_zip
     assert many_peak < few_peak + 512 * 1024, (few_peak, many_peak)
+
+
+def test_the_files_page_takes_the_same_queries_for_2_or_8_dossiers(
+    client, municipality, member_factory
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(member_factory(municipality, Role.POLICY_OFFICER))
+    outputs = reverse("reports:closeout_outputs", args=[municipality.slug, "npo-gemeenten"])
+
+    def dossiers(n: int) -> None:
+        for i in range(n):
+            ReportJob.objects.create(
+                municipality=municipality,
+                kind=ReportJob.Kind.DOSSIER,
+                stream=stream(),
+                version=ReportJob.objects.filter(kind="dossier").count() + 1,
+                status=ReportJob.Status.DONE,
+                options=dossier_options(audience="archief" if i % 2 else "accountant"),
+                files={"zip": {"name": f"d{i}.zip", "size": 1000 + i}},
+            )
+
+    def count() -> tuple[int, str]:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(outputs)
+        assert response.status_code == 200
+        return len(queries), response.content.decode()
+
+    dossiers(2)
+    few, _page = count()
+    dossiers(6)
+    many, page = count()
+    assert many == few
+    assert page.count("/rapportages/eindverantwoording/dossier/") == 5  # the five newest versions
