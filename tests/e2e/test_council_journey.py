@@ -105,3 +105,32 @@ def test_advisor_requests_council_letters_for_two_municipalities(page, advisor, 
     for title, *_rest in GOALS:
         expect(page.get_by_role("rowheader", name=re.compile(re.escape(title)))).to_be_visible()
     assert_accessible(page, "council-letter-html")
+
+
+@pytest.fixture
+def officer(transactional_db):
+    municipality = MunicipalityFactory(name="Utrecht", slug="utrecht", cbs_code="GM0344")
+    user = UserFactory(email="beleid@raad.test")
+    MembershipFactory(user=user, municipality=municipality, role=Role.POLICY_OFFICER)
+    council_fill(municipality, user=user)
+    return user
+
+
+def test_officer_requests_the_letter_from_the_reports_page(page, officer, worker):
+    login(page, officer.email, TEST_PASSWORD)
+    page.goto("/g/utrecht/rapportages/")
+    expect(page.get_by_role("heading", name="Raadsinformatiebrief (evaluatie)")).to_be_visible()
+    assert_accessible(page, "council-request-form")
+    page.get_by_label("Cyclus").select_option(label="NPO 2023–2025")
+    page.get_by_label("Kenmerk van de brief").fill("RIB-2026-117")
+    page.get_by_label("Naam van de burgemeester").fill("S. Dijksma")
+    page.get_by_role("button", name="Maak raadsinformatiebrief").click()
+    expect(
+        page.get_by_text("Raadsinformatiebrief (evaluatie) versie 1 is aangevraagd.")
+    ).to_be_visible()
+    # htmx polls the progress on the same page until the letter is done.
+    expect(page.get_by_role("link", name="Bekijk de HTML-versie")).to_be_visible(timeout=90_000)
+    assert_accessible(page, "council-request-done")
+    page.get_by_role("link", name="Bekijk de HTML-versie").click()
+    expect(page.get_by_text("RIB-2026-117")).to_be_visible()
+    expect(page.get_by_text("S. Dijksma")).to_be_visible()
