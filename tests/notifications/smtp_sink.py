@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import socket
 import socketserver
 import threading
 import time
@@ -19,8 +20,13 @@ from contextlib import contextmanager
 class _Handler(socketserver.StreamRequestHandler):
     timeout = 30
 
-    def _send(self, line: str) -> None:
-        self.wfile.write(line.encode() + b"\r\n")
+    def setup(self) -> None:
+        super().setup()
+        # Replies go out at once (no Nagle delay waiting for the client's ACK).
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    def _send(self, *lines: str) -> None:
+        self.wfile.write(b"".join(line.encode() + b"\r\n" for line in lines))
         self.wfile.flush()
 
     def handle(self) -> None:
@@ -39,9 +45,7 @@ class _Handler(socketserver.StreamRequestHandler):
             command = raw.decode("utf-8", "replace").strip()
             verb = command[:4].upper()
             if verb == "EHLO":
-                self._send("250-127.0.0.1")
-                self._send("250-8BITMIME")
-                self._send("250 SMTPUTF8")
+                self._send("250-127.0.0.1", "250-8BITMIME", "250 SMTPUTF8")
             elif verb == "HELO":
                 self._send("250 127.0.0.1")
             elif verb == "MAIL":

@@ -78,3 +78,25 @@ def test_a_pass_missed_on_the_day_catches_up_once(municipality, django_capture_o
     assert _run(datetime.date(2027, 1, 2), django_capture_on_commit_callbacks).queued == 1
     assert mail.outbox[-1].subject.startswith("Nog 13 dagen")
     assert _run(datetime.date(2027, 1, 3), django_capture_on_commit_callbacks).queued == 0
+
+
+def test_the_demo_due_dates_are_realistic_and_kept(municipality, other_municipality):
+    from cycles.models import Phase
+    from notifications.demo_dates import seed_due_dates
+    from tests.cycles.factories import CycleFactory
+
+    today = datetime.date(2026, 11, 30)
+    data = CycleFactory(municipality=municipality, phase=Phase.DATA)
+    doen = CycleFactory(
+        municipality=other_municipality, phase=Phase.DOEN, start_date=datetime.date(2024, 8, 1)
+    )
+    assert seed_due_dates(today=today) == 2
+    data.refresh_from_db()
+    doen.refresh_from_db()
+    assert data.analyses_due == datetime.date(2026, 12, 17)
+    assert doen.analyses_due == datetime.date(2024, 10, 10)
+    data.analyses_due = datetime.date(2027, 1, 15)
+    data.save()
+    assert seed_due_dates(today=today) == 0
+    data.refresh_from_db()
+    assert data.analyses_due == datetime.date(2027, 1, 15)
