@@ -254,25 +254,45 @@ def _final_accounting(d: Dossier) -> None:
     )
 
 
+def _of_stream(dataset, stream) -> bool:
+    """Keep the dataset's rows of ``stream`` (by its "Geldstroom" column, which every export
+    with a stream has); False for a dataset without that column (the spending goals), kept whole."""
+    headers = [str(h) for h in dataset.headers]
+    if _("Geldstroom") not in headers:
+        return False
+    column = headers.index(_("Geldstroom"))
+    dataset.rows = [row for row in dataset.rows if row[column] == stream.name]
+    return True
+
+
 def _exports(d: Dossier) -> None:
-    """The budget exports of budgets.exports (the same files as the export buttons)."""
+    """The budget exports of budgets.exports (the same files as the export buttons), with the
+    rows of this stream."""
     from budgets import exports
 
     datasets = exports.all_datasets(municipality=d.municipality)
+    filtered = {dataset.slug: _of_stream(dataset, d.stream) for dataset in datasets}
     source = datasets[0].source if datasets else ""
     d.writer.add_bytes(
         "05-exports/budget-verantwoording.xlsx",
         exports.to_xlsx(datasets),
-        source=_("Export budget en verantwoording, alle geldstromen van de gemeente. %(source)s")
-        % {"source": source},
+        source=_(
+            "Export budget en verantwoording: de regels van %(stream)s (bestedingsdoelen: "
+            "alle). %(source)s"
+        )
+        % {"stream": d.stream.name, "source": source},
         moment=d.made_at,
     )
     for dataset in datasets:
+        if filtered[dataset.slug]:
+            what = _("Export %(title)s (CSV): de regels van %(stream)s. %(source)s")
+        else:
+            what = _("Export %(title)s (CSV): alle regels van de gemeente. %(source)s")
         d.writer.add_bytes(
             f"05-exports/{dataset.slug}.csv",
             exports.to_csv(dataset),
-            source=_("Export %(title)s (CSV), alle geldstromen van de gemeente. %(source)s")
-            % {"title": dataset.title, "source": dataset.source},
+            source=what
+            % {"title": dataset.title, "stream": d.stream.name, "source": dataset.source},
             moment=d.made_at,
         )
 

@@ -14,6 +14,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from analyses.models import AnalysisAttachment
+from budgets.models import SpendingGoal
 from closeout.models import FinalAccounting
 from closeout.services import snapshot_sha256
 from municipalities.models import AuditLogEntry, ReadLogEntry, Role
@@ -26,7 +27,7 @@ from tests.analyses.factories import (
     open_cycle,
     pdf_bytes,
 )
-from tests.budgets.factories import BeschikkingFactory, stream
+from tests.budgets.factories import BeschikkingFactory, SpendingFactory, stream
 from tests.factories import SchoolFactory
 from tests.reports.closeout_data import closeout_fill
 from tests.reports.dossier_helpers import manifest_checked, open_zip
@@ -71,6 +72,8 @@ def test_the_archive_dossier_holds_everything_and_the_manifest_checks(municipali
         letter_name="Vaststelling.pdf",
     )
     letter.letter.save("vaststelling.pdf", ContentFile(pdf_bytes()))
+    goal = SpendingGoal.objects.for_municipality(municipality).first()
+    SpendingFactory(spending_goal=goal, stream=stream("oab"), description="Factuur GOAB")
 
     archive = open_zip(_write(municipality, audience="archief", attachments=True))
     manifest = manifest_checked(archive)
@@ -84,6 +87,9 @@ def test_the_archive_dossier_holds_everything_and_the_manifest_checks(municipali
     assert archive.read(attachments[0]) == pdf_bytes()
     # The exports come from budgets.exports; the letter as uploaded, listed in a neutralised CSV.
     assert "05-exports/budget-verantwoording.xlsx" in names and "05-exports/realisatie.csv" in names
+    spending = _csv(archive, "05-exports/realisatie.csv")
+    assert len(spending) == 8 and {row[2] for row in spending[1:]} == {"NPO gemeenten"}
+    assert "Factuur GOAB" not in archive.read("05-exports/verplichtingen.csv").decode("utf-8-sig")
     letters = _csv(archive, "06-beschikkingen/beschikkingen.csv")
     assert len(letters) == 3  # header, the verlening of closeout_fill, the letter above
     hostile = next(row for row in letters if "HYPERLINK" in row[2])
