@@ -5,8 +5,8 @@ unsubscribing, and marking read. Keyword-only arguments, named ``<thing>_<verb>`
 by hand: it finds the occasions of the day (notifications.reminders), adds a notification per
 user for each that is new (the unique (user, key) makes a second run add nothing), queues a mail
 at once for users who want that kind immediately, and a digest for those who want it daily (every
-pass) or weekly (Mondays). All in one transaction: mails are queued only if the notifications
-are saved, and the worker sends them after the commit.
+pass) or weekly (Mondays). Notifications and their mails are saved together, in chunks: the
+worker sends a chunk's mails after its commit, while the pass goes on with the next.
 """
 
 from __future__ import annotations
@@ -28,6 +28,8 @@ from notifications.reminders import Occasion, occasions_for
 
 logger = logging.getLogger(__name__)
 CHUNK = 500
+# Notifications saved (and their mails queued) per transaction in the daily pass.
+MAIL_CHUNK = 200
 
 
 @dataclass
@@ -129,26 +131,32 @@ def daily_pass(*, today: datetime.date | None = None) -> PassResult:
             )
         )
     result = PassResult()
-    try:
-        with transaction.atomic():
-            created = Notification.objects.bulk_create(rows, batch_size=CHUNK)
-            mails = [
-                notification_mail(
-                    notification=row, user=users[row.user_id], language=languages[row.user_id]
-                )
-                for row in created
-                if row.mail_state == MailState.MAILED
-            ]
-            result.notifications = len(created)
-            result.immediate = len(mails)
-            digests = _digest_mails(today=today)
-            result.digests = len(digests)
-            mail_queue_many(mails=mails + digests)
-    except IntegrityError:
-        # Another pass for the same day is saving the same notifications right now (beat fired
-        # twice): it sends them; this one stops without sending anything.
-        logger.warning("daily pass for %s: a concurrent pass got there first", today)
-        return PassResult()
+    # In chunks, each its own transaction: the worker starts sending the first mails while the
+    # pass renders the rest. A chunk's notifications and mails are saved together or not at all;
+    # a pass that stops half-way is completed by the next run (the keys say what is done).
+    for chunk in _chunks(rows, MAIL_CHUNK):
+        try:
+            with transaction.atomic():
+                created = Notification.objects.bulk_create(chunk)
+                mails = [
+                    notification_mail(
+                        notification=row, user=users[row.user_id], language=languages[row.user_id]
+                    )
+                    for row in created
+                    if row.mail_state == MailState.MAILED
+                ]
+                mail_queue_many(mails=mails)
+        except IntegrityError:
+            # Another pass for the same day is saving these notifications right now (beat
+            # fired twice): it sends them; this one skips the chunk.
+            logger.warning("daily pass for %s: a concurrent pass got there first", today)
+            continue
+        result.notifications += len(created)
+        result.immediate += len(mails)
+    with transaction.atomic():
+        digests = _digest_mails(today=today)
+        mail_queue_many(mails=digests)
+    result.digests = len(digests)
     return result
 
 
