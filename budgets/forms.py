@@ -210,6 +210,10 @@ class SpendingGoalForm(VersionedFormMixin, forms.ModelForm):
             choices=self.fields["goals"].choices
         )
         self.fields["goals"].required = False
+        self.fields["category"].help_text = _(
+            "De categorieën staan per geldstroom. Plan je geld uit het NPO, GOAB/OAB of School en "
+            "Omgeving, kies dan een categorie van die geldstroom."
+        )
 
     def clean(self):
         cleaned = super().clean()
