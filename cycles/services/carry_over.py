@@ -76,11 +76,12 @@ def _copies_in(model, *, target: Cycle, originals) -> dict[int, object]:
     return {row.carried_from_id: row for row in rows.order_by("pk")}
 
 
-def goals_copy(*, target: Cycle, goals: list[Goal]) -> dict[int, Goal]:
+def goals_copy(*, target: Cycle, goals: list[Goal], keep_deadline: bool = True) -> dict[int, Goal]:
     """Copy ``goals`` into ``target`` (marked carried over, ``carried_from`` the original) and
     return the copy of each by the original's pk. A goal already copied into ``target`` is not
     copied again: its copy is returned. The copy starts from the last measurement (the old
-    baseline when never measured)."""
+    baseline when never measured). ``keep_deadline=False``: a deadline before ``target`` starts is
+    left empty, for the officer to set in the new period."""
     copies: dict[int, Goal] = dict(_copies_in(Goal, target=target, originals=goals))
     missing = [g for g in goals if g.pk not in copies]
     if not missing:
@@ -105,7 +106,11 @@ def goals_copy(*, target: Cycle, goals: list[Goal]) -> dict[int, Goal]:
             baseline=baseline if baseline is not None else old.baseline,
             target_value=old.target_value,
             unit=old.unit,
-            deadline=old.deadline,
+            deadline=(
+                old.deadline
+                if keep_deadline or (old.deadline and old.deadline >= target.start_date)
+                else None
+            ),
             spending_category=old.spending_category,
             carried_over=True,
             carried_from=old,
@@ -126,7 +131,8 @@ def activities_copy(
     Idempotent: an activity already copied into ``target`` is not copied again. Returns
     (the new copies, the copies that were already there). ``keep_status``: the copy keeps the
     original's status and dates (carrying unfinished work over); otherwise it starts planned
-    and undated (continuing work in a new period).
+    and undated, and a goal copied for it drops a deadline that lies before ``target`` starts
+    (continuing work in a new period).
     """
     existing = _copies_in(Activity, target=target, originals=activities)
     todo = [a for a in activities if a.pk not in existing]
@@ -139,7 +145,9 @@ def activities_copy(
         .order_by("pk")
     )
     goal_copies = goals_copy(
-        target=target, goals=list({a.goal_id: a.goal for a in originals}.values())
+        target=target,
+        goals=list({a.goal_id: a.goal for a in originals}.values()),
+        keep_deadline=keep_status,
     )
     created = []
     for old in originals:

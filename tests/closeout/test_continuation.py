@@ -95,6 +95,7 @@ def test_continued_activities_go_into_the_new_cycle_with_their_history(closed, o
     # Its goal came along once, starting from the last measurement.
     goal = coach.goal
     assert goal.carried_from.title == "Lezen groep 8" and goal.baseline == Decimal("70")
+    assert goal.deadline is None  # 1 July 2025 lies before the new period: the officer sets it
     assert Goal.objects.filter(cycle=new).count() == 2
     # Per stream and category a spending goal in the new cycle, without planned amounts.
     spending = {sg.category: sg for sg in SpendingGoal.objects.filter(cycle=new)}
