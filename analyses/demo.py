@@ -1,14 +1,20 @@
-"""Demo school analyses for `make run`: most of Utrecht's schools, for its open 4D cycle.
+"""Demo school analyses for `make run`: most of Utrecht's schools, for two cycles.
 
-Runs after the cycles seeder (it needs Utrecht's open cycle) and after the reference data (it
-needs Utrecht's real DUO school locations; without them it says so and does nothing). Values are
-drawn from a random generator seeded per vestigingscode, so every run gives the same picture.
-Idempotent: schools that already have an analysis for the cycle are left alone.
+* Utrecht's NPO cycle 2023–2025 (closed): the analyses the schools submitted in its Data phase,
+  between 21 August and 15 September 2023, and accepted a few days later (absolute dates).
+* Utrecht's current cycle (the LEA cycle the close-out seeder starts): this autumn's round, with
+  dates relative to the day the demo is made, some still a draft or returned.
 
-Two school users are added so the school side can be tried: one whose analysis is still a draft,
-one whose analysis was returned with a comment.
+Runs after the close-out seeder (it needs Utrecht's current cycle) and after the reference data
+(it needs Utrecht's real DUO school locations; without them it says so and does nothing). Values
+are drawn from a random generator seeded per vestigingscode and cycle, so every run gives the same
+picture. Idempotent: schools that already have an analysis for a cycle are left alone.
+
+Two school users are added so the school side can be tried: one whose analysis in the current
+cycle is still a draft, one whose analysis was returned with a comment.
 """
 
+import datetime
 import random
 from datetime import timedelta
 from decimal import Decimal
@@ -26,7 +32,8 @@ from analyses.models import (
     SchoolAnalysis,
 )
 from analyses.selectors import menukaart_interventions, open_cycle
-from core.npo import SpendingCategory
+from core.npo import NPO_WINDOW_END, SpendingCategory
+from cycles.models import Cycle
 from municipalities.demo import DEMO_PASSWORD
 from municipalities.models import Membership, Municipality, Role, User
 from schools.models import School
@@ -107,12 +114,33 @@ def _demo_users(municipality, schools) -> list[tuple[str, str, str, School]]:
     return logins
 
 
+# The Data phase of Utrecht's NPO cycle: when its schools submitted their analyses.
+NPO_ROUND_START = datetime.date(2023, 8, 21)
+NPO_ROUND_DAYS = 25
+
+
+def _npo_cycle(municipality):
+    return (
+        Cycle.objects.for_municipality(municipality)
+        .filter(end_date__lte=NPO_WINDOW_END)
+        .order_by("-start_date", "-pk")
+        .first()
+    )
+
+
+def _at(date: datetime.date, hour: int) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(date, datetime.time(hour, 0)))
+
+
 @transaction.atomic
 def seed(stdout=None) -> None:
     municipality = Municipality.objects.filter(cbs_code=DEMO_MUNICIPALITY).first()
-    cycle = open_cycle(municipality=municipality) if municipality else None
-    if cycle is None:
-        _say(stdout, "Schoolanalyses (demo): geen open cyclus voor Utrecht, overgeslagen.\n")
+    current = open_cycle(municipality=municipality) if municipality else None
+    closed = _npo_cycle(municipality) if municipality else None
+    if closed is not None and closed.pk == getattr(current, "pk", None):
+        closed = None
+    if current is None and closed is None:
+        _say(stdout, "Schoolanalyses (demo): geen cyclus voor Utrecht, overgeslagen.\n")
         return
     schools = list(
         School.objects.for_municipality(municipality).active().order_by("vestigingscode")
@@ -123,10 +151,6 @@ def seed(stdout=None) -> None:
             "Schoolanalyses (demo): Utrecht heeft nog geen scholen (laad eerst de referentiedata).\n",
         )
         return
-    logins = _demo_users(municipality, schools)
-    special = {school.pk: i for i, (*_rest, school) in enumerate(logins)}
-    done = set(SchoolAnalysis.objects.filter(cycle=cycle).values_list("school_id", flat=True))
-    interventions = list(menukaart_interventions())
     officer = (
         Membership.objects.for_municipality(municipality)
         .active()
@@ -135,6 +159,36 @@ def seed(stdout=None) -> None:
         .first()
     )
     reviewer = officer.user if officer else None
+    if closed is not None:
+        _seed_cycle(municipality, closed, schools, {}, reviewer, stdout, historic=True)
+    logins = []
+    if current is not None:
+        logins = _demo_users(municipality, schools)
+        special = {school.pk: i for i, (*_rest, school) in enumerate(logins)}
+        _seed_cycle(municipality, current, schools, special, reviewer, stdout, historic=False)
+    if logins:
+        _say(stdout, f"Demologins scholen (wachtwoord: {DEMO_PASSWORD}):\n")
+        now = {
+            a.school_id: a
+            for a in SchoolAnalysis.objects.filter(
+                cycle=current, school__in=[s for *_r, s in logins]
+            )
+        }
+        for email, name, description, school in logins:
+            analysis = now.get(school.pk)
+            state = (
+                f"analyse {analysis.get_status_display().lower()}"
+                if analysis
+                else "nog geen analyse"
+            )
+            _say(stdout, f"  {email:<28} {name} – {description}, {state}, {school.name}\n")
+
+
+def _seed_cycle(municipality, cycle, schools, special, reviewer, stdout, *, historic) -> None:
+    """The analyses of one cycle. ``historic``: the closed NPO cycle's round of 2023 (every
+    submitted analysis accepted, absolute dates); otherwise this autumn's round (relative)."""
+    done = set(SchoolAnalysis.objects.filter(cycle=cycle).values_list("school_id", flat=True))
+    interventions = list(menukaart_interventions())
     now = timezone.now()
     created = []
     chosen: dict[str, list] = {}
@@ -142,24 +196,34 @@ def seed(stdout=None) -> None:
     for school in schools:
         if school.pk in done:
             continue
-        rng = random.Random(f"npo-demo-{school.vestigingscode}")
+        seed_text = f"npo-demo-{school.vestigingscode}" + ("-2023" if historic else "")
+        rng = random.Random(seed_text)
         if school.pk in special:
             status = AnalysisStatus.DRAFT if special[school.pk] == 0 else AnalysisStatus.RETURNED
         elif rng.random() < SHARE_WITHOUT_ANALYSIS:
             continue
+        elif historic:
+            status = AnalysisStatus.ACCEPTED
         else:
             status = rng.choices(*zip(*STATUS_WEIGHTS, strict=True))[0]
         submitted = status != AnalysisStatus.DRAFT
         reviewed = status in (AnalysisStatus.ACCEPTED, AnalysisStatus.RETURNED)
-        days_ago = rng.randint(3, 60)
+        if historic:
+            day = NPO_ROUND_START + timedelta(days=rng.randint(0, NPO_ROUND_DAYS))
+            submitted_at = _at(day, rng.randint(9, 16))
+            reviewed_at = submitted_at + timedelta(days=rng.randint(2, 6))
+        else:
+            days_ago = rng.randint(3, 60)
+            submitted_at = now - timedelta(days=days_ago)
+            reviewed_at = now - timedelta(days=days_ago - 2)
         analysis = SchoolAnalysis(
             municipality=municipality,
             school=school,
             cycle=cycle,
             status=status,
             own_budget=Decimal(rng.randrange(20, 400) * 500) if rng.random() < 0.7 else None,
-            submitted_at=now - timedelta(days=days_ago) if submitted else None,
-            reviewed_at=now - timedelta(days=days_ago - 2) if reviewed else None,
+            submitted_at=submitted_at if submitted else None,
+            reviewed_at=reviewed_at if reviewed else None,
             reviewed_by=reviewer if reviewed else None,
             review_comment=(
                 "Kun je het aandeel leerlingen met een vertraging bij rekenen onderbouwen met de "
@@ -218,17 +282,3 @@ def seed(stdout=None) -> None:
         f"Schoolanalyses (demo): {len(created)} toegevoegd, {total} voor {cycle} "
         f"({len(schools)} scholen in Utrecht).\n",
     )
-    if logins:
-        _say(stdout, f"Demologins scholen (wachtwoord: {DEMO_PASSWORD}):\n")
-        now = {
-            a.school_id: a
-            for a in SchoolAnalysis.objects.filter(cycle=cycle, school__in=[s for *_r, s in logins])
-        }
-        for email, name, description, school in logins:
-            analysis = now.get(school.pk)
-            state = (
-                f"analyse {analysis.get_status_display().lower()}"
-                if analysis
-                else "nog geen analyse"
-            )
-            _say(stdout, f"  {email:<28} {name} – {description}, {state}, {school.name}\n")

@@ -99,6 +99,11 @@ def _deadlines(stream, accounting) -> dict:
     return {
         "last_moment": selectors.Deadline.of(selectors.last_moment(stream), today),
         "internal_deadline": selectors.Deadline.of(internal, today) if internal else None,
+        # Definitief, or given in earlier accounts: no days left to count.
+        "deadlines_done": accounting is not None
+        and (
+            accounting.status == FinalAccounting.Status.FINAL or accounting.given_year is not None
+        ),
     }
 
 

@@ -1,9 +1,13 @@
-"""Demo 4D cycles for `make run`: Utrecht in Doen with realistic content, Zwolle in Duiden.
+"""Demo 4D cycles for `make run`, as they stand today (30 November 2026; the NPO ended on 31 July
+2025): Utrecht's NPO cycle 2023–2025 evaluated and closed (every goal with its result, lessons
+learned), Zwolle's 2024–2025 cycle in Evaluatie, Amersfoort's 2022–2025 cycle closed. Utrecht's
+next cycle (LEA, funded by GOAB) is started by the close-out seeder through the continuation
+service, so its history links are real.
 
 Idempotent: a municipality that already has a cycle is left alone. Schools, partners and
 menukaart interventions are taken from what the reference data and the schools app loaded; when
 they are missing the cycle is still complete, with participants written out as text.
-The history (transitions, updates) is dated in the past so the timeline reads like real work.
+The history (transitions, updates) has absolute dates, so the timeline reads like real work.
 """
 
 import datetime
@@ -19,6 +23,7 @@ from cycles.models import (
     Cycle,
     Finding,
     Goal,
+    GoalOutcome,
     Phase,
     PhaseTransition,
     ProgressUpdate,
@@ -81,6 +86,27 @@ def _interventions(*needles: str) -> list[Intervention]:
     return found
 
 
+Result = GoalOutcome.Result
+UTRECHT_OUTCOMES = {
+    "Meer leerlingen op 1F begrijpend lezen": (
+        Result.PARTLY,
+        "Het aandeel leerlingen in groep 8 op 1F begrijpend lezen steeg van 62% (2023) naar "
+        "67,5% (eindtoets 2025); het doel van 70% is niet gehaald. De zomerschool en de tutoring "
+        "werkten het best op de scholen die ze in het rooster opnamen.",
+    ),
+    "Schoolmaatschappelijk werk op scholen met hoge schoolweging": (
+        Result.PARTLY,
+        "Op 19 van de beoogde 20 scholen is er een wekelijks spreekuur; op één school lukte het "
+        "niet om een werker te vinden. Scholen melden dat problemen eerder op tafel komen.",
+    ),
+    "Meer doelgroeppeuters naar voorschoolse educatie": (
+        Result.ACHIEVED,
+        "Het bereik van doelgroeppeuters steeg van 78% naar 86% (1 juli 2025), boven het doel van "
+        "85%. De huisbezoeken van de toeleidingsfunctionaris maakten het verschil.",
+    ),
+}
+
+
 @transaction.atomic
 def _seed_utrecht(municipality: Municipality, stdout) -> None:
     actor = _officer(municipality)
@@ -91,9 +117,22 @@ def _seed_utrecht(municipality: Municipality, stdout) -> None:
         title="4D-cyclus 2023–2025: herstel en kansengelijkheid",
         start_date=datetime.date(2023, 8, 1),
         end_date=datetime.date(2025, 7, 31),
-        phase=Phase.DOEN,
+        phase=Phase.AFGEROND,
         created_by=actor,
         created_at=_at(datetime.date(2023, 6, 12)),
+        process_evaluation=(
+            "De cyclus liep volgens plan: de gemeentefoto en de analyses van de scholen gaven in "
+            "het najaar van 2023 een gedeeld beeld, de duidingssessies leverden drie prioriteiten "
+            "op en de uitvoering startte in januari 2024. De tutoring kwam later op gang dan "
+            "gepland omdat tutoren moeilijk te vinden waren. De voortgang is elk kwartaal met de "
+            "besturen besproken in de LEA."
+        ),
+        lessons_learned=(
+            "Tutoring werkt het best waar de school het in het rooster opneemt, niet als extra "
+            "na schooltijd. Toeleiding via de JGZ bereikt gezinnen die we via folders niet "
+            "bereikten. Spreek bij de start af wie de resultaten meet en wanneer: de eindtoets "
+            "alleen is te laat om bij te sturen."
+        ),
     )
     _transitions(
         cycle,
@@ -107,6 +146,18 @@ def _seed_utrecht(municipality: Municipality, stdout) -> None:
             ),
             ("duiden", "doelen", datetime.date(2023, 11, 2), "Drie prioriteiten vastgesteld."),
             ("doelen", "doen", datetime.date(2024, 1, 15), "Plan vastgesteld door het college."),
+            (
+                "doen",
+                "evaluatie",
+                datetime.date(2025, 9, 8),
+                "Uitvoering afgerond met het einde van het NPO (31 juli 2025).",
+            ),
+            (
+                "evaluatie",
+                "afgerond",
+                datetime.date(2025, 12, 4),
+                "Evaluatie besproken in de LEA; lessen vastgelegd voor de volgende cyclus.",
+            ),
         ],
     )
     s1 = StakeholderSession.objects.create(
@@ -188,7 +239,7 @@ def _seed_utrecht(municipality: Municipality, stdout) -> None:
                 ),
                 (
                     "Tutoring in kleine groepen",
-                    ActivityStatus.RUNNING,
+                    ActivityStatus.DONE,
                     datetime.date(2024, 9, 1),
                     datetime.date(2025, 6, 30),
                     [
@@ -198,6 +249,12 @@ def _seed_utrecht(municipality: Municipality, stdout) -> None:
                             "Midden-toets laat winst zien.",
                             "66.5",
                             "running",
+                        ),
+                        (
+                            datetime.date(2025, 6, 27),
+                            "Afgerond op 11 scholen; eindtoets 2025: 67,5% op 1F.",
+                            "67.5",
+                            "done",
                         ),
                     ],
                 ),
@@ -216,12 +273,13 @@ def _seed_utrecht(municipality: Municipality, stdout) -> None:
             [
                 (
                     "Inzet schoolmaatschappelijk werkers",
-                    ActivityStatus.RUNNING,
+                    ActivityStatus.DONE,
                     datetime.date(2024, 2, 1),
                     datetime.date(2025, 7, 31),
                     [
                         (datetime.date(2024, 6, 28), "Vier werkers aangesteld.", "14", "running"),
                         (datetime.date(2025, 2, 7), "Nu op 17 scholen.", "17", "running"),
+                        (datetime.date(2025, 7, 11), "Spreekuur op 19 scholen.", "19", "done"),
                     ],
                 ),
             ],
@@ -239,7 +297,7 @@ def _seed_utrecht(municipality: Municipality, stdout) -> None:
             [
                 (
                     "Toeleidingsfunctionaris bij de JGZ",
-                    ActivityStatus.RUNNING,
+                    ActivityStatus.DONE,
                     datetime.date(2024, 3, 1),
                     datetime.date(2025, 7, 31),
                     [
@@ -249,15 +307,27 @@ def _seed_utrecht(municipality: Municipality, stdout) -> None:
                             "80",
                             "running",
                         ),
+                        (
+                            datetime.date(2025, 7, 10),
+                            "Bereik doelgroeppeuters 86% (peildatum 1 juli 2025).",
+                            "86",
+                            "done",
+                        ),
                     ],
                 ),
                 (
                     "Voorlichting in moskeeën en buurthuizen",
-                    ActivityStatus.PLANNED,
+                    ActivityStatus.DONE,
                     datetime.date(2025, 4, 1),
                     datetime.date(2025, 6, 30),
                     [
                         (datetime.date(2025, 3, 20), "Eerste afspraken gemaakt.", None, "planned"),
+                        (
+                            datetime.date(2025, 6, 26),
+                            "Zes bijeenkomsten, 140 ouders bereikt.",
+                            None,
+                            "done",
+                        ),
                     ],
                 ),
             ],
@@ -288,6 +358,14 @@ def _seed_utrecht(municipality: Municipality, stdout) -> None:
             spending_category=category,
         )
         goal.findings.set([finding])
+        result, explanation = UTRECHT_OUTCOMES[title]
+        GoalOutcome.objects.create(
+            municipality=municipality,
+            goal=goal,
+            result=result,
+            explanation=explanation,
+            updated_at=_at(datetime.date(2025, 10, 2)),
+        )
         goal.interventions.set(_interventions(*needles))
         goal.schools.set(schools[index : index + 3])
         if partners:
@@ -318,7 +396,102 @@ def _seed_utrecht(municipality: Municipality, stdout) -> None:
                 )
                 for date, text, value, u_status in updates
             )
-    _say(stdout, f"  Utrecht: cyclus in Doen met 3 doelen ({len(schools)} scholen gekoppeld).\n")
+    _say(
+        stdout,
+        f"  Utrecht: NPO-cyclus 2023–2025 geëvalueerd en afgerond, 3 doelen met resultaat "
+        f"({len(schools)} scholen gekoppeld).\n",
+    )
+
+
+def _goal_with_activity(municipality, cycle, actor, spec, schools, partners) -> Goal:
+    """One goal with one finished activity and its updates (Zwolle and Amersfoort)."""
+    goal = Goal.objects.create(
+        municipality=municipality,
+        cycle=cycle,
+        title=spec["title"],
+        target_group=spec["group"],
+        indicator=spec["indicator"],
+        baseline=Decimal(spec["baseline"]),
+        target_value=Decimal(spec["target"]),
+        unit=spec["unit"],
+        deadline=datetime.date(2025, 7, 1),
+        spending_category=spec["category"],
+    )
+    goal.schools.set(schools)
+    if spec.get("outcome"):
+        result, explanation = spec["outcome"]
+        GoalOutcome.objects.create(
+            municipality=municipality,
+            goal=goal,
+            result=result,
+            explanation=explanation,
+            updated_at=_at(spec["outcome_date"]),
+        )
+    activity = Activity.objects.create(
+        municipality=municipality,
+        goal=goal,
+        title=spec["activity"],
+        executing_partner=partners[0] if partners else None,
+        start_date=spec["start"],
+        end_date=spec["end"],
+        status=ActivityStatus.DONE,
+    )
+    activity.schools.set(schools[:2])
+    ProgressUpdate.objects.bulk_create(
+        ProgressUpdate(
+            municipality=municipality,
+            activity=activity,
+            date=date,
+            narrative=text,
+            measured_value=Decimal(value) if value else None,
+            status=status,
+            author=actor,
+            created_at=_at(date),
+        )
+        for date, text, value, status in spec["updates"]
+    )
+    return goal
+
+
+ZWOLLE_GOALS = [
+    {
+        "title": "Minder thuiszitters in het VO",
+        "group": TargetGroup.THUISZITTERS,
+        "indicator": "Aantal thuiszitters (leerplicht, peildatum 1 juli)",
+        "baseline": "46",
+        "target": "30",
+        "unit": "leerlingen",
+        "category": SpendingCategory.THUISZITTERS,
+        "activity": "Maatwerktrajecten met het samenwerkingsverband VO",
+        "start": datetime.date(2025, 1, 15),
+        "end": datetime.date(2025, 7, 31),
+        "updates": [
+            (datetime.date(2025, 4, 4), "22 leerlingen in een maatwerktraject.", "39", "running"),
+            (datetime.date(2025, 7, 18), "Trajecten afgerond; 33 thuiszitters.", "33", "done"),
+        ],
+        "outcome": (
+            Result.PARTLY,
+            "Het aantal thuiszitters daalde van 46 naar 33; het doel van 30 is niet gehaald.",
+        ),
+        "outcome_date": datetime.date(2025, 10, 14),
+    },
+    {
+        "title": "Zomerschool voor de overstap naar het VO",
+        "group": TargetGroup.PO,
+        "indicator": "Aantal deelnemers zomerschool groep 8",
+        "baseline": "0",
+        "target": "150",
+        "unit": "leerlingen",
+        "category": SpendingCategory.CATCH_UP,
+        "activity": "Zomerschool 2025",
+        "start": datetime.date(2025, 7, 7),
+        "end": datetime.date(2025, 7, 31),
+        "updates": [
+            (datetime.date(2025, 7, 31), "164 leerlingen deden mee.", "164", "done"),
+        ],
+        # No outcome yet: the officer still evaluates it (the final accounting warns).
+    },
+]
 
 
 @transaction.atomic
@@ -331,7 +504,7 @@ def _seed_zwolle(municipality: Municipality, stdout) -> None:
         title="4D-cyclus 2024–2025",
         start_date=datetime.date(2024, 8, 1),
         end_date=datetime.date(2025, 7, 31),
-        phase=Phase.DUIDEN,
+        phase=Phase.EVALUATIE,
         analyses_waived=True,
         analyses_waiver_reason="Analyses van de scholen liggen al bij het samenwerkingsverband.",
         created_by=actor,
@@ -340,7 +513,12 @@ def _seed_zwolle(municipality: Municipality, stdout) -> None:
     _transitions(
         cycle,
         actor,
-        [("data", "duiden", datetime.date(2024, 10, 1), "Gemeentefoto gedeeld met de besturen.")],
+        [
+            ("data", "duiden", datetime.date(2024, 10, 1), "Gemeentefoto gedeeld met de besturen."),
+            ("duiden", "doelen", datetime.date(2024, 11, 12), "Thuiszitters en overstap PO-VO."),
+            ("doelen", "doen", datetime.date(2025, 1, 20), "Aanpak vastgesteld."),
+            ("doen", "evaluatie", datetime.date(2025, 9, 1), "Einde NPO; evaluatie gestart."),
+        ],
     )
     session = StakeholderSession.objects.create(
         municipality=municipality,
@@ -349,6 +527,7 @@ def _seed_zwolle(municipality: Municipality, stdout) -> None:
         title="Eerste duidingssessie met VO-scholen en RMC",
         other_participants="" if partners else "RMC-regio IJssel-Vecht, VO-scholen",
         minutes="Het aantal thuiszitters stijgt; schoolverlaters zonder startkwalificatie blijven gelijk.",
+        decisions="Thuiszitters krijgen prioriteit; een zomerschool voor de overstap naar het VO.",
     )
     session.schools.set(schools)
     session.partners.set(partners)
@@ -359,14 +538,108 @@ def _seed_zwolle(municipality: Municipality, stdout) -> None:
         domain=Domain.WELLBEING,
         target_group=TargetGroup.THUISZITTERS,
         evidence="Leerplicht telde 46 thuiszitters (2024) tegen 31 (2022).",
-        priority=None,  # still to be prioritised: the Duiden gate shows it
+        priority=Finding.Priority.HIGH,
     )
     finding.sessions.set([session])
-    _say(stdout, "  Zwolle: cyclus in Duiden met een sessie en een bevinding.\n")
+    for spec in ZWOLLE_GOALS:
+        goal = _goal_with_activity(municipality, cycle, actor, spec, schools, partners)
+        goal.findings.set([finding])
+    _say(stdout, "  Zwolle: cyclus 2024–2025 in Evaluatie, één doel nog zonder resultaat.\n")
+
+
+AMERSFOORT_GOALS = [
+    {
+        "title": "Rekenachterstand groep 5–8 inhalen",
+        "group": TargetGroup.PO,
+        "indicator": "Aandeel leerlingen groep 8 op 1F rekenen",
+        "baseline": "84",
+        "target": "90",
+        "unit": "%",
+        "category": SpendingCategory.CATCH_UP,
+        "activity": "Rekentutoring in kleine groepen",
+        "start": datetime.date(2022, 1, 10),
+        "end": datetime.date(2025, 6, 30),
+        "updates": [
+            (datetime.date(2023, 7, 7), "Op 12 scholen gestart.", "86", "running"),
+            (datetime.date(2025, 6, 27), "Eindtoets 2025: 90,5% op 1F.", "90.5", "done"),
+        ],
+        "outcome": (
+            Result.ACHIEVED,
+            "90,5% van de leerlingen in groep 8 haalde 1F rekenen (eindtoets 2025), boven het "
+            "doel van 90%.",
+        ),
+        "outcome_date": datetime.date(2025, 9, 22),
+    },
+    {
+        "title": "Extra begeleiding in de peutergroep",
+        "group": TargetGroup.PRESCHOOL,
+        "indicator": "Aantal peutergroepen met een extra pedagogisch medewerker",
+        "baseline": "0",
+        "target": "12",
+        "unit": "groepen",
+        "category": SpendingCategory.PRESCHOOL,
+        "activity": "Extra pedagogisch medewerker in de groep",
+        "start": datetime.date(2021, 9, 1),
+        "end": datetime.date(2025, 7, 31),
+        "updates": [
+            (datetime.date(2022, 3, 1), "Zeven groepen.", "7", "running"),
+            (datetime.date(2025, 7, 4), "Twaalf groepen tot de zomer van 2025.", "12", "done"),
+        ],
+        "outcome": (
+            Result.ACHIEVED,
+            "Twaalf peutergroepen hadden tot juli 2025 een extra pedagogisch medewerker.",
+        ),
+        "outcome_date": datetime.date(2025, 9, 22),
+    },
+]
+
+
+@transaction.atomic
+def _seed_amersfoort(municipality: Municipality, stdout) -> None:
+    actor = _officer(municipality)
+    schools = list(School.objects.for_municipality(municipality).active().order_by("name")[:4])
+    partners = list(PartnerOrganisation.objects.for_municipality(municipality).active()[:2])
+    cycle = Cycle.objects.create(
+        municipality=municipality,
+        title="NPO-aanpak Amersfoort 2021–2025",
+        start_date=datetime.date(2021, 8, 1),
+        end_date=datetime.date(2025, 7, 31),
+        phase=Phase.AFGEROND,
+        analyses_waived=True,
+        analyses_waiver_reason="De scholen deelden hun schoolscans via de besturen in de LEA.",
+        created_by=actor,
+        created_at=_at(datetime.date(2021, 9, 6)),
+        process_evaluation=(
+            "Vier jaar NPO met twee sporen: rekenen in het PO en de voorschoolse periode. De "
+            "besturen en de kinderopvang waren vanaf het begin aan tafel in de LEA."
+        ),
+        lessons_learned=(
+            "Kleine groepen met een vaste tutor werken; houd ze vast in de reguliere "
+            "achterstandenaanpak. Leg bij de start vast welke toets het resultaat meet."
+        ),
+    )
+    _transitions(
+        cycle,
+        actor,
+        [
+            ("data", "duiden", datetime.date(2021, 10, 4), "Schoolscans besproken."),
+            ("duiden", "doelen", datetime.date(2021, 11, 1), "Rekenen en voorschool."),
+            ("doelen", "doen", datetime.date(2021, 12, 13), "Aanpak vastgesteld."),
+            ("doen", "evaluatie", datetime.date(2025, 8, 25), "Einde NPO."),
+            ("evaluatie", "afgerond", datetime.date(2025, 10, 6), "Evaluatie vastgesteld."),
+        ],
+    )
+    for spec in AMERSFOORT_GOALS:
+        _goal_with_activity(municipality, cycle, actor, spec, schools, partners)
+    _say(stdout, "  Amersfoort: NPO-aanpak 2021–2025 geëvalueerd en afgerond.\n")
 
 
 def seed(stdout=None) -> None:
-    for cbs_code, builder in (("GM0344", _seed_utrecht), ("GM0193", _seed_zwolle)):
+    for cbs_code, builder in (
+        ("GM0344", _seed_utrecht),
+        ("GM0193", _seed_zwolle),
+        ("GM0307", _seed_amersfoort),
+    ):
         municipality = Municipality.objects.filter(cbs_code=cbs_code).first()
         if municipality is None or Cycle.objects.for_municipality(municipality).exists():
             continue

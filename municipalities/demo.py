@@ -52,6 +52,10 @@ DEMO_USERS = [
         [("GM0193", Role.POLICY_OFFICER)],
     ),
     (
+        DemoLogin("beleid@amersfoort.demo", "Wouter Hendriks", "beleidsmedewerker Amersfoort"),
+        [("GM0307", Role.POLICY_OFFICER)],
+    ),
+    (
         DemoLogin(
             "accountant@utrecht.demo",
             "Ruud Verbeek",

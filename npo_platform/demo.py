@@ -10,9 +10,10 @@ SEEDERS = [
     "municipalities.demo.seed",
     "schools.demo.seed",
     "cycles.demo.seed",
-    "analyses.demo.seed",  # after cycles: analyses for Utrecht's open cycle
-    "budgets.demo.seed",  # after cycles' seeder: it plans money for Utrecht's cycle in Doen
-    "reports.demo.seed",
+    "budgets.demo.seed",  # after cycles: spending goals and spending of each NPO cycle
+    "closeout.demo.seed",  # after budgets: final accountings, Utrecht's next (LEA/GOAB) cycle
+    "analyses.demo.seed",  # after closeout: analyses for Utrecht's NPO cycle and its LEA cycle
+    "reports.demo.seed",  # after analyses: gemeentefoto, plan, council evaluation, dossier
     "accounts.demo.seed",  # last: enrols every demo login that needs a second factor
 ]
 

@@ -1,6 +1,9 @@
-"""Demo reports for `make run`: a gemeentefoto for every demo municipality's current cycle and the
-plan where the demo has goals. Runs last, after every other seeder. Idempotent: a municipality
-that already has a finished gemeentefoto for its cycle gets no new version.
+"""Demo reports for `make run`: per demo municipality a gemeentefoto (and, where the cycle has
+goals, the plan) for its NPO cycle and for its current cycle; the council evaluation
+(raadsinformatiebrief) of every NPO cycle that is evaluated with a result for each goal (Utrecht,
+Amersfoort; Zwolle still misses one); and Amersfoort's dossier for the archive, made after its
+final accounting became definitief. Runs last, after every other seeder. Idempotent: a kind that
+is already done for a cycle (or, for the dossier, for the stream) gets no new version.
 
 The jobs are built in-process (``services.report_run_now``, the task's steps without Celery),
 also when a broker is configured, so the demo is complete as soon as seeding ends.
@@ -27,32 +30,76 @@ def _build(municipality, cycle, kind: str, user) -> ReportJob:
     return job
 
 
-def seed(stdout=None) -> None:
-    from cycles.models import Goal
+def _officer(municipality):
     from municipalities.models import Membership, Role
 
+    membership = (
+        Membership.objects.for_municipality(municipality)
+        .active()
+        .filter(role__in=[Role.POLICY_OFFICER, Role.ADVISOR])
+        .select_related("user")
+        .order_by("role")
+        .first()
+    )
+    return membership.user if membership else None
+
+
+def _cycles(municipality) -> list:
+    """The NPO cycle first, then the current cycle when that is another one."""
+    from budgets.demo import npo_cycle
+
+    found = []
+    for cycle in (npo_cycle(municipality), services.current_cycle(municipality=municipality)):
+        if cycle is not None and cycle not in found:
+            found.append(cycle)
+    return found or [None]
+
+
+def seed(stdout=None) -> None:
+    from budgets.models import FundingStream
+    from closeout.models import FinalAccounting
+    from cycles.models import Goal
+    from reports.dossier import AUDIENCE_ARCHIVE, dossier_options
+    from reports.gates import council_block_reason
+
     _say(stdout, "Rapportages:\n")
+    npo = FundingStream.objects.filter(code="npo-gemeenten").first()
     for municipality in Municipality.objects.filter(cbs_code__in=DEMO_CODES).order_by("name"):
-        cycle = services.current_cycle(municipality=municipality)
-        done = ReportJob.objects.for_municipality(municipality).done().filter(cycle=cycle)
-        officer = (
-            Membership.objects.for_municipality(municipality)
-            .active()
-            .filter(role__in=[Role.POLICY_OFFICER, Role.ADVISOR])
-            .select_related("user")
-            .order_by("role")
-            .first()
+        user = _officer(municipality)
+        jobs = ReportJob.objects.for_municipality(municipality).done()
+        for cycle in _cycles(municipality):
+            done = jobs.filter(cycle=cycle)
+            kinds = ["gemeentefoto"]
+            if cycle is not None and Goal.objects.for_municipality(municipality).filter(
+                cycle=cycle
+            ):
+                kinds.append("plan")
+            if cycle is not None and council_block_reason(cycle=cycle) is None:
+                kinds.append("raadsinformatiebrief")
+            for kind in kinds:
+                if done.filter(kind=kind).exists():
+                    continue
+                _report(stdout, municipality, _build(municipality, cycle, kind, user))
+        final = FinalAccounting.objects.for_municipality(municipality).filter(
+            stream=npo, status=FinalAccounting.Status.FINAL
         )
-        user = officer.user if officer else None
-        kinds = ["gemeentefoto"]
-        if cycle is not None and Goal.objects.for_municipality(municipality).filter(cycle=cycle):
-            kinds.append("plan")
-        for kind in kinds:
-            if done.filter(kind=kind).exists():
-                continue
-            job = _build(municipality, cycle, kind, user)
-            _say(
-                stdout,
-                f"  {municipality.name}: {job.get_kind_display()} versie {job.version} "
-                f"({job.get_status_display().lower()})\n",
+        if npo is not None and final.exists() and not jobs.filter(kind="dossier").exists():
+            job = services.report_request(
+                municipality=municipality,
+                kind="dossier",
+                stream=npo,
+                user=user,
+                options=dossier_options(audience=AUDIENCE_ARCHIVE),
+                enqueue=False,
             )
+            services.report_run_now(job_pk=job.pk)
+            job.refresh_from_db()
+            _report(stdout, municipality, job)
+
+
+def _report(stdout, municipality, job) -> None:
+    _say(
+        stdout,
+        f"  {municipality.name}: {job.get_kind_display()} versie {job.version} "
+        f"({job.get_status_display().lower()})\n",
+    )

@@ -91,3 +91,15 @@ def test_an_overdue_deadline_says_so(officer_client, ready):
         internal_deadline=timezone.localdate() - datetime.timedelta(days=10)
     )
     assert "10 dagen over tijd" in officer_client.get(BASE).content.decode()
+
+
+def test_a_definitief_accounting_counts_no_days(officer_client, ready):
+    FinalAccounting.objects.filter(pk=ready.pk).update(
+        status=FinalAccounting.Status.FINAL,
+        decision_date=datetime.date(2026, 6, 1),
+        snapshot_sha256="0" * 64,
+        internal_deadline=timezone.localdate() - datetime.timedelta(days=10),
+    )
+    html = officer_client.get(BASE).content.decode()
+    assert "over tijd" not in html and "nog 2" not in html
+    assert "klaar" in html
