@@ -41,8 +41,9 @@ def test_core_imports_no_project_app():
 
 def test_core_holds_only_operational_tables():
     """No domain data in core: only the task outbox (every app that queues work must reach it,
-    so it sits in the bottom layer) and the process heartbeats; nothing belongs to a tenant."""
+    so it sits in the bottom layer), the process heartbeats and the mail log (every app that
+    sends mail goes through core.mail); nothing belongs to a tenant."""
     models = list(apps.get_app_config("core").get_models())
-    assert sorted(m.__name__ for m in models) == ["Heartbeat", "OutboxMessage"]
+    assert sorted(m.__name__ for m in models) == ["Heartbeat", "MailLog", "OutboxMessage"]
     for model in models:
         assert not any(f.is_relation for f in model._meta.get_fields()), model
