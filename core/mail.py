@@ -20,14 +20,17 @@ the language and the headers (``notifications.mailing`` adds the unsubscribe hea
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import smtplib
+import threading
+import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, mailers
 from django.db import connection, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
@@ -165,6 +168,56 @@ def backoff_seconds(attempt: int) -> int:
     return int(min(MAX_BACKOFF_SECONDS, base * 2 ** (attempt - 1)))
 
 
+# A worker process sends message after message: its connection to the mail server is kept (per
+# thread) and reused for KEEP_SECONDS after its last use, instead of a connect, greeting, EHLO
+# and QUIT for every message.
+KEEP_SECONDS = 30
+_kept = threading.local()
+
+
+def _connection():
+    """The kept connection (opened when there is none, the mail settings changed, or it sat
+    idle too long) and whether it was opened just now."""
+    key = repr(settings.MAILERS)
+    now = time.monotonic()
+    kept = getattr(_kept, "value", None)
+    if kept is not None and (kept[0] != key or now - kept[2] > KEEP_SECONDS):
+        _connection_drop()
+        kept = None
+    fresh = kept is None
+    connection = mailers.default if fresh else kept[1]
+    if fresh:
+        connection.open()  # the SMTP backend keeps an open connection; others do nothing
+    _kept.value = (key, connection, now)
+    return connection, fresh
+
+
+def _connection_drop() -> None:
+    kept = getattr(_kept, "value", None)
+    _kept.value = None
+    if kept is not None:
+        # A connection that is already gone is exactly what is dropped here.
+        with contextlib.suppress(Exception):
+            kept[1].close()
+
+
+def _send(message) -> None:
+    """Send on the kept connection; a kept one the server has closed meanwhile is replaced once."""
+    connection, fresh = _connection()
+    try:
+        connection.send_messages([message])
+    except Exception:
+        _connection_drop()
+        if fresh:
+            raise
+        connection, _fresh = _connection()
+        try:
+            connection.send_messages([message])
+        except Exception:
+            _connection_drop()
+            raise
+
+
 def _update(log_id: int, **values) -> int:
     """Update the row, committed without waiting for the disk on PostgreSQL: a status lost in a
     database crash only means the relay sends that message again (at least once), and two
@@ -202,7 +255,7 @@ def mail_deliver(*, log_id: int, final: bool) -> tuple[str, int]:
     if row.body_html:
         message.attach_alternative(row.body_html, "text/html")
     try:
-        message.send()
+        _send(message)
     except Exception as exc:  # noqa: BLE001 - every failure is recorded on the row
         error = f"{type(exc).__name__}: {exc}"[:500]
         retry = _is_transient(exc) and not final and row.attempts < settings.MAIL_MAX_ATTEMPTS
