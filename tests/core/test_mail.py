@@ -2,6 +2,7 @@
 in-process (no broker) a failure is recorded and never raised into the request."""
 
 import datetime
+import socket
 
 import pytest
 from django.core import mail
@@ -157,3 +158,25 @@ def test_render_in_the_recipients_language():
     assert subject == "NPO-platform: je wachtwoord is gewijzigd"
     assert "Je andere sessies zijn beëindigd." in text
     assert "<img" not in html and "Je andere sessies zijn beëindigd." in html
+
+
+def test_a_worker_reuses_its_smtp_connection_and_replaces_one_the_server_closed(settings):
+    from core import mail as core_mail
+
+    with smtp_sink() as sink:
+        settings.MAILERS = sink.mailer()
+        rows = [
+            MailLog.objects.create(kind="test", to=f"{n}@example.nl", subject="s", body_text="t")
+            for n in range(3)
+        ]
+        assert core_mail.mail_deliver(log_id=rows[0].pk, final=False)[0] == "sent"
+        assert core_mail.mail_deliver(log_id=rows[1].pk, final=False)[0] == "sent"
+        assert sink.connections == 1  # one connection for both
+        # The connection ends meanwhile (a server drops idle clients).
+        core_mail._kept.value[1].connection.sock.shutdown(socket.SHUT_RDWR)
+        outcome = core_mail.mail_deliver(log_id=rows[2].pk, final=False)
+        rows[2].refresh_from_db()
+        assert outcome[0] == "sent", rows[2].last_error
+        assert sink.connections == 2
+        assert [r for (r,) in sink.recipients] == ["0@example.nl", "1@example.nl", "2@example.nl"]
+        core_mail._connection_drop()
