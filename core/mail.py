@@ -21,6 +21,7 @@ the language and the headers (``notifications.mailing`` adds the unsubscribe hea
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import smtplib
 import threading
@@ -32,7 +33,6 @@ from celery import shared_task
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, mailers
 from django.db import connection, transaction
-from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -229,22 +229,40 @@ def _update(log_id: int, **values) -> int:
         return MailLog.objects.filter(pk=log_id, **values.pop("_where", {})).update(**values)
 
 
+_CLAIM_COLUMNS = ("kind", "to", "subject", "body_text", "body_html", "headers", "attempts")
+
+
+def _claim(*, log_id: int, now) -> MailLog | None:
+    """Queued → sending in one statement that also returns what the send needs (one round trip
+    instead of an UPDATE and a SELECT); None when another delivery has it or it is done."""
+    quote = connection.ops.quote_name
+    table = quote(MailLog._meta.db_table)
+    columns = ", ".join(quote(c) for c in _CLAIM_COLUMNS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {quote('status')} = %s, {quote('attempts')} = "  # noqa: S608 - names are ours, values are parameters
+            f"{quote('attempts')} + 1, {quote('sending_since')} = %s "
+            f"WHERE {quote('id')} = %s AND {quote('status')} = %s RETURNING {columns}",
+            [Status.SENDING, now, log_id, Status.QUEUED],
+        )
+        found = cursor.fetchone()
+    if found is None:
+        return None
+    values = dict(zip(_CLAIM_COLUMNS, found, strict=True))
+    if isinstance(values["headers"], str):  # SQLite returns the JSON text
+        values["headers"] = json.loads(values["headers"])
+    return MailLog(pk=log_id, status=Status.SENDING, **values)
+
+
 def mail_deliver(*, log_id: int, final: bool) -> tuple[str, int]:
     """Send the row once. Returns (outcome, attempt): outcome is "sent", "retry" (transient
     failure, another attempt is allowed), "failed" or "skipped" (claimed elsewhere).
 
     ``final``: no further attempt will follow, so a failure is recorded as "mislukt"."""
     now = timezone.now()
-    claimed = _update(
-        log_id,
-        _where={"status": Status.QUEUED},
-        status=Status.SENDING,
-        attempts=F("attempts") + 1,
-        sending_since=now,
-    )
-    if not claimed:
+    row = _claim(log_id=log_id, now=now)
+    if row is None:
         return "skipped", 0
-    row = MailLog.objects.get(pk=log_id)
     message = EmailMultiAlternatives(
         subject=row.subject,
         body=row.body_text,
