@@ -8,11 +8,12 @@ was about; it needs no login and stays valid (a mail read months later must stil
 
 from __future__ import annotations
 
+import functools
 from collections import OrderedDict
 
 from django.conf import settings
 from django.core import signing
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 
 from core.mail import Mail, mail_render
 from notifications.models import Kind, Notification
@@ -44,19 +45,30 @@ def _headers(unsubscribe_url: str) -> dict[str, str]:
     }
 
 
+@functools.lru_cache(maxsize=8)
+def _path_with(name: str, placeholder: str, prefix: str) -> str:
+    """The URL path of ``name`` with ``placeholder`` as its argument, reversed once per prefix:
+    a pass writes thousands of these links."""
+    return reverse(name, args=[placeholder])
+
+
+def _path(name: str, placeholder: str, value: str) -> str:
+    return _absolute(_path_with(name, placeholder, get_script_prefix()).replace(placeholder, value))
+
+
 def _open_url(notification: Notification) -> str:
     # Through the list's "open" link: the notification is marked read when it is followed.
-    return _absolute(reverse("notifications:open", args=[notification.pk]))
+    return _path("notifications:open", "987654321", str(notification.pk))
+
+
+def _unsubscribe_url(*, user_id: int, kinds) -> str:
+    token = unsubscribe_token(user_id=user_id, kinds=kinds)
+    return _path("notifications:unsubscribe", "TOKEN", token)
 
 
 def notification_mail(*, notification: Notification, user, language: str) -> Mail:
     """The mail of one notification, sent at once."""
-    unsubscribe_url = _absolute(
-        reverse(
-            "notifications:unsubscribe",
-            args=[unsubscribe_token(user_id=user.pk, kinds=[notification.kind])],
-        )
-    )
+    unsubscribe_url = _unsubscribe_url(user_id=user.pk, kinds=[notification.kind])
     context = {
         "user": user,
         "notification": notification,
@@ -91,18 +103,11 @@ def digest_mail(*, user, notifications: list[Notification], language: str, weekl
             {"notification": notification, "link": _open_url(notification)}
         )
     kinds = sorted({n.kind for n in notifications})
-    unsubscribe_url = _absolute(
-        reverse("notifications:unsubscribe", args=[unsubscribe_token(user_id=user.pk, kinds=kinds)])
-    )
+    unsubscribe_url = _unsubscribe_url(user_id=user.pk, kinds=kinds)
     per_kind = [
         {
             "label": Kind(kind).label,
-            "url": _absolute(
-                reverse(
-                    "notifications:unsubscribe",
-                    args=[unsubscribe_token(user_id=user.pk, kinds=[kind])],
-                )
-            ),
+            "url": _unsubscribe_url(user_id=user.pk, kinds=[kind]),
         }
         for kind in kinds
     ]
