@@ -14,7 +14,12 @@ Needs PostgreSQL and Redis and the reference data in that database:
 
     export DATABASE_URL=postgres://postgres@127.0.0.1:5432/npo_h5 REDIS_URL=redis://127.0.0.1:6379/15
     DEBUG=true .venv/bin/python manage.py migrate && DEBUG=true .venv/bin/python manage.py load_reference_data
-    DEBUG=true .venv/bin/python bench/bench_reminders.py
+    DEBUG=true .venv/bin/python bench/bench_reminders.py [--reuse-db-connections]
+
+Measured on 30 Nov 2026 (a shared 2-core VM, load 1.5-2 from other work): 3797 mails (2885 at
+once, 912 digests), the pass itself 11-12 s, the last message accepted 66.2 s after the start
+with Celery's default of a new database connection per task, 55.8 s with
+``--reuse-db-connections`` (``CELERY_DB_REUSE_MAX=100``). The SMTP sink runs in its own process.
 
 The bench's users, cycles, notifications and mail log are removed before each run (and the
 Redis queue purged), so it can be run again; the reference data stays.
