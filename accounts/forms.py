@@ -1,5 +1,8 @@
 from django import forms
+from django.contrib.auth.forms import PasswordResetForm
 from django.utils.translation import gettext_lazy as _
+
+from core.mail import mail_queue, mail_render, recipient_languages
 
 
 class CodeForm(forms.Form):
@@ -44,3 +47,27 @@ class EmailStepForm(forms.Form):
         },
         widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "username"}),
     )
+
+
+class QueuedPasswordResetForm(PasswordResetForm):
+    """Django's reset form, but the mail leaves like every other one: queued in core.mail and
+    sent by a task after the commit, in the recipient's language, HTML and plain text. The
+    request never talks to SMTP, and a failing mail server never turns the page into an error."""
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        language = recipient_languages(emails=[to_email])[to_email.lower()]
+        subject, text, html = mail_render(
+            subject_template=subject_template_name,
+            text_template=email_template_name,
+            context=context,
+            language=language,
+        )
+        mail_queue(to=to_email, subject=subject, text=text, html=html, kind="password_reset")

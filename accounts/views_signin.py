@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts import services, sso
-from accounts.forms import EmailStepForm
+from accounts.forms import EmailStepForm, QueuedPasswordResetForm
 from accounts.models import OIDCProvider, UserSession
 from accounts.sessions import RECORD_KEY
 from accounts.twofactor import PENDING_KEY, session_is_pending
@@ -145,6 +145,12 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         response = super().form_valid(form)
         services.password_changed(user=form.user, request=self.request)
         return response
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's view with the reset mail queued through core.mail (sent by the worker)."""
+
+    form_class = QueuedPasswordResetForm
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):

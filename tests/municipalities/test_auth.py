@@ -2,6 +2,8 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from accounts.models import UserSettings
+from core.models import MailLog
 from municipalities.models import Role
 from tests.factories import TEST_PASSWORD, MembershipFactory, MunicipalityFactory, UserFactory
 
@@ -45,13 +47,30 @@ def test_logout_needs_post(client):
     assert "_auth_user_id" not in client.session
 
 
-def test_password_reset_sends_a_dutch_mail(client):
+def test_password_reset_sends_a_dutch_mail(client, django_capture_on_commit_callbacks):
     UserFactory(email="fatima@utrecht.nl")
-    response = client.post(reverse("password_reset"), {"email": "fatima@utrecht.nl"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("password_reset"), {"email": "fatima@utrecht.nl"})
+        # Queued in the request's transaction, sent only after the commit (core.mail).
+        assert mail.outbox == []
     assert response.status_code == 302
     assert len(mail.outbox) == 1
     assert mail.outbox[0].subject == "Nieuw wachtwoord voor NPO-platform"
     assert "/accounts/reset/" in mail.outbox[0].body
+    # HTML and plain text, logged like every other mail.
+    assert mail.outbox[0].alternatives[0].mimetype == "text/html"
+    log = MailLog.objects.get(kind="password_reset")
+    assert (log.to, log.status) == ("fatima@utrecht.nl", MailLog.Status.SENT)
+
+
+def test_password_reset_mail_in_the_users_language(client, django_capture_on_commit_callbacks):
+    user = UserFactory(email="sam@utrecht.nl")
+    UserSettings.objects.create(user=user, language="en")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("password_reset"), {"email": "sam@utrecht.nl"})
+    assert len(mail.outbox) == 1
+    assert "NPO-platform" in mail.outbox[0].subject
+    assert "wachtwoord" not in mail.outbox[0].subject.lower()
 
 
 def test_password_change(client):
