@@ -50,7 +50,7 @@ ZWOLLE_DEADLINE_DAYS = -10
 # Utrecht's grootboek holds a correction invoice of 2024 that is not in the platform.
 UTRECHT_LEDGER_EXTRA_2024 = Decimal("12500.00")
 
-LEA_TITLE = "LEA 2026–2028: onderwijsachterstanden en kansengelijkheid"
+LEA_TITLE = "LEA 2026–2028: gelijke kansen voor elk kind"
 LEA_START = datetime.date(2026, 8, 1)
 LEA_END = datetime.date(2028, 7, 31)
 LEA_CREATED = datetime.date(2026, 9, 14)
