@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
+from django.http import HttpResponse
 from django.urls import reverse
 
 from accounts.twofactor import session_is_pending
@@ -36,6 +37,11 @@ class TwoFactorMiddleware:
             and session_is_pending(request)
             and not request.path.startswith(self.open_paths())
         ):
+            if request.headers.get("HX-Request"):
+                # An htmx fragment (the header's bell) asked from a second-factor page: nothing
+                # to swap in. A redirect would be followed and put the whole verify page inside
+                # the header.
+                return HttpResponse(status=204)
             return redirect_to_login(request.get_full_path(), reverse("accounts:two_factor_verify"))
         return self.get_response(request)
 

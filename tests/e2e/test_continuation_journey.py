@@ -10,6 +10,7 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
+from budgets.streams import funding_streams_ensure
 from cycles.models import Activity, Cycle, GoalOutcome, Phase
 from municipalities.models import Role
 from tests.cycles.factories import ActivityFactory, CycleFactory, GoalFactory, ProgressUpdateFactory
@@ -71,6 +72,8 @@ def _decide(page, activity: Activity, decision: str, *, category: str | None = N
 
 
 def test_officer_continues_two_activities_under_goab_in_a_new_cycle(page, transactional_db):
+    # A transactional test before this one flushed the streams the migrations seeded.
+    funding_streams_ensure()
     utrecht = MunicipalityFactory(name="Utrecht", cbs_code="GM0344", slug="utrecht")
     officer = MembershipFactory(
         municipality=utrecht, role=Role.POLICY_OFFICER, user=UserFactory(email="beleid@x.nl")

@@ -4,20 +4,17 @@ unsubscribe page."""
 
 import datetime
 
-import pytest
 from playwright.sync_api import expect
 
 from municipalities.models import Role
 from notifications.mailing import unsubscribe_token
 from notifications.models import Kind, Notification
 from tests.e2e.conftest import SCREENSHOTS as SHOTS
-from tests.e2e.conftest import assert_accessible, browser, e2e_settings, login, page  # noqa: F401
+from tests.e2e.conftest import assert_accessible, login
 from tests.factories import TEST_PASSWORD, MembershipFactory, MunicipalityFactory, UserFactory
 
-pytestmark = pytest.mark.e2e
 
-
-def test_the_bell_the_list_and_alles_gelezen(page, transactional_db):  # noqa: F811
+def test_the_bell_the_list_and_alles_gelezen(page, transactional_db):
     utrecht = MunicipalityFactory(name="Utrecht", cbs_code="GM0344", slug="utrecht")
     officer = UserFactory(email="beleid@utrecht.example", display_name="Fatima el Amrani")
     MembershipFactory(user=officer, municipality=utrecht, role=Role.POLICY_OFFICER)
@@ -57,7 +54,7 @@ def test_the_bell_the_list_and_alles_gelezen(page, transactional_db):  # noqa: F
     assert not Notification.objects.filter(read_at__isnull=True).exists()
 
 
-def test_the_unsubscribe_page_has_one_button(page, transactional_db):  # noqa: F811
+def test_the_unsubscribe_page_has_one_button(page, transactional_db):
     user = UserFactory(email="ib@linde.example")
     token = unsubscribe_token(user_id=user.pk, kinds=[Kind.ANALYSIS_DUE])
     page.goto(f"/meldingen/afmelden/{token}/")

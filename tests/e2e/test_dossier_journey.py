@@ -7,18 +7,16 @@ import datetime
 import os
 from pathlib import Path
 
-import pytest
 from playwright.sync_api import expect
 
 from municipalities.models import Role
 from reports.models import ReportJob
 from tests.analyses.factories import SchoolAnalysisFactory, attachment_for, open_cycle
-from tests.e2e.conftest import assert_accessible, browser, e2e_settings, login, page  # noqa: F401
+from tests.e2e.conftest import assert_accessible, login
 from tests.factories import TEST_PASSWORD, MembershipFactory, MunicipalityFactory, SchoolFactory
 from tests.reports.closeout_data import closeout_fill
 from tests.reports.dossier_helpers import manifest_checked, open_zip
 
-pytestmark = pytest.mark.e2e
 SHOTS = Path(os.environ.get("DOSSIER_SHOTS", "var/screenshots"))
 
 
@@ -27,7 +25,7 @@ def _shot(browser_page, name: str) -> None:
     browser_page.locator("#bestanden").screenshot(path=str(SHOTS / f"{name}.png"))
 
 
-def test_officer_makes_and_downloads_the_archive_dossier(page, transactional_db):  # noqa: F811
+def test_officer_makes_and_downloads_the_archive_dossier(page, transactional_db):
     municipality = MunicipalityFactory(name="Utrecht", cbs_code="GM0344", slug="utrecht")
     officer = MembershipFactory(municipality=municipality, role=Role.POLICY_OFFICER).user
     closeout_fill(municipality, user=officer)
