@@ -1,9 +1,9 @@
 """Demo reports for `make run`: per demo municipality a gemeentefoto (and, where the cycle has
 goals, the plan) for its NPO cycle and for its current cycle; the council evaluation
 (raadsinformatiebrief) of every NPO cycle that is evaluated with a result for each goal (Utrecht,
-Amersfoort; Zwolle still misses one); and Amersfoort's dossier for the archive, made after its
-final accounting became definitief. Runs last, after every other seeder. Idempotent: a kind that
-is already done for a cycle (or, for the dossier, for the stream) gets no new version.
+Amersfoort; Zwolle still misses one); Amersfoort's SiSa overview and accountant's PDF, and then
+its dossier for the archive (which holds them), made after its final accounting became
+definitief. Runs last, after every other seeder. Idempotent: a kind that is already done for a cycle (or, for the dossier, for the stream) gets no new version.
 
 The jobs are built in-process (``services.report_run_now``, the task's steps without Celery),
 also when a broker is configured, so the demo is complete as soon as seeding ends.
@@ -83,6 +83,18 @@ def seed(stdout=None) -> None:
         final = FinalAccounting.objects.for_municipality(municipality).filter(
             stream=npo, status=FinalAccounting.Status.FINAL
         )
+        if npo is not None and final.exists():
+            # The close-out outputs of the definitief accounting (the accountant's PDF and the
+            # SiSa overview), so the dossier made next holds them too.
+            for kind in ("sisa", "eindverantwoording"):
+                if jobs.filter(kind=kind, stream=npo).exists():
+                    continue
+                job = services.report_request(
+                    municipality=municipality, kind=kind, stream=npo, user=user, enqueue=False
+                )
+                services.report_run_now(job_pk=job.pk)
+                job.refresh_from_db()
+                _report(stdout, municipality, job)
         if npo is not None and final.exists() and not jobs.filter(kind="dossier").exists():
             job = services.report_request(
                 municipality=municipality,

@@ -112,6 +112,12 @@ def test_the_demo_shows_today_and_a_second_run_changes_nothing(settings, tmp_pat
     with default_storage.open(dossier.files["zip"]["name"]) as handle:
         manifest = manifest_checked(open_zip(handle.read()))
     assert any(entry["path"].endswith(".json") for entry in manifest["bestanden"])
+    # The final accounting's outputs were made before the dossier, so it holds them.
+    paths = {entry["path"] for entry in manifest["bestanden"]}
+    assert "04-eindverantwoording/eindverantwoording-v1.pdf" in paths
+    assert {
+        "04-eindverantwoording/sisa-overzicht-v1." + ext for ext in ("ods", "xlsx", "csv")
+    } <= paths
 
     # Every municipality has its NPO verlening, and the allocations point at it.
     for municipality in (utrecht, zwolle, amersfoort):
