@@ -346,10 +346,12 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "interval_step": 0.2,
 }
 # Celery's Django fixup closes a worker's database connection before and after every task; a
-# number here makes a worker process keep it for 2 x that many tasks (CONN_MAX_AGE still applies).
-# 0 keeps Celery's default. A worker that sends mail message after message spends much of each
-# task on a new PostgreSQL connection without it (bench/bench_reminders.py shows both).
-CELERY_DB_REUSE_MAX = env_int("CELERY_DB_REUSE_MAX", 0) or None
+# number here makes a worker process keep it for 2 x that many tasks, and each task then starts
+# like a Django request (npo_platform.celery.task_connections_checked: CONN_MAX_AGE and the health
+# check apply, so a PostgreSQL restart costs no task). 0 keeps Celery's default. A worker that
+# sends mail message after message spends much of each task on a new PostgreSQL connection
+# without it (bench/bench_reminders.py shows both).
+CELERY_DB_REUSE_MAX = env_int("CELERY_DB_REUSE_MAX", 100) or None
 # Without a broker (make run) a report is built in a background thread of the web process, so the
 # request answers at once and the page shows the progress; tests build inline.
 REPORTS_BUILD_IN_THREAD = env_bool("REPORTS_BUILD_IN_THREAD", default=not CELERY_BROKER_URL)
