@@ -7,6 +7,7 @@ import re
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from cycles.models import GoalOutcome, Phase
 from municipalities.models import Municipality, Role
@@ -244,3 +245,28 @@ def test_the_bulk_council_page_takes_the_same_queries_with_more_municipalities(
     pks = ",".join(str(pk) for pk in ReportJob.objects.values_list("pk", flat=True))
     assert ReportJob.objects.count() > 3
     assert count() == before
+
+
+def test_the_portfolio_requests_council_letters_for_the_selected_municipalities(
+    client, advisor_of_three, municipality, other_municipality, django_capture_on_commit_callbacks
+):
+    """The portfolio's bulk form has a button for the letters: it posts kind=raadsinformatiebrief
+    with the ticked municipalities to the bulk page, which queues them and follows them."""
+    advisor, _ = advisor_of_three
+    client.force_login(advisor)
+    portfolio = client.get(reverse("portfolio:index")).content.decode()
+    button = re.search(r'<button[^>]*value="raadsinformatiebrief"[^>]*>([^<]+)</button>', portfolio)
+    assert button and button.group(1) == "Maak raadsinformatiebrieven"
+    assert 'name="kind"' in button.group(0)
+    form = re.search(r'<form method="post" action="([^"]+)" class="portfolio-bulk">', portfolio)
+    assert form and form.group(1) == BULK
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            BULK,
+            {
+                "kind": "raadsinformatiebrief",
+                "municipalities": [municipality.pk, other_municipality.pk],
+            },
+        )
+    assert response.status_code == 302 and "kind=raadsinformatiebrief" in response.url
+    assert ReportJob.objects.filter(kind="raadsinformatiebrief", status="done").count() == 2
