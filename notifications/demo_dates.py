@@ -32,5 +32,5 @@ def seed_due_dates(stdout=None, *, today: datetime.date | None = None) -> int:
         cycle.save(update_fields=["analyses_due"])
         count += 1
     if stdout is not None and count:
-        stdout.write(f"Inleverdatum schoolanalyses gezet voor {count} cyclus/cycli.")
+        stdout.write(f"Inleverdatum schoolanalyses gezet voor {count} open cyclus/cycli.\n")
     return count

@@ -13,6 +13,7 @@ SEEDERS = [
     "budgets.demo.seed",  # after cycles: spending goals and spending of each NPO cycle
     "closeout.demo.seed",  # after budgets: final accountings, Utrecht's next (LEA/GOAB) cycle
     "analyses.demo.seed",  # after closeout: analyses for Utrecht's NPO cycle and its LEA cycle
+    "notifications.demo_dates.seed_due_dates",  # after analyses: due dates for the reminders
     "reports.demo.seed",  # after analyses: gemeentefoto, plan, council evaluation, dossier
     "accounts.demo.seed",  # last: enrols every demo login that needs a second factor
 ]

@@ -74,6 +74,8 @@ def test_the_demo_shows_today_and_a_second_run_changes_nothing(settings, tmp_pat
     lea = Cycle.objects.get(municipality=utrecht, predecessor=npo_cycle)
     assert lea.title.startswith("LEA") and lea.phase == Phase.DATA
     assert lea.previous_lessons == npo_cycle.lessons_learned
+    # Its schools hand in their analyses before a due date in the coming weeks (the reminders).
+    assert timezone.localdate() < lea.analyses_due <= timezone.localdate() + datetime.timedelta(30)
     carried = Activity.objects.filter(goal__cycle=lea)
     assert carried.count() == 3
     assert all(a.carried_from.goal.cycle_id == npo_cycle.pk for a in carried)
