@@ -27,6 +27,7 @@ from closeout import services
 from closeout.models import ActivityContinuation
 from core.forms import add_errors
 from cycles.models import Activity, Cycle
+from cycles.services.carry_over import next_cycle_defaults
 from municipalities.access import tenant_view
 from municipalities.models import EDITOR_ROLES, READER_ROLES, Municipality
 
@@ -207,16 +208,7 @@ class NewCycleForm(forms.Form):
 
 def new_cycle_defaults(cycle: Cycle) -> dict:
     """A proposal: a two-year LEA period from the day after the closed cycle ends."""
-    start = cycle.end_date + datetime.timedelta(days=1)
-    try:
-        end = cycle.end_date.replace(year=cycle.end_date.year + 2)
-    except ValueError:  # 29 February
-        end = cycle.end_date + datetime.timedelta(days=730)
-    return {
-        "title": _("LEA %(start)s–%(end)s") % {"start": start.year, "end": end.year},
-        "start_date": start,
-        "end_date": end,
-    }
+    return next_cycle_defaults(cycle, years=2, title=_("LEA %(start)s–%(end)s"))
 
 
 # --- Views ------------------------------------------------------------------------------------

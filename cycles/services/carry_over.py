@@ -19,15 +19,17 @@ from cycles.services.common import lock_cycle
 from cycles.services.cycle import cycle_create
 
 
-def next_cycle_defaults(cycle: Cycle) -> dict:
-    """A proposal for the next cycle: the following period of the same length."""
+def next_cycle_defaults(cycle: Cycle, *, years: int = 1, title: str | None = None) -> dict:
+    """A proposal for the next cycle: from the day after ``cycle`` ends, ``years`` long.
+    ``title`` is a format with %(start)s and %(end)s (the years); default "4D-cyclus …"."""
     start = cycle.end_date + datetime.timedelta(days=1)
     try:
-        end = cycle.end_date.replace(year=cycle.end_date.year + 1)
+        end = cycle.end_date.replace(year=cycle.end_date.year + years)
     except ValueError:  # 29 February
-        end = cycle.end_date + datetime.timedelta(days=365)
+        end = cycle.end_date + datetime.timedelta(days=365 * years)
+    title = title or _("4D-cyclus %(start)s–%(end)s")
     return {
-        "title": _("4D-cyclus %(start)s–%(end)s") % {"start": start.year, "end": end.year},
+        "title": title % {"start": start.year, "end": end.year},
         "start_date": start,
         "end_date": end,
     }
