@@ -14,6 +14,7 @@ from django.db.models import Sum
 from analyses.figures import AnalysisFigures, analysis_figures
 from analyses.models import DOMAIN_FIELDS, Delay
 from budgets.models import Spending
+from budgets.streams import category_label, category_sort_key
 from core.npo import SpendingCategory
 from cycles.models import Cycle
 from municipalities.models import Municipality
@@ -122,17 +123,23 @@ def spending_per_pupil(*, municipalities: list[Municipality]) -> tuple[Matrix, i
         .order_by()
     ):
         spent[(row["municipality_id"], row["spending_goal__category"])] = row["total"]
-    columns = [(c.value, c.label) for c in SpendingCategory] + [("total", "Totaal")]
+    # The NPO's six always; another stream's categories (GOAB, School en Omgeving) only when
+    # there is spending on them, so the total is every euro spent.
+    present = {category for _pk, category in spent}
+    codes = list(SpendingCategory.values) + sorted(
+        present - set(SpendingCategory.values), key=category_sort_key
+    )
+    columns = [(code, category_label(code)) for code in codes] + [("total", "Totaal")]
     values: dict[tuple[int, str], Decimal | None] = {}
     for m in municipalities:
         n = pupils.get(m.pk)
         if not n:
             continue  # no pupil count: per pupil is undefined, not zero
         total = Decimal(0)
-        for category in SpendingCategory:
-            amount = spent.get((m.pk, category.value), Decimal(0))
+        for code in codes:
+            amount = spent.get((m.pk, code), Decimal(0))
             total += amount
-            values[(m.pk, category.value)] = amount / n
+            values[(m.pk, code)] = amount / n
         values[(m.pk, "total")] = total / n
     matrix = _matrix(municipalities, columns, values)
     for row in matrix.rows:

@@ -5,6 +5,9 @@ from decimal import Decimal
 import pytest
 
 from analyses.models import AnalysisStatus, Delay
+from budgets.models import Spending
+from budgets.streams import category_label
+from core.npo import SpendingCategory
 from cycles.models import Cycle
 from municipalities.models import Role
 from schools.models import Intervention, School
@@ -94,6 +97,34 @@ def test_spending_per_pupil_against_the_portfolio_average(client, portfolio_pair
     assert spending.rows[1].cells[total].value == Decimal("30.00")
     assert spending.averages[total] == Decimal("20.00")
     assert spending.rows[0].cells[total].difference_percent == -50
+
+
+@pytest.mark.django_db
+def test_spending_on_another_streams_category_counts_in_the_total(client, portfolio_pair):
+    """GOAB money spent under a GOAB category gets its own column and is in the total (it
+    vanished when only the NPO's six categories were summed)."""
+    a, _b, _foreign = portfolio_pair
+    spending = Spending.objects.filter(municipality=a).first()
+    goal = spending.spending_goal
+    goal.pk = None
+    goal.category = "goab-leerlingen"
+    goal.save()
+    Spending.objects.create(
+        municipality=a,
+        spending_goal=goal,
+        stream=spending.stream,
+        date=spending.date,
+        amount=Decimal("2500"),
+        description="GOAB zomerschool",
+    )
+    matrix = client.get(COMPARE).context["spending"]
+    codes = [code for code, _label in matrix.columns]
+    assert codes[:6] == list(SpendingCategory.values) and codes[6] == "goab-leerlingen"
+    assert dict(matrix.columns)["goab-leerlingen"] == category_label("goab-leerlingen")
+    goab, total = codes.index("goab-leerlingen"), codes.index("total")
+    # € 2.500 / 500 pupils = € 5 in the GOAB column; the total goes from € 10 to € 15.
+    assert matrix.rows[0].cells[goab].value == Decimal("5.00")
+    assert matrix.rows[0].cells[total].value == Decimal("15.00")
 
 
 @pytest.mark.django_db
