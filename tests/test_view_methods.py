@@ -55,12 +55,13 @@ NOT_OURS = {
     "admin": "django.contrib.admin",
     # django.contrib.auth: the rest comes from include("django.contrib.auth.urls"). Class-based
     # views: http_method_not_allowed does 405. Our login (e-mail first) and the two password
-    # views that end the other sessions are subclasses of Django's (accounts.views_signin); our
+    # views that end the other sessions and the reset view (its mail through core.mail) are
+    # subclasses of Django's (accounts.views_signin); our
     # logout (RP-initiated logout at the provider) is a plain view of ours and is checked.
     "login": "accounts.views_signin",
     "password_change": "accounts.views_signin",
     "password_change_done": "django.contrib.auth",
-    "password_reset": "django.contrib.auth",
+    "password_reset": "accounts.views_signin",  # its mail goes through core.mail
     "password_reset_done": "django.contrib.auth",
     "password_reset_confirm": "accounts.views_signin",
     "password_reset_complete": "django.contrib.auth",
