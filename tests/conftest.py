@@ -1,9 +1,21 @@
 import pytest
+from auditlog.context import auditlog_value
 
 from municipalities import pagecache
 from municipalities.models import Role
 from npo_platform.celery import app as celery_app
 from tests.factories import MembershipFactory, MunicipalityFactory
+
+
+@pytest.fixture(autouse=True)
+def _no_audit_actor_left_over():
+    """Every test starts without an auditlog context and leaves none behind. auditlog's own
+    ``set_actor`` (used by a test to stand in for the middleware) never clears its context
+    variable, so a later test's audit entries in the same process took that actor, by then
+    deleted (a foreign-key error when the demo seeding committed)."""
+    token = auditlog_value.set(None)
+    yield
+    auditlog_value.reset(token)
 
 
 @pytest.fixture(autouse=True)
