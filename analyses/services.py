@@ -31,6 +31,7 @@ from analyses.models import (
     AnalysisStatus,
     SchoolAnalysis,
 )
+from analyses.signals import analysis_mail
 from core.mail import Mail, mail_queue_many, mail_render, recipient_languages
 from core.uploads import check_upload, clean_display_name
 from municipalities.models import Membership, Municipality, Role
@@ -53,7 +54,14 @@ def _mail(template: str, context: dict, recipients: list[str]) -> None:
 
 def _mail_many(template: str, items: list[tuple[dict, str]]) -> None:
     """Queue one message per (context, address), each in its recipient's language; the worker
-    sends them (core.mail)."""
+    sends them (core.mail). Addresses a receiver of ``analysis_mail`` took (notifications: the
+    user's preference, unsubscribe link and bell) are not mailed here."""
+    taken: set[str] = set()
+    for _receiver, addresses in analysis_mail.send(sender=None, template=template, items=items):
+        taken |= set(addresses or ())
+    items = [(context, address) for context, address in items if address.lower() not in taken]
+    if not items:
+        return
     languages = recipient_languages(emails=[address for _context, address in items])
     mails = []
     for context, address in items:

@@ -11,3 +11,11 @@ class NotificationsConfig(AppConfig):
 
     name = "notifications"
     verbose_name = _("Meldingen")
+
+    def ready(self):
+        from analyses.signals import analysis_mail
+        from notifications import services
+
+        analysis_mail.connect(
+            services.analysis_mail_received, dispatch_uid="notifications.analysis_mail"
+        )

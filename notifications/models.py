@@ -21,6 +21,8 @@ class Kind(models.TextChoices):
     ACCOUNTING_DEADLINE = "accounting_deadline", _("Interne deadline eindverantwoording")
     INVITATION_EXPIRING = "invitation_expiring", _("Uitnodiging verloopt")
     WEEKLY_SUMMARY = "weekly_summary", _("Weekoverzicht voor adviseurs")
+    # The schools' analysis workflow: submitted, returned, accepted, a reply, a reminder.
+    ANALYSIS_UPDATE = "analysis_update", _("Berichten over schoolanalyses")
 
 
 class Frequency(models.TextChoices):

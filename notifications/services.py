@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import datetime
 import logging
+import uuid
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
@@ -244,3 +246,72 @@ def notifications_mark_all_read(*, user) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+
+
+# --- Events from the analyses workflow -------------------------------------------------------
+
+
+def analysis_mail_received(sender=None, *, template: str, items, **kwargs) -> set[str]:
+    """Receiver of ``analyses.signals.analysis_mail``: each recipient who is a user gets the
+    message as a notification (the bell), mailed as their preference for "Berichten over
+    schoolanalyses" says: at once (with the unsubscribe link and headers), in a digest, or not.
+    Returns the addresses taken; analyses mails any other address directly."""
+    from django.db.models.functions import Lower
+
+    from core.mail import mail_render
+
+    addresses = {address.lower() for _context, address in items}
+    users = {
+        user.email_lower: user
+        for user in get_user_model()
+        .objects.filter(is_active=True)
+        .annotate(email_lower=Lower("email"))
+        .filter(email_lower__in=addresses)
+    }
+    if not users:
+        return set()
+    ids = [user.pk for user in users.values()]
+    languages = user_languages(user_ids=ids)
+    preferences = preferences_for(user_ids=ids)
+    today = timezone.localdate()
+    rows = []
+    for context, address in items:
+        user = users.get(address.lower())
+        if user is None:
+            continue
+        subject, text, _html = mail_render(
+            subject_template=f"analyses/email/{template}_subject.txt",
+            text_template=f"analyses/email/{template}_body.txt",
+            context=context,
+            language=languages[user.pk],
+        )
+        frequency = preferences.get((user.pk, Kind.ANALYSIS_UPDATE), Frequency.IMMEDIATE)
+        rows.append(
+            Notification(
+                municipality=context["municipality"],
+                user=user,
+                kind=Kind.ANALYSIS_UPDATE,
+                key=f"analysis:{template}:{uuid.uuid4().hex}",
+                day=today,
+                title=subject[:300],
+                text=text,
+                url=urlsplit(context.get("link") or "").path,
+                mail_state=(
+                    MailState.NONE
+                    if frequency == Frequency.OFF
+                    else MailState.MAILED
+                    if frequency == Frequency.IMMEDIATE
+                    else MailState.WAITING
+                ),
+            )
+        )
+    with transaction.atomic():
+        created = Notification.objects.bulk_create(rows)
+        mail_queue_many(
+            mails=[
+                notification_mail(notification=row, user=row.user, language=languages[row.user_id])
+                for row in created
+                if row.mail_state == MailState.MAILED
+            ]
+        )
+    return set(users)
