@@ -10,6 +10,11 @@ urlpatterns = [
     path("team/", views.team, name="team"),
     path("team/uitnodigen/", views.team_invite, name="team_invite"),
     path(
+        "team/uitnodigingen/<int:invitation_pk>/opnieuw/",
+        views.team_invitation_resend,
+        name="team_invitation_resend",
+    ),
+    path(
         "team/uitnodigingen/<int:invitation_pk>/intrekken/",
         views.team_invitation_revoke,
         name="team_invitation_revoke",

@@ -150,6 +150,37 @@ def team_invite(request: HttpRequest, municipality: Municipality) -> HttpRespons
 
 @require_POST
 @tenant_view(roles=EDITOR_ROLES)
+def team_invitation_resend(
+    request: HttpRequest, municipality: Municipality, invitation_pk: int
+) -> HttpResponse:
+    """Send an open (or expired) invitation again: a new link with a new term; the old link
+    stops working (invitation_create revokes it)."""
+    invitation = invitation_get(municipality=municipality, pk=invitation_pk)
+    if invitation.accepted_at is not None or invitation.revoked_at is not None:
+        messages.error(request, _("Deze uitnodiging is al gebruikt of ingetrokken."))
+        return redirect("municipalities:team", municipality_slug=municipality.slug)
+    try:
+        invitation_create(
+            municipality=municipality,
+            email=invitation.email,
+            role=invitation.role,
+            school=invitation.school,
+            valid_until=invitation.valid_until,
+            invited_by=request.user,
+            site_url=request.build_absolute_uri("/"),
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("Uitnodiging opnieuw verstuurd naar %(email)s.") % {"email": invitation.email},
+        )
+    return redirect("municipalities:team", municipality_slug=municipality.slug)
+
+
+@require_POST
+@tenant_view(roles=EDITOR_ROLES)
 def team_invitation_revoke(
     request: HttpRequest, municipality: Municipality, invitation_pk: int
 ) -> HttpResponse:

@@ -359,7 +359,7 @@ def invitation_expiring_occasions(*, today: datetime.date) -> list[Occasion]:
             title = _("Je uitnodiging voor %(email)s verloopt morgen")
             text = _(
                 "%(email)s heeft je uitnodiging voor %(municipality)s nog niet geaccepteerd; de "
-                "link verloopt op %(date)s. Op de teampagina nodig je opnieuw uit."
+                "link verloopt op %(date)s. Verstuur haar opnieuw met de knop bij de uitnodiging."
             )
             return title % values, text % values
 
@@ -368,7 +368,9 @@ def invitation_expiring_occasions(*, today: datetime.date) -> list[Occasion]:
                 municipality=municipality,
                 kind=Kind.INVITATION_EXPIRING,
                 key=f"invitation_expiring:i{invitation.pk}",
-                url=reverse("municipalities:team", args=[municipality.slug]),
+                # The team page at this invitation, beside its "Opnieuw versturen" button.
+                url=reverse("municipalities:team", args=[municipality.slug])
+                + f"#uitnodiging-{invitation.pk}",
                 texts=texts,
                 user_ids=[invitation.invited_by_id],
             )

@@ -256,3 +256,39 @@ def test_an_ended_member_can_be_invited_again(
     client.force_login(viewer)
     assert client.post(path_of(link_from_outbox())).status_code == 302
     assert Membership.objects.active().filter(user=viewer, municipality=municipality).count() == 1
+
+
+def test_an_invitation_is_sent_again_with_a_new_link(
+    client, officer_client, municipality, django_capture_on_commit_callbacks
+):
+    """The "Opnieuw versturen" button (the expiring-invitation reminder links to it): a new
+    link with a new term goes out; the old link stops working."""
+    invite(officer_client, municipality, django_capture_on_commit_callbacks, email="a@b.nl")
+    old_link = path_of(link_from_outbox())
+    invitation = Invitation.objects.get()
+    Invitation.objects.update(expires_at=timezone.now() + timedelta(hours=20))
+    team = officer_client.get(reverse("municipalities:team", args=[municipality.slug]))
+    assert f'id="uitnodiging-{invitation.pk}"' in team.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = officer_client.post(
+            reverse(
+                "municipalities:team_invitation_resend", args=[municipality.slug, invitation.pk]
+            )
+        )
+    assert response.status_code == 302
+    new = Invitation.objects.exclude(pk=invitation.pk).get()
+    assert (new.email, new.role) == (invitation.email, invitation.role)
+    assert new.expires_at > timezone.now() + timedelta(days=1)
+    new_link = path_of(link_from_outbox())
+    assert new_link != old_link
+    client.logout()
+    assert client.get(old_link).status_code == 410
+    assert client.get(new_link).status_code == 200
+    # A revoked invitation is not sent again.
+    with django_capture_on_commit_callbacks(execute=True):
+        officer_client.post(
+            reverse(
+                "municipalities:team_invitation_resend", args=[municipality.slug, invitation.pk]
+            )
+        )
+    assert Invitation.objects.count() == 2

@@ -26,6 +26,7 @@ MATRIX = {
     ("team", "GET"): (200, 200, 200, 403, 403, 404, 404),
     ("team_invite", "POST"): (302, 302, 403, 403, 403, 404, 404),
     ("team_invitation_revoke", "POST"): (302, 302, 403, 403, 403, 404, 404),
+    ("team_invitation_resend", "POST"): (302, 302, 403, 403, 403, 404, 404),
     ("team_membership_end", "POST"): (302, 302, 403, 403, 403, 404, 404),
     ("team_membership_role", "POST"): (302, 302, 403, 403, 403, 404, 404),
     ("team_membership_valid_until", "POST"): (302, 302, 403, 403, 403, 404, 404),
@@ -81,7 +82,7 @@ def test_role_matrix(
     login_as(client, role, municipality, other_municipality)
     kwargs = {}
     data = {}
-    if page == "team_invitation_revoke":
+    if page in ("team_invitation_revoke", "team_invitation_resend"):
         from tests.municipalities.isolation import KWARG_FACTORIES
 
         kwargs["invitation_pk"] = KWARG_FACTORIES["invitation_pk"](municipality)
