@@ -352,6 +352,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 # sends mail message after message spends much of each task on a new PostgreSQL connection
 # without it (bench/bench_reminders.py shows both).
 CELERY_DB_REUSE_MAX = env_int("CELERY_DB_REUSE_MAX", 100) or None
+# The demo seeding builds its reports (gemeentefoto, plan, council letters, close-out outputs and
+# Amersfoort's dossier). The test settings turn this off; tests that look at them turn it on.
+DEMO_REPORTS = True
 # Without a broker (make run) a report is built in a background thread of the web process, so the
 # request answers at once and the page shows the progress; tests build inline.
 REPORTS_BUILD_IN_THREAD = env_bool("REPORTS_BUILD_IN_THREAD", default=not CELERY_BROKER_URL)

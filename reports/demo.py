@@ -9,6 +9,8 @@ The jobs are built in-process (``services.report_run_now``, the task's steps wit
 also when a broker is configured, so the demo is complete as soon as seeding ends.
 """
 
+from django.conf import settings
+
 from municipalities.models import Municipality
 from reports import services
 from reports.models import ReportJob
@@ -62,6 +64,11 @@ def seed(stdout=None) -> None:
     from reports.dossier import AUDIENCE_ARCHIVE, dossier_options
     from reports.gates import council_block_reason
 
+    if not settings.DEMO_REPORTS:
+        # The test suite seeds the demo a dozen times; only the tests that look at the reports
+        # turn this on (the PDFs are most of a seeding's time).
+        _say(stdout, "Rapportages: overgeslagen (DEMO_REPORTS uit).\n")
+        return
     _say(stdout, "Rapportages:\n")
     npo = FundingStream.objects.filter(code="npo-gemeenten").first()
     for municipality in Municipality.objects.filter(cbs_code__in=DEMO_CODES).order_by("name"):

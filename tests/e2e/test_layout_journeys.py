@@ -102,7 +102,8 @@ def _console_error(errors: list[str], msg) -> None:
 
 
 @pytest.fixture
-def demo(transactional_db):
+def demo(transactional_db, settings):
+    settings.DEMO_REPORTS = True
     # Utrecht with a few school locations first (the full DUO files take too long to load here),
     # so the demo gives it school analyses and school users; and an estimated allocation with
     # the long explanation that once made the allocations table 3,416 px wide.

@@ -139,6 +139,7 @@ def _wipe(media_root) -> None:
 
 @pytest.fixture
 def demo(transactional_db, settings, tmp_path):
+    settings.DEMO_REPORTS = True
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.MEDIA_ROOT.mkdir()
     utrecht = MunicipalityFactory(name="Utrecht", cbs_code="GM0344", slug="utrecht")

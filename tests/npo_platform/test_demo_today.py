@@ -38,6 +38,7 @@ def _checks(municipality, npo):
 
 @pytest.mark.django_db
 def test_the_demo_shows_today_and_a_second_run_changes_nothing(settings, tmp_path):
+    settings.DEMO_REPORTS = True
     settings.MEDIA_ROOT = tmp_path
     utrecht = MunicipalityFactory(name="Utrecht", cbs_code="GM0344", slug="utrecht")
     for n in range(8):

@@ -84,7 +84,8 @@ def _visible_text(body: str) -> str:
 
 
 @pytest.mark.django_db
-def test_main_pages_in_english_have_no_dutch_interface_words(client):
+def test_main_pages_in_english_have_no_dutch_interface_words(client, settings):
+    settings.DEMO_REPORTS = True
     utrecht = MunicipalityFactory(name="Utrecht", cbs_code="GM0344", slug="utrecht")
     for n in range(3):
         SchoolFactory(municipality=utrecht, name=f"Basisschool De Wegwijzer {n}")
