@@ -79,10 +79,18 @@ ROLES = {
         "/g/utrecht/schoolanalyses/",
         "/g/utrecht/partners/",
         "/g/utrecht/team/",
+        # The close-out (issue 17) and the notifications (issue 22).
+        "/g/utrecht/eindverantwoording/",
+        "/g/utrecht/eindverantwoording/npo-gemeenten/",
+        "/g/utrecht/eindverantwoording/voortzetting/",
+        "/meldingen/",
+        "/meldingen/instellingen/",
     ],
     "adviseur@npo-advies.demo": lambda page: [
         "/portfolio/",
         "/portfolio/vergelijking/",
+        # "Raadsinformatiebrieven" in its heading once made this page 429 px wide at 390 px.
+        "/rapportages/bulk/?kind=raadsinformatiebrief",
     ],
     "wethouder@utrecht.demo": lambda page: [
         "/g/utrecht/",
