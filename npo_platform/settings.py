@@ -113,6 +113,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "municipalities.context_processors.tenancy",
                 "portfolio.context_processors.portfolio",
+                "theming.context_processors.theme",
             ],
         },
     }

@@ -138,6 +138,22 @@ def _read_log_csv(municipality):
     return {}, name, "text/csv; charset=utf-8"
 
 
+def _theme_logo(kind):
+    def case(municipality):
+        from tests.theming.files import png, svg
+        from theming.services import theme_update
+
+        logo = png() if kind == "png" else svg()
+        theme_update(municipality=municipality, token_set="rood", logo_file=logo)
+        content_type = "image/png" if kind == "png" else "image/svg+xml"
+        return {}, f"logo-utrecht.{kind}", content_type
+
+    return case
+
+
+# Shown in the page rather than saved: ``inline`` instead of ``attachment``.
+INLINE = {"theming:logo[png]", "theming:logo[svg]"}
+
 # URL name -> builds the object to download for ``municipality`` and returns
 # (URL kwargs besides the slug, the expected file name, the expected content type).
 TENANT_DOWNLOADS = {
@@ -155,24 +171,26 @@ TENANT_DOWNLOADS = {
     },
     "municipalities:read_log_csv": _read_log_csv,
     "reports:closeout_dossier": _dossier,
+    "theming:logo[png]": _theme_logo("png"),
+    "theming:logo[svg]": _theme_logo("svg"),
 }
 OTHER_DOWNLOADS = ["portfolio:export"]
 
 
-def _filename_of(disposition: str) -> str:
+def _filename_of(disposition: str, disposition_type: str = "attachment") -> str:
     from urllib.parse import unquote
 
     match = re.fullmatch(
-        r'attachment; filename="([^"\\]*)"; filename\*=utf-8\'\'(\S+)', disposition
+        disposition_type + r'; filename="([^"\\]*)"; filename\*=utf-8\'\'(\S+)', disposition
     )
     assert match, disposition
     assert match.group(1).isascii()
     return unquote(match.group(2))
 
 
-def _assert_private_download(response, filename, content_type):
+def _assert_private_download(response, filename, content_type, *, inline=False):
     assert response.status_code == 200
-    name = _filename_of(response["Content-Disposition"])
+    name = _filename_of(response["Content-Disposition"], "inline" if inline else "attachment")
     if isinstance(filename, re.Pattern):
         assert filename.fullmatch(name), name
     else:
@@ -193,7 +211,12 @@ def test_tenant_download_has_the_three_headers(
     client.force_login(member_factory(municipality, Role.POLICY_OFFICER))
     url_name = case.split("[")[0]
     url = reverse(url_name, kwargs={"municipality_slug": municipality.slug, **kwargs})
-    _assert_private_download(client.get(url), filename, content_type)
+    response = client.get(url)
+    _assert_private_download(response, filename, content_type, inline=case in INLINE)
+    if content_type == "image/svg+xml":
+        # Opened on its own, an SVG runs in a sandbox, on top of the site's policy.
+        policy = [d.strip() for d in response["Content-Security-Policy"].split(";")]
+        assert "sandbox" in policy and "default-src 'self'" in policy
 
 
 def test_portfolio_export_has_the_three_headers(client):

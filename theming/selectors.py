@@ -1,3 +1,10 @@
+import secrets
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import transaction
+
+from municipalities import pagecache
 from municipalities.models import Municipality
 from theming.models import MunicipalityTheme
 from theming.tokens import tokens_css
@@ -6,6 +13,67 @@ from theming.tokens import tokens_css
 def theme_get(*, municipality: Municipality) -> MunicipalityTheme | None:
     """The municipality's theme, or None: it shows the default theme."""
     return MunicipalityTheme.objects.for_municipality(municipality).first()
+
+
+# The theme every page of a municipality shows (logo, name form) is kept in the page cache's
+# store, under a version token of its own per municipality (``_version_key``) and the page
+# cache's reference version. A theme write replaces the municipality's token (now and after the
+# commit, as the page cache does), so a theme read before the write is never served after it;
+# the reference version is replaced by the page cache's recovery hook after a Redis outage
+# (writes skipped during it may have been theme changes). Not the municipality's page version:
+# that changes on every write of the municipality's data, and each first page view after such a
+# write would pay the query again.
+_MISSING = "-"  # kept for a municipality without a theme
+
+
+def _version_key(pk: int) -> str:
+    return f"theming:v:{pk}"
+
+
+def _entry_key(pk: int) -> str:
+    return f"theming:t:{pk}"
+
+
+def theme_changed(*, municipality_id: int) -> None:
+    """The municipality's theme was written: a kept copy is never served again."""
+    if not pagecache.enabled():
+        return
+
+    def replace() -> None:
+        caches[settings.PAGE_CACHE_ALIAS].set(
+            _version_key(municipality_id), secrets.token_hex(8), timeout=None
+        )
+
+    replace()
+    transaction.on_commit(replace)
+
+
+def theme_cached(*, municipality: Municipality) -> MunicipalityTheme | None:
+    """``theme_get`` without a database query while the theme is unchanged (one cache round
+    trip). Without the page cache (off, or Redis down) it is read from the database."""
+    if not pagecache.enabled():
+        return theme_get(municipality=municipality)
+    cache = caches[settings.PAGE_CACHE_ALIAS]
+    entry_key = _entry_key(municipality.pk)
+    version_keys = [pagecache.REFERENCE_KEY, _version_key(municipality.pk)]
+    found = cache.get_many([entry_key, *version_keys])
+    entry = found.pop(entry_key, None)
+    if len(found) < len(version_keys):
+        for key in version_keys:
+            if key not in found:
+                cache.add(key, secrets.token_hex(8), timeout=None)
+        found, entry = cache.get_many(version_keys), None
+    versions = tuple(found.get(key) for key in version_keys)
+    if entry is not None and entry[0] == versions:
+        theme = None if entry[1] == _MISSING else entry[1]
+    else:
+        theme = theme_get(municipality=municipality)
+        if None not in versions:  # the versions were read before the theme: see theme_changed
+            value = _MISSING if theme is None else theme
+            cache.set(entry_key, (versions, value), timeout=settings.PAGE_CACHE_SECONDS)
+    if theme is not None:
+        theme.municipality = municipality  # display_name reads its name: no query
+    return theme
 
 
 def theme_stylesheet(*, municipality: Municipality) -> str:

@@ -6,4 +6,5 @@ app_name = "theming"
 
 urlpatterns = [
     path("thema.css", views.theme_css, name="theme_css"),
+    path("thema/logo", views.logo, name="logo"),
 ]

@@ -56,6 +56,9 @@ ACCOUNTANT_PAGES = {
     "reports:closeout_dossier",
     "closeout:index",
     "closeout:workspace",
+    # Their pages show the municipality's colours and logo like everyone else's.
+    "theming:theme_css",
+    "theming:logo",
 }
 
 

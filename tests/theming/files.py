@@ -41,3 +41,13 @@ SVG_WITH_TRICKS = b"""<?xml version="1.0" encoding="UTF-8"?>
   <a href="javascript:alert(1)"><circle cx="5" cy="5" r="4"/></a>
 </svg>
 """
+
+
+SVG_LOGO = b"""<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 120 40">
+  <rect x="0" y="0" width="40" height="40" fill="#a3122a"/>
+  <text x="48" y="26" font-family="Noto Sans" font-size="14">Logo</text>
+</svg>"""
+
+
+def svg(name: str = "logo.svg", content: bytes = SVG_LOGO):
+    return upload(name, content, "image/svg+xml")
