@@ -233,3 +233,170 @@ def sessions(*, logins: Path, out: Path) -> int:
         entry["csrftoken"] = get_random_string(32)
     out.write_text(json.dumps(entries, indent=1))
     return len(entries)
+
+
+ARCHIVE_TITLE = "Archief (benchmark ×{factor}) {n}"
+
+
+def _clone(model, rows, **overrides) -> list:
+    """Unsaved copies of ``rows`` with ``overrides`` (a value, or a function of the original)."""
+    copies = []
+    for row in rows:
+        values = {
+            f.attname: getattr(row, f.attname)
+            for f in model._meta.concrete_fields
+            if not f.primary_key
+        }
+        for name, value in overrides.items():
+            values[name] = value(row) if callable(value) else value
+        copies.append(model(**values))
+    return copies
+
+
+def _clone_m2m(field, pairs) -> None:
+    """Copy the many-to-many links of ``field`` from each original to its copy."""
+    through = field.remote_field.through
+    source = field.m2m_field_name()
+    target = field.m2m_reverse_field_name()
+    by_original: dict[int, list[int]] = {}
+    for link in through.objects.filter(**{f"{source}__in": [o.pk for o, _ in pairs]}):
+        by_original.setdefault(getattr(link, f"{source}_id"), []).append(
+            getattr(link, f"{target}_id")
+        )
+    through.objects.bulk_create(
+        through(**{f"{source}_id": copy.pk, f"{target}_id": other})
+        for original, copy in pairs
+        for other in by_original.get(original.pk, [])
+    )
+
+
+def _m2m(model) -> list:
+    return [f for f in model._meta.many_to_many if f.remote_field.through._meta.auto_created]
+
+
+@transaction.atomic
+def multiply(*, slug: str = "utrecht", factor: int = 10, stdout=None) -> dict:
+    """Make a municipality's own content ``factor`` times as large, for the page benchmark's 10×
+    run (``bench_pages.py``): its school analyses, goals (with their activities and progress
+    updates), spending goals (with planned amounts), commitments, spending and report versions.
+
+    Each row is copied ``factor - 1`` times where it lives: a goal in its own cycle (with copies of
+    its activities, and of their updates, so goals, activities and updates all grow ``factor``
+    times), a spending goal in its cycle, a commitment or spending on its stream and spending
+    goal, a report as newer versions of its kind. A school analysis is one per school and cycle,
+    so its copies go into ``factor - 1`` closed archive cycles per cycle (one copy each).
+    Idempotent: a municipality that already has the archive cycles is left as it is."""
+    from analyses.models import AnalysisNeed, SchoolAnalysis
+    from budgets.models import Commitment, PlannedAmount, Spending, SpendingGoal
+    from cycles.models import Activity, Cycle, Goal, Phase, ProgressUpdate
+    from municipalities.models import Municipality
+    from reports.models import ReportJob
+
+    municipality = Municipality.objects.get(slug=slug)
+    mine = {"municipality": municipality}
+    archive_prefix = ARCHIVE_TITLE.format(factor=factor, n="")
+    if Cycle.objects.filter(**mine, title__startswith=archive_prefix).exists():
+        return {"multiplied": False}
+    extra = range(factor - 1)
+    counts = {}
+
+    # Goals, with their activities and those activities' updates, in their own cycle.
+    goals = list(Goal.objects.filter(**mine).order_by("pk"))
+    activities = list(Activity.objects.filter(**mine).order_by("pk"))
+    updates = list(ProgressUpdate.objects.filter(**mine).order_by("pk"))
+    for n in extra:
+        goal_copies = Goal.objects.bulk_create(
+            _clone(Goal, goals, title=lambda g, n=n: f"{g.title} ({n + 2})")
+        )
+        goal_map = {o.pk: c.pk for o, c in zip(goals, goal_copies, strict=True)}
+        for field in _m2m(Goal):
+            _clone_m2m(field, list(zip(goals, goal_copies, strict=True)))
+        activity_copies = Activity.objects.bulk_create(
+            _clone(
+                Activity,
+                activities,
+                goal_id=lambda a, m=goal_map: m[a.goal_id],
+                carried_from_id=None,
+            )
+        )
+        activity_map = {o.pk: c.pk for o, c in zip(activities, activity_copies, strict=True)}
+        for field in _m2m(Activity):
+            _clone_m2m(field, list(zip(activities, activity_copies, strict=True)))
+        ProgressUpdate.objects.bulk_create(
+            _clone(ProgressUpdate, updates, activity_id=lambda u, m=activity_map: m[u.activity_id])
+        )
+    counts.update(goals=len(goals), activities=len(activities), updates=len(updates))
+
+    # Spending goals with their planned amounts; commitments and spending.
+    spending_goals = list(SpendingGoal.objects.filter(**mine).order_by("pk"))
+    planned = list(PlannedAmount.objects.filter(**mine).order_by("pk"))
+    for n in extra:
+        sg_copies = SpendingGoal.objects.bulk_create(
+            _clone(SpendingGoal, spending_goals, title=lambda s, n=n: f"{s.title} ({n + 2})")
+        )
+        sg_map = {o.pk: c.pk for o, c in zip(spending_goals, sg_copies, strict=True)}
+        for field in _m2m(SpendingGoal):
+            _clone_m2m(field, list(zip(spending_goals, sg_copies, strict=True)))
+        PlannedAmount.objects.bulk_create(
+            _clone(
+                PlannedAmount, planned, spending_goal_id=lambda p, m=sg_map: m[p.spending_goal_id]
+            )
+        )
+    counts.update(spending_goals=len(spending_goals), planned=len(planned))
+    for model in (Commitment, Spending):
+        rows = list(model.objects.filter(**mine).order_by("pk"))
+        for n in extra:
+            model.objects.bulk_create(
+                _clone(
+                    model,
+                    rows,
+                    reference=lambda r, n=n: f"{r.reference}-x{n + 2}" if r.reference else "",
+                )
+            )
+        counts[model.__name__.lower()] = len(rows)
+
+    # Report versions: newer versions of each kind (per cycle, or of the municipality).
+    jobs = list(ReportJob.objects.filter(**mine).order_by("pk"))
+    top = {}
+    for job in jobs:
+        key = (job.cycle_id, job.kind)
+        top[key] = max(top.get(key, 0), job.version)
+    copies = []
+    for job in jobs:
+        step = top[(job.cycle_id, job.kind)]
+        for n in extra:
+            copies += _clone(
+                ReportJob, [job], version=job.version + step * (n + 1), task_id="", lease_owner=""
+            )
+    ReportJob.objects.bulk_create(copies)
+    counts["report_versions"] = len(jobs)
+
+    # School analyses: one per school and cycle, so copies go into closed archive cycles.
+    cycles = list(Cycle.objects.filter(**mine).order_by("pk"))
+    analyses = 0
+    for cycle in cycles:
+        originals = list(SchoolAnalysis.objects.filter(cycle=cycle).order_by("pk"))
+        needs = list(AnalysisNeed.objects.filter(analysis__cycle=cycle).order_by("pk"))
+        analyses += len(originals)
+        for n in extra:
+            year = 2000 - 3 * (n + 1)  # before every real cycle
+            archive = Cycle.objects.create(
+                municipality=municipality,
+                title=ARCHIVE_TITLE.format(factor=factor, n=f"{cycle.pk}.{n + 2}"),
+                start_date=datetime.date(year, 8, 1),
+                end_date=datetime.date(year + 2, 7, 31),
+                phase=Phase.AFGEROND,
+            )
+            a_copies = SchoolAnalysis.objects.bulk_create(
+                _clone(SchoolAnalysis, originals, cycle_id=archive.pk)
+            )
+            a_map = {o.pk: c.pk for o, c in zip(originals, a_copies, strict=True)}
+            for field in _m2m(SchoolAnalysis):
+                _clone_m2m(field, list(zip(originals, a_copies, strict=True)))
+            AnalysisNeed.objects.bulk_create(
+                _clone(AnalysisNeed, needs, analysis_id=lambda x, m=a_map: m[x.analysis_id])
+            )
+    counts["analyses"] = analyses
+    if stdout is not None:
+        stdout.write(f"{municipality.name} ×{factor}: originals {counts}\n")
+    return {"multiplied": True, **counts}
