@@ -1,17 +1,16 @@
 """Dashboard panel of the budgets app: the totals and how many warnings need attention."""
 
-from budgets.selectors import budget_overview
+from budgets.figures import budget_figures_for
 from municipalities.dashboard import register_panel
 from municipalities.models import FINANCE_READER_ROLES
 
 
 def budget_panel(*, municipality, membership) -> dict:
-    overview = budget_overview(municipality=municipality)
-    return {
-        "total": overview.total,
-        "warnings": overview.warnings[:3],
-        "more": len(overview.warnings) - 3,
-    }
+    # The overview's own read and figure functions (budgets.figures), without its categories,
+    # chart and calendar years: five grouped queries.
+    budget = budget_figures_for(municipality=municipality)
+    warnings = budget.warnings
+    return {"total": budget.total, "warnings": warnings[:3], "more": len(warnings) - 3}
 
 
 # Schools see nothing of the budgets; the accountant does (FINANCE_READER_ROLES).

@@ -15,16 +15,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, F, Max, Q, Sum
+from django.db.models import Count, Max, Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from analyses.models import RECEIVED_STATUSES, AnalysisStatus, SchoolAnalysis
 from budgets.estimate import NPO_STREAM_CODE
-from budgets.models import Allocation, FundingStream, PlannedAmount, Spending
-from budgets.selectors import Figures, StreamBlock, budget_warnings_for
-from budgets.selectors import _projection as budget_projection
+from budgets.figures import MunicipalityBudget, budget_figures
+from budgets.models import FundingStream
 from closeout.selectors import (
     CLOSEOUT_FINAL,
     CLOSEOUT_GIVEN,
@@ -225,63 +224,16 @@ def _municipality_facts(*, ids: list[int]) -> dict[int, MunicipalityFacts]:
     return facts
 
 
-@dataclass
-class BudgetFigures:
-    by_municipality: dict[int, Figures]
-    unspent_alerts: dict[int, list[Alert]]
-
-
-def _budget_figures(*, ids: list[int], as_of: datetime.date) -> BudgetFigures:
-    """Allocated, planned and spent per municipality, and the projected-unspent alerts.
-
-    Four grouped queries whatever the number of municipalities. The projection is the budget
-    app's own (spending rate inside the window, extrapolated to the window's end), so the
-    portfolio and the budget overview never disagree.
-    """
-    streams = {s.pk: s for s in FundingStream.objects.all()}
-    figures: dict[int, Figures] = {pk: Figures() for pk in ids}
-    allocated: dict[tuple[int, int], Decimal] = {}
-    for row in (
-        Allocation.objects.filter(municipality__in=ids)
-        .values("municipality_id", "stream_id")
-        .annotate(total=Sum("amount"))
-        .order_by()
-    ):
-        figures[row["municipality_id"]].allocated += row["total"]
-        allocated[(row["municipality_id"], row["stream_id"])] = row["total"]
-    for row in (
-        PlannedAmount.objects.filter(municipality__in=ids)
-        .values("municipality_id")
-        .annotate(total=Sum("amount"))
-        .order_by()
-    ):
-        figures[row["municipality_id"]].planned += row["total"]
-    outside = Q(stream__window_start__isnull=False, date__lt=F("stream__window_start")) | Q(
-        stream__window_end__isnull=False, date__gt=F("stream__window_end")
-    )
-    spent_to_date: dict[tuple[int, int], Decimal] = {}
-    for row in (
-        Spending.objects.filter(municipality__in=ids)
-        .values("municipality_id", "stream_id")
-        .annotate(total=Sum("amount"), to_date=Sum("amount", filter=Q(date__lte=as_of) & ~outside))
-        .order_by()
-    ):
-        figures[row["municipality_id"]].spent += row["total"]
-        spent_to_date[(row["municipality_id"], row["stream_id"])] = row["to_date"] or ZERO
-
-    alerts: dict[int, list[Alert]] = {pk: [] for pk in ids}
-    for (municipality_id, stream_id), amount in sorted(
-        allocated.items(), key=lambda item: (streams[item[0][1]].sort_order, item[0][1])
-    ):
-        stream = streams[stream_id]
-        block = StreamBlock(stream=stream, total=Figures(allocated=amount))
-        projection = budget_projection(
-            block, spent_to_date.get((municipality_id, stream_id), ZERO), as_of
-        )
+def _unspent_alerts(budget: MunicipalityBudget) -> list[Alert]:
+    """Per allocated stream whose projection (the budget overview's own, ``StreamBlock.
+    projection``) leaves money over: one short alert."""
+    alerts = []
+    for block in budget.blocks:
+        projection = block.projection
         if projection is None or projection.projected_unspent <= 0:
             continue
         values = {
-            "stream": stream.name,
+            "stream": block.stream.name,
             "left": format_money(projection.projected_unspent),
             "end": formats.date_format(projection.window_end, "j F Y"),
         }
@@ -289,8 +241,8 @@ def _budget_figures(*, ids: list[int], as_of: datetime.date) -> BudgetFigures:
             text = _("%(stream)s: %(left)s niet besteed vóór %(end)s.") % values
         else:
             text = _("%(stream)s: naar verwachting blijft %(left)s over op %(end)s.") % values
-        alerts[municipality_id].append(Alert(AlertCode.UNSPENT, text))
-    return BudgetFigures(by_municipality=figures, unspent_alerts=alerts)
+        alerts.append(Alert(AlertCode.UNSPENT, text))
+    return alerts
 
 
 @dataclass
@@ -325,8 +277,8 @@ def portfolio_rows(*, user, today: datetime.date | None = None) -> list[Portfoli
     municipalities = list(advisor_municipalities(user))
     ids = [m.pk for m in municipalities]
     facts = _municipality_facts(ids=ids)
-    budget = _budget_figures(ids=ids, as_of=today)
-    budget_warnings = budget_warnings_for(municipality_ids=ids)
+    # The budget overview's own read and figures (budgets.figures), for all rows at once.
+    budgets = budget_figures(municipality_ids=ids, as_of=today)
     analyses = _analysis_figures(
         cycle_ids=[f.cycle["pk"] for f in facts.values() if f.cycle is not None]
     )
@@ -349,7 +301,8 @@ def portfolio_rows(*, user, today: datetime.date | None = None) -> list[Portfoli
         received = None
         if cycle and not cycle["analyses_waived"]:
             received = analyses.received.get(m.pk, 0)
-        figures = budget.by_municipality[m.pk]
+        budget = budgets[m.pk]
+        figures = budget.total
         row = PortfolioRow(
             municipality=m,
             cycle_pk=cycle.get("pk"),
@@ -365,10 +318,14 @@ def portfolio_rows(*, user, today: datetime.date | None = None) -> list[Portfoli
             analyses_waived=bool(cycle.get("analyses_waived")),
             closeout=closeout.get(m.pk),
         )
-        row.alerts.extend(budget.unspent_alerts[m.pk])
+        row.alerts.extend(_unspent_alerts(budget))
         # Overspending, commitments above the plan, money outside the window: the overview's
-        # own checks, with the overview's own sentences.
-        row.alerts.extend(Alert(AlertCode.BUDGET, w.text) for w in budget_warnings[m.pk])
+        # own warnings, with the overview's own sentences (the projection is the alert above).
+        row.alerts.extend(
+            Alert(AlertCode.BUDGET, w.text)
+            for w in budget.warnings
+            if w.code != "projected_unspent"
+        )
         if days is not None and days >= stale_days:
             row.alerts.append(
                 Alert(

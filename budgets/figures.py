@@ -1,0 +1,605 @@
+"""The budget figures, computed in the database: one read, one function per figure.
+
+``budget_figures`` is the one read behind every budget figure the product shows: per municipality
+(any number of them) and funding stream, four grouped sums (allocations, planned amounts,
+commitments, spending) by period or month of the prestatiedatum, with the spending to date and
+what falls outside the window as filtered sums of the same queries, plus the streams. Nothing
+loops over rows: Python only arranges the grouped rows, whose number depends on the streams,
+categories and months, not on the number of rows.
+
+Each figure is then one function of that read, used by every page that shows it:
+
+- ``budget_total``: allocated, planned, committed, spent and free (the dashboard panel, the
+  overview, the portfolio, the plan's PDF, the exports through the overview);
+- ``budget_warnings``: the overview's warnings (the panel shows the first three, the portfolio
+  all but the projection, which is its own "Geld blijft over" alert);
+- ``StreamBlock.projection``: the spending rate extrapolated to the window's end.
+
+``MunicipalityBudget`` holds one municipality's read and computes each figure once.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cached_property
+
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import TruncMonth
+from django.db.models.lookups import GreaterThan, LessThan
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from budgets.models import (
+    EFFECTIVE_PERFORMANCE_DATE,
+    Allocation,
+    Commitment,
+    FundingStream,
+    PlannedAmount,
+    Spending,
+)
+from budgets.periods import period_of, period_parse
+from budgets.streams import category_label, category_sort_key
+from core.money import ZERO, format_money, to_money
+
+DAYS_PER_MONTH = Decimal("30.4375")  # 365.25 / 12
+
+
+@dataclass
+class Figures:
+    allocated: Decimal = ZERO
+    planned: Decimal = ZERO
+    committed: Decimal = ZERO
+    spent: Decimal = ZERO
+
+    @property
+    def free(self) -> Decimal:
+        """Allocated money that no spending goal has planned yet."""
+        return self.allocated - self.planned
+
+    def add(self, other: "Figures") -> None:
+        self.allocated += other.allocated
+        self.planned += other.planned
+        self.committed += other.committed
+        self.spent += other.spent
+
+
+@dataclass
+class Projection:
+    """Spending rate so far, extrapolated to the end of the stream's window."""
+
+    as_of: datetime.date
+    window_end: datetime.date
+    spent_to_date: Decimal
+    per_month: Decimal
+    projected_spent: Decimal
+    projected_unspent: Decimal
+    window_closed: bool
+
+
+@dataclass
+class BudgetWarning:
+    code: str
+    text: str
+    stream: FundingStream | None = None
+
+
+def _category_rows(by_category: dict[str, "Figures"]) -> list[tuple[str, str, "Figures"]]:
+    """(code, label, figures) for every category present, any stream's (budgets.streams), in
+    display order; an unknown code is listed under its code rather than dropped from the totals."""
+    return [
+        (code, category_label(code), by_category[code])
+        for code in sorted(by_category, key=lambda c: (category_sort_key(c), c))
+    ]
+
+
+@dataclass
+class StreamBlock:
+    stream: FundingStream
+    total: Figures = field(default_factory=Figures)
+    by_category: dict[str, Figures] = field(default_factory=lambda: defaultdict(Figures))
+    by_period: dict[str, Figures] = field(default_factory=lambda: defaultdict(Figures))
+    has_estimate: bool = False
+    projection: Projection | None = None
+    # Month (of the prestatiedatum; planned money: the first month of its period) -> figures:
+    # the overview's chart and the calendar years of the SiSa summary.
+    by_month: dict[datetime.date, Figures] = field(default_factory=lambda: defaultdict(Figures))
+    spent_to_date: Decimal = ZERO  # spending inside the window up to the reference date
+    # "commitment"/"spending" -> (amount, rows) dated outside the stream's window.
+    outside: dict[str, tuple[Decimal, int]] = field(default_factory=dict)
+
+    @property
+    def categories(self) -> list[tuple[str, str, Figures]]:
+        return _category_rows(self.by_category)
+
+    @property
+    def periods(self) -> list[tuple[str, Figures]]:
+        return sorted(self.by_period.items())
+
+
+@dataclass
+class ChartPoint:
+    month: datetime.date
+    planned: Decimal
+    committed: Decimal
+    spent: Decimal
+
+
+def _date(d: datetime.date) -> str:
+    return formats.date_format(d, "j F Y")
+
+
+# --- The one read ----------------------------------------------------------------------------
+
+
+@dataclass
+class MunicipalityBudget:
+    """One municipality's budget read; each figure is computed once, on first use."""
+
+    municipality_id: int
+    as_of: datetime.date
+    blocks: list[StreamBlock]  # in the streams' order
+
+    @cached_property
+    def total(self) -> Figures:
+        return budget_total(self.blocks)
+
+    @cached_property
+    def warnings(self) -> list[BudgetWarning]:
+        return budget_warnings(self.blocks)
+
+
+def budget_figures(
+    *,
+    municipality_ids: list[int],
+    cycle=None,
+    as_of: datetime.date | None = None,
+    by_category: bool = False,
+) -> dict[int, MunicipalityBudget]:
+    """Per municipality id: its stream blocks, from five queries whatever the number of rows or
+    municipalities (the streams, then one grouped sum per model).
+
+    ``cycle`` limits planning, commitments and spending to that cycle's spending goals
+    (allocations are the municipality's and always whole); ``as_of`` is the reference date of the
+    projection (default today); ``by_category`` also groups by the spending goal's category (the
+    overview's table; the panel and the portfolio need no categories).
+    """
+    as_of = as_of or timezone.localdate()
+    ids = list(municipality_ids)
+    goal_filter = Q() if cycle is None else Q(spending_goal__cycle=cycle)
+    streams = {s.pk: s for s in FundingStream.objects.all()}
+    blocks: dict[tuple[int, int], StreamBlock] = {}
+    category = ["spending_goal__category"] if by_category else []
+
+    def block(row) -> StreamBlock:
+        key = (row["municipality_id"], row["stream_id"])
+        if key not in blocks:
+            blocks[key] = StreamBlock(stream=streams[row["stream_id"]])
+        return blocks[key]
+
+    # Allocations per stream and period.
+    for row in (
+        Allocation.objects.filter(municipality__in=ids)
+        .values("municipality_id", "stream_id", "period")
+        .annotate(total=Sum("amount"), estimates=Count("pk", filter=Q(is_estimate=True)))
+        .order_by()
+    ):
+        b = block(row)
+        # to_money: SQLite sums decimals as floats; quantizing to cents keeps them exact.
+        amount = to_money(row["total"])
+        b.by_period[row["period"]].allocated += amount
+        b.total.allocated += amount
+        b.has_estimate |= row["estimates"] > 0
+
+    # Planned amounts per stream and period (and category).
+    for row in (
+        PlannedAmount.objects.filter(municipality__in=ids)
+        .filter(goal_filter)
+        .values("municipality_id", "stream_id", "period", *category)
+        .annotate(total=Sum("amount"))
+        .order_by()
+    ):
+        b = block(row)
+        amount = to_money(row["total"])
+        b.by_period[row["period"]].planned += amount
+        b.total.planned += amount
+        # Labels are validated on the way in, so they parse.
+        b.by_month[period_parse(row["period"]).start].planned += amount
+        if by_category:
+            b.by_category[row["spending_goal__category"]].planned += amount
+
+    # Commitments and spending per stream and month of their prestatiedatum (the date the cost
+    # belongs to; empty: the booking date), as the final accounting counts them. The same
+    # queries sum, per group, the spending inside the window up to the reference date (the
+    # rate of the projection) and what lies outside the window.
+    performed = EFFECTIVE_PERFORMANCE_DATE
+    outside_q = (
+        Q(stream__window_start__isnull=False) & LessThan(performed, F("stream__window_start"))
+    ) | (Q(stream__window_end__isnull=False) & GreaterThan(performed, F("stream__window_end")))
+    for model, attr, kind in (
+        (Commitment, "committed", "commitment"),
+        (Spending, "spent", "spending"),
+    ):
+        for row in (
+            model.objects.filter(municipality__in=ids)
+            .filter(goal_filter)
+            .annotate(month=TruncMonth(performed))
+            .values("municipality_id", "stream_id", "month", *category)
+            .annotate(
+                total=Sum("amount"),
+                to_date=Sum("amount", filter=Q(date__lte=as_of) & ~outside_q),
+                outside_total=Sum("amount", filter=outside_q),
+                outside_count=Count("pk", filter=outside_q),
+            )
+            .order_by()
+        ):
+            b = block(row)
+            amount = to_money(row["total"])
+            month = row["month"]
+            if isinstance(month, datetime.datetime):  # some backends return datetimes
+                month = month.date()
+            cells = [b.total, b.by_period[period_of(month, b.stream.period_kind).label]]
+            cells.append(b.by_month[month])
+            if by_category:
+                cells.append(b.by_category[row["spending_goal__category"]])
+            for figures in cells:
+                setattr(figures, attr, getattr(figures, attr) + amount)
+            if kind == "spending" and row["to_date"] is not None:
+                b.spent_to_date += to_money(row["to_date"])
+            if row["outside_count"]:
+                total, count = b.outside.get(kind, (ZERO, 0))
+                b.outside[kind] = (
+                    total + to_money(row["outside_total"]),
+                    count + row["outside_count"],
+                )
+
+    result = {pk: MunicipalityBudget(pk, as_of, []) for pk in ids}
+    for (municipality_id, _stream_id), b in sorted(
+        blocks.items(),
+        key=lambda item: (item[0][0], item[1].stream.sort_order, item[1].stream.name),
+    ):
+        b.projection = _projection(b, b.spent_to_date, as_of)
+        result[municipality_id].blocks.append(b)
+    return result
+
+
+def budget_figures_for(
+    *, municipality, cycle=None, as_of: datetime.date | None = None, by_category: bool = False
+) -> MunicipalityBudget:
+    """``budget_figures`` of one municipality."""
+    return budget_figures(
+        municipality_ids=[municipality.pk], cycle=cycle, as_of=as_of, by_category=by_category
+    )[municipality.pk]
+
+
+# --- One function per figure -------------------------------------------------------------------
+
+
+def budget_total(blocks: list[StreamBlock]) -> Figures:
+    """Allocated, planned, committed and spent (and free) over all streams."""
+    total = Figures()
+    for b in blocks:
+        total.add(b.total)
+    return total
+
+
+def budget_warnings(blocks: list[StreamBlock]) -> list[BudgetWarning]:
+    """The warnings, per stream in the streams' order, then the rows outside a window."""
+    warnings: list[BudgetWarning] = []
+    for b in blocks:
+        warnings.extend(_stream_warnings(b))
+    for kind in ("commitment", "spending"):
+        for b in blocks:
+            if kind in b.outside:
+                amount, count = b.outside[kind]
+                warnings.append(_outside_window_warning(b.stream, kind, amount, count))
+    return warnings
+
+
+def _outside_window_warning(
+    stream: FundingStream, kind: str, amount: Decimal, count: int
+) -> BudgetWarning:
+    if kind == "spending":
+        text = ngettext(
+            "%(count)s besteding van %(stream)s, samen %(amount)s, valt buiten de "
+            "bestedingstermijn (%(window)s). Die kan niet ten laste van deze regeling "
+            "worden verantwoord.",
+            "%(count)s bestedingen van %(stream)s, samen %(amount)s, vallen buiten de "
+            "bestedingstermijn (%(window)s). Die kunnen niet ten laste van deze regeling "
+            "worden verantwoord.",
+            count,
+        )
+    else:
+        text = ngettext(
+            "%(count)s verplichting van %(stream)s, samen %(amount)s, valt buiten de "
+            "bestedingstermijn (%(window)s).",
+            "%(count)s verplichtingen van %(stream)s, samen %(amount)s, vallen buiten de "
+            "bestedingstermijn (%(window)s).",
+            count,
+        )
+    values = {
+        "count": count,
+        "stream": stream.name,
+        "amount": format_money(amount),
+        "window": _window_text(stream),
+    }
+    return BudgetWarning(f"outside_window_{kind}", text % values, stream)
+
+
+def _window_text(stream: FundingStream) -> str:
+    if stream.window_start and stream.window_end:
+        return f"{_date(stream.window_start)} – {_date(stream.window_end)}"
+    if stream.window_start:
+        return _("vanaf %(date)s") % {"date": _date(stream.window_start)}
+    return _("tot en met %(date)s") % {"date": _date(stream.window_end)}
+
+
+def _projection(b: StreamBlock, spent: Decimal, as_of: datetime.date) -> Projection | None:
+    stream = b.stream
+    if not (stream.window_start and stream.window_end) or b.total.allocated <= 0:
+        return None
+    if as_of < stream.window_start:
+        return None
+    closed = as_of >= stream.window_end
+    end = min(as_of, stream.window_end)
+    elapsed = (end - stream.window_start).days + 1
+    remaining = (stream.window_end - end).days
+    per_day = spent / elapsed
+    projected = to_money(spent + per_day * remaining)
+    return Projection(
+        as_of=as_of,
+        window_end=stream.window_end,
+        spent_to_date=spent,
+        per_month=to_money(per_day * DAYS_PER_MONTH),
+        projected_spent=projected,
+        projected_unspent=b.total.allocated - projected,
+        window_closed=closed,
+    )
+
+
+def _days_text(start: datetime.date, end: datetime.date) -> str:
+    return _date(start) if start == end else f"{_date(start)} – {_date(end)}"
+
+
+def _period_window_warnings(b: StreamBlock) -> list[BudgetWarning]:
+    """Allocations or plans in a period that misses the window, or that sticks out of it.
+
+    A period that does not touch the window at all holds money that cannot be spent under the
+    regulation; a period that overlaps only in part is allowed, and the days outside are named.
+    """
+    stream = b.stream
+    start, end = stream.window_start, stream.window_end
+    if start is None and end is None:
+        return []
+    warnings = []
+    for label, figures in b.periods:
+        if not (figures.allocated or figures.planned):
+            continue  # only spending falls in this period: the window check of dates covers it
+        period = period_parse(label)
+        values = {"stream": stream.name, "period": label, "window": _window_text(stream)}
+        if (start and period.end < start) or (end and period.start > end):
+            warnings.append(
+                BudgetWarning(
+                    "period_outside_window",
+                    _(
+                        "Voor %(stream)s is in %(period)s geld toegekend of gepland, maar die "
+                        "periode valt helemaal buiten de bestedingstermijn (%(window)s)."
+                    )
+                    % values,
+                    stream,
+                )
+            )
+            continue
+        outside = []
+        if start and period.start < start:
+            outside.append(_days_text(period.start, start - datetime.timedelta(days=1)))
+        if end and period.end > end:
+            outside.append(_days_text(end + datetime.timedelta(days=1), period.end))
+        if outside:
+            warnings.append(
+                BudgetWarning(
+                    "period_partly_outside_window",
+                    _(
+                        "%(period)s valt voor %(stream)s deels buiten de bestedingstermijn "
+                        "(%(window)s): in %(days)s kan het geld niet worden besteed."
+                    )
+                    % {**values, "days": _(" en ").join(outside)},
+                    stream,
+                )
+            )
+    return warnings
+
+
+def _spending_warnings(b: StreamBlock) -> list[BudgetWarning]:
+    """Spending above the allocation, commitments above the plan or the allocation, and
+    spending on a stream that has a window but no allocation.
+
+    Spending is held against the total allocation of the stream (NPO money may move between
+    school years inside the window); per period only for streams whose beschikking ties money to
+    a year (``FundingStream.money_per_period``). A stream without a window ("Overig", the
+    municipality's own money) needs no allocation.
+    """
+    stream, total = b.stream, b.total
+    name = stream.name
+    warnings = []
+    has_window = stream.window_start is not None or stream.window_end is not None
+    if total.allocated == 0:
+        if has_window and total.spent > 0:
+            warnings.append(
+                BudgetWarning(
+                    "spent_without_allocation",
+                    _(
+                        "Op %(stream)s is %(spent)s besteed, maar er is geen toekenning "
+                        "vastgelegd. Leg de beschikking vast of boek de besteding op de juiste "
+                        "geldstroom."
+                    )
+                    % {"stream": name, "spent": format_money(total.spent)},
+                    stream,
+                )
+            )
+    elif total.spent > total.allocated:
+        warnings.append(
+            BudgetWarning(
+                "spent_over_allocated",
+                _(
+                    "Op %(stream)s is %(spent)s besteed, maar %(allocated)s toegekend: "
+                    "%(over)s meer besteed dan er is."
+                )
+                % {
+                    "stream": name,
+                    "spent": format_money(total.spent),
+                    "allocated": format_money(total.allocated),
+                    "over": format_money(total.spent - total.allocated),
+                },
+                stream,
+            )
+        )
+    if stream.money_per_period and total.allocated > 0:
+        for period, figures in b.periods:
+            if figures.spent > figures.allocated:
+                warnings.append(
+                    BudgetWarning(
+                        "spent_over_allocated_period",
+                        _(
+                            "In %(period)s is op %(stream)s %(spent)s besteed, maar voor die "
+                            "periode is %(allocated)s toegekend. De beschikking bindt het geld "
+                            "aan de periode."
+                        )
+                        % {
+                            "period": period,
+                            "stream": name,
+                            "spent": format_money(figures.spent),
+                            "allocated": format_money(figures.allocated),
+                        },
+                        stream,
+                    )
+                )
+    if (total.planned > 0 or total.allocated > 0) and total.committed > total.planned:
+        warnings.append(
+            BudgetWarning(
+                "committed_over_planned",
+                _(
+                    "Voor %(stream)s is %(committed)s verplicht, maar %(planned)s gepland: "
+                    "%(over)s meer verplicht dan gepland."
+                )
+                % {
+                    "stream": name,
+                    "committed": format_money(total.committed),
+                    "planned": format_money(total.planned),
+                    "over": format_money(total.committed - total.planned),
+                },
+                stream,
+            )
+        )
+    if total.allocated > 0 and total.committed > total.allocated:
+        warnings.append(
+            BudgetWarning(
+                "committed_over_allocated",
+                _(
+                    "Voor %(stream)s is %(committed)s verplicht, maar %(allocated)s toegekend: "
+                    "%(over)s meer verplicht dan er is."
+                )
+                % {
+                    "stream": name,
+                    "committed": format_money(total.committed),
+                    "allocated": format_money(total.allocated),
+                    "over": format_money(total.committed - total.allocated),
+                },
+                stream,
+            )
+        )
+    return warnings
+
+
+def _stream_warnings(b: StreamBlock) -> list[BudgetWarning]:
+    warnings = []
+    name = b.stream.name
+    if b.total.planned > b.total.allocated:
+        warnings.append(
+            BudgetWarning(
+                "planned_over_allocated",
+                _(
+                    "Voor %(stream)s is %(planned)s gepland, maar %(allocated)s toegekend: "
+                    "%(over)s meer gepland dan er is."
+                )
+                % {
+                    "stream": name,
+                    "planned": format_money(b.total.planned),
+                    "allocated": format_money(b.total.allocated),
+                    "over": format_money(b.total.planned - b.total.allocated),
+                },
+                b.stream,
+            )
+        )
+    for period, figures in b.periods:
+        # Only per-period overruns that the stream total does not already explain.
+        if figures.planned > figures.allocated and b.total.planned <= b.total.allocated:
+            warnings.append(
+                BudgetWarning(
+                    "planned_over_allocated_period",
+                    _(
+                        "In %(period)s is voor %(stream)s %(planned)s gepland, maar voor die "
+                        "periode is %(allocated)s toegekend. Geld mag binnen de termijn over "
+                        "periodes heen worden ingezet; controleer of de andere periodes dat "
+                        "opvangen."
+                    )
+                    % {
+                        "period": period,
+                        "stream": name,
+                        "planned": format_money(figures.planned),
+                        "allocated": format_money(figures.allocated),
+                    },
+                    b.stream,
+                )
+            )
+    p = b.projection
+    if p and p.projected_unspent > 0:
+        if p.window_closed:
+            text = _(
+                "De bestedingstermijn van %(stream)s is op %(end)s verlopen. Van de %(allocated)s "
+                "is %(spent)s besteed; %(left)s is niet besteed."
+            ) % {
+                "stream": name,
+                "end": _date(p.window_end),
+                "allocated": format_money(b.total.allocated),
+                "spent": format_money(p.spent_to_date),
+                "left": format_money(p.projected_unspent),
+            }
+        else:
+            text = _(
+                "Bij het huidige tempo (gemiddeld %(per_month)s per maand) is van %(stream)s op "
+                "%(end)s naar verwachting %(projected)s besteed. Dan blijft %(left)s van de "
+                "%(allocated)s over."
+            ) % {
+                "per_month": format_money(p.per_month),
+                "stream": name,
+                "end": _date(p.window_end),
+                "projected": format_money(p.projected_spent),
+                "left": format_money(p.projected_unspent),
+                "allocated": format_money(b.total.allocated),
+            }
+        warnings.append(BudgetWarning("projected_unspent", text, b.stream))
+    return warnings + _spending_warnings(b) + _period_window_warnings(b)
+
+
+def _chart(
+    planned: dict[datetime.date, Decimal],
+    committed: dict[datetime.date, Decimal],
+    spent: dict[datetime.date, Decimal],
+) -> list[ChartPoint]:
+    """Cumulative planned, committed and spent per month, from the first to the last month."""
+    months = set(planned) | set(committed) | set(spent)
+    if not months:
+        return []
+    first, last = min(months), max(months)
+    points = []
+    running = [ZERO, ZERO, ZERO]
+    month = first
+    while month <= last and len(points) < 240:
+        running[0] += planned.get(month, ZERO)
+        running[1] += committed.get(month, ZERO)
+        running[2] += spent.get(month, ZERO)
+        points.append(ChartPoint(month, *running))
+        month = (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    return points
