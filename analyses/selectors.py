@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -126,7 +126,7 @@ class SectorCompleteness:
 
 @dataclass
 class Overview:
-    schools: list[School]
+    schools: QuerySet[School]  # filtered, ordered, not evaluated: the view pages it
     total: int
     received: int
     per_sector: list[SectorCompleteness]
@@ -146,60 +146,74 @@ def intake_overview(
 ) -> Overview:
     """Every active school location with its analysis status for ``cycle``, and completeness.
 
-    One query for the schools (status, analysis id and last reminder as subqueries), whatever the
-    number of schools. Completeness counts all schools; the list is filtered by sector/status.
+    Completeness counts all schools in one grouped query (per sector and status); the list is
+    filtered by sector/status in the database and left unevaluated for the view to page (status,
+    analysis id and last reminder as subqueries), so the queries are the same for any number of
+    schools and a page renders only its own rows.
     """
     analyses = SchoolAnalysis.objects.filter(school=OuterRef("pk"), cycle=cycle)
     reminders = AnalysisReminder.objects.filter(school=OuterRef("pk"), cycle=cycle).order_by(
         "-sent_at"
     )
     school_users = Membership.objects.active().filter(school=OuterRef("pk"), role=Role.SCHOOL)
-    schools = list(
+    active = (
         School.objects.for_municipality(municipality)
         .active()
-        .annotate(
-            analysis_status=Subquery(analyses.values("status")[:1]),
-            analysis_pk=Subquery(analyses.values("pk")[:1]),
-            analysis_submitted_at=Subquery(analyses.values("submitted_at")[:1]),
-            last_reminder_at=Subquery(reminders.values("sent_at")[:1]),
-            has_school_user=Exists(school_users),
-        )
-        .order_by("name", "vestigingscode")
+        .annotate(analysis_status=Subquery(analyses.values("status")[:1]))
     )
     labels = dict(School.Sector.choices)
     per_sector: dict[str, SectorCompleteness] = {}
     status_counts = {MISSING: 0, **{s.value: 0 for s in AnalysisStatus}}
-    received = 0
-    for school in schools:
+    total = received = 0
+    for row in active.values("sector", "analysis_status").annotate(n=Count("pk")).order_by():
+        n, key = row["n"], row["analysis_status"]
+        is_received = key in RECEIVED_STATUSES
+        status_counts[key or MISSING] += n
+        entry = per_sector.setdefault(
+            row["sector"],
+            SectorCompleteness(row["sector"], str(labels.get(row["sector"], row["sector"])), 0, 0),
+        )
+        entry.total += n
+        total += n
+        if is_received:
+            entry.received += n
+            received += n
+    shown = active
+    if sector:
+        shown = shown.filter(sector=sector)
+    if status == NOT_RECEIVED:
+        not_received = [s for s in AnalysisStatus.values if s not in RECEIVED_STATUSES]
+        shown = shown.filter(Q(analysis_status__isnull=True) | Q(analysis_status__in=not_received))
+    elif status == MISSING:
+        shown = shown.filter(analysis_status__isnull=True)
+    elif status:
+        shown = shown.filter(analysis_status=status)
+    shown = shown.annotate(
+        analysis_pk=Subquery(analyses.values("pk")[:1]),
+        analysis_submitted_at=Subquery(analyses.values("submitted_at")[:1]),
+        last_reminder_at=Subquery(reminders.values("sent_at")[:1]),
+        has_school_user=Exists(school_users),
+    ).order_by("name", "vestigingscode")
+    order = list(labels)
+    return Overview(
+        schools=shown,
+        total=total,
+        received=received,
+        per_sector=sorted(per_sector.values(), key=lambda e: order.index(e.sector)),
+        status_counts=status_counts,
+    )
+
+
+def overview_rows(schools) -> list[School]:
+    """The status key, label and whether it counts as received, for the rows of one page."""
+    rows = list(schools)
+    for school in rows:
         school.status_key = school.analysis_status or MISSING
         school.status_label = (
             AnalysisStatus(school.analysis_status).label if school.analysis_status else None
         )
         school.is_received = school.analysis_status in RECEIVED_STATUSES
-        status_counts[school.status_key] += 1
-        entry = per_sector.setdefault(
-            school.sector,
-            SectorCompleteness(school.sector, str(labels.get(school.sector, school.sector)), 0, 0),
-        )
-        entry.total += 1
-        if school.is_received:
-            entry.received += 1
-            received += 1
-    shown = schools
-    if sector:
-        shown = [s for s in shown if s.sector == sector]
-    if status == NOT_RECEIVED:
-        shown = [s for s in shown if not s.is_received]
-    elif status:
-        shown = [s for s in shown if s.status_key == status]
-    order = list(labels)
-    return Overview(
-        schools=shown,
-        total=len(schools),
-        received=received,
-        per_sector=sorted(per_sector.values(), key=lambda e: order.index(e.sector)),
-        status_counts=status_counts,
-    )
+    return rows
 
 
 def schools_to_remind(*, municipality: Municipality, cycle) -> tuple[list[School], list[School]]:

@@ -33,6 +33,7 @@ from analyses.forms import (
 from analyses.intake import intake_template as build_template
 from analyses.models import AnalysisStatus
 from core.downloads import private_download
+from core.pagination import paginate
 from municipalities.access import tenant_view
 from municipalities.models import EDITOR_ROLES, READER_ROLES, Municipality, ReadLogEntry, Role
 from municipalities.readlog import read_logged, read_subject
@@ -40,6 +41,7 @@ from municipalities.versions import VERSION_FIELD, EditConflict, version_of
 
 READERS_AND_SCHOOL = READER_ROLES | {Role.SCHOOL}
 SCHOOL_ONLY = frozenset({Role.SCHOOL})
+SCHOOLS_PER_PAGE = 50  # as the school list
 
 
 def _site_url(request: HttpRequest) -> str:
@@ -109,19 +111,23 @@ def overview(request: HttpRequest, municipality: Municipality) -> HttpResponse:
     sector = status = ""
     if form.is_valid():
         sector, status = form.cleaned_data["sector"], form.cleaned_data["status"]
+    overview = page = query = None
+    if cycle is not None:
+        overview = selectors.intake_overview(
+            municipality=municipality, cycle=cycle, sector=sector, status=status
+        )
+        # Paged like the school list and the activity log (core.pagination).
+        page, query = paginate(request, overview.schools, SCHOOLS_PER_PAGE)
+        page.object_list = selectors.overview_rows(page.object_list)
     context = {
         "municipality": municipality,
         "cycle": cycle,
         "cycles": selectors.cycles_of(municipality=municipality),
         "form": form,
         "can_edit": request.membership.can_edit,
-        "overview": (
-            selectors.intake_overview(
-                municipality=municipality, cycle=cycle, sector=sector, status=status
-            )
-            if cycle is not None
-            else None
-        ),
+        "overview": overview,
+        "page": page,
+        "query": query,
     }
     template = "analyses/overview.html"
     if request.htmx and not request.htmx.boosted:
