@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from tqdm import tqdm
 
 from municipalities import pagecache
-from schools.importers.base import ReferenceDataError, Summary, files_sha256
+from schools.importers.base import ReferenceDataError, Summary, files_sha256, reading_once
 from schools.importers.datasets.boards import load_board_names
 from schools.importers.datasets.interventions import load_interventions
 from schools.importers.datasets.municipalities import (
@@ -167,7 +167,7 @@ def reference_data_load(
     bar = tqdm(
         total=len(steps), desc="Referentiegegevens", unit="stap", file=progress_file, disable=None
     )
-    with transaction.atomic():
+    with transaction.atomic(), reading_once():
         for step in steps:
             bar.set_postfix_str(step.dataset)
             step_paths = [paths[key] for key in step.files]

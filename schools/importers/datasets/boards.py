@@ -43,7 +43,7 @@ def load_board_names(*, boards_path: Path) -> Summary:
         existing=SchoolBoard.objects.values("pk", "number", "name"),
     )
     summary.added, summary.updated, summary.unchanged = (
-        len(plan.to_create),
+        plan.added,
         plan.updated,
         plan.unchanged,
     )

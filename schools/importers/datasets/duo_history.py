@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from schools.importers.base import (
     ReferenceDataError,
     cell_error,
+    read_once,
     read_table,
     require_pattern,
     require_unique,
@@ -30,9 +31,15 @@ HISTORY_COLUMNS = [
     "GEMEENTECODE_VESTIGING",
 ]
 YEAR_PREFIX = "LEERLINGEN_"
+COUNT = r"[0-9]*|<5"
 
 
 def read_history(path: Path) -> tuple[pd.DataFrame, list[str]]:
+    """The checked history and its year columns (parsed once per load, see ``read_once``)."""
+    return read_once(("history", Path(path)), lambda: _read_history(path))
+
+
+def _read_history(path: Path) -> tuple[pd.DataFrame, list[str]]:
     label = path.name
     frame = read_table(path, sep=";", columns=HISTORY_COLUMNS, label=label)
     year_columns = [c for c in frame.columns if c.startswith(YEAR_PREFIX)]
@@ -62,8 +69,11 @@ def read_history(path: Path) -> tuple[pd.DataFrame, list[str]]:
                 "options": ", ".join(sorted(HISTORY_SECTORS)),
             },
         )
-    for column in year_columns:
-        bad = frame.index[~frame[column].str.fullmatch(r"[0-9]*|<5")]
+    distinct = pd.Series(pd.unique(frame[year_columns].to_numpy().ravel()), dtype=object)
+    if distinct.str.fullmatch(COUNT, na=False).all():
+        return frame, sorted(year_columns)
+    for column in year_columns:  # the first wrong cell, column by column as before
+        bad = frame.index[~frame[column].str.fullmatch(COUNT)]
         if len(bad):
             raise cell_error(
                 label,

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from schools.importers.base import (
     ReferenceDataError,
     cell_error,
+    read_once,
     read_table,
     require_columns,
     require_pattern,
@@ -57,7 +58,12 @@ def read_vo_pupils(paths: list[Path]) -> pd.DataFrame:
     """All files stacked: one row per location and year, with ``year``, ``file``, ``line``.
 
     Municipality codes are returned as ``gm`` (``GM`` + four digits, as in the file's year).
+    Parsed once per load (see ``read_once``).
     """
+    return read_once(("vo_pupils", *map(Path, paths)), lambda: _read_vo_pupils(paths))
+
+
+def _read_vo_pupils(paths: list[Path]) -> pd.DataFrame:
     frames = []
     seen: dict[int, str] = {}
     for path in paths:

@@ -85,7 +85,7 @@ def load_interventions(*, menukaart_path: Path) -> Summary:
         existing=existing,
     )
     summary.added, summary.updated, summary.unchanged = (
-        len(plan.to_create),
+        plan.added,
         plan.updated,
         plan.unchanged,
     )

@@ -281,7 +281,7 @@ def load_former_municipalities(*, division_2021_path: Path, mergers_path: Path) 
         ),
     )
     summary.added, summary.updated, summary.unchanged = (
-        len(plan.to_create),
+        plan.added,
         plan.updated,
         plan.unchanged,
     )

@@ -93,7 +93,7 @@ def load_school_weights(*, weights_path: Path) -> Summary:
         ),
     )
     summary.added, summary.updated, summary.unchanged = (
-        len(plan.to_create),
+        plan.added,
         plan.updated,
         plan.unchanged,
     )

@@ -211,7 +211,7 @@ def load_schools(
         existing=School.objects.values("pk", "vestigingscode", *fields),
         deactivate_missing=True,
     )
-    schools_summary.added = len(plan.to_create)
+    schools_summary.added = plan.added
     schools_summary.updated = plan.updated
     schools_summary.unchanged = plan.unchanged
     schools_summary.deactivated = plan.deactivated
