@@ -278,11 +278,12 @@ def portfolio_rows(*, user, today: datetime.date | None = None) -> list[Portfoli
     ids = [m.pk for m in municipalities]
     facts = _municipality_facts(ids=ids)
     # The budget overview's own read and figures (budgets.figures), for all rows at once.
-    budgets = budget_figures(municipality_ids=ids, as_of=today)
+    streams = list(FundingStream.objects.all())
+    budgets = budget_figures(municipality_ids=ids, as_of=today, streams=streams)
     analyses = _analysis_figures(
         cycle_ids=[f.cycle["pk"] for f in facts.values() if f.cycle is not None]
     )
-    npo = FundingStream.objects.filter(code=NPO_STREAM_CODE, window_end__isnull=False).first()
+    npo = next((s for s in streams if s.code == NPO_STREAM_CODE and s.window_end), None)
     closeout = (
         closeout_summaries(municipality_ids=ids, stream=npo, today=today) if npo and ids else {}
     )

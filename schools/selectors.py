@@ -3,7 +3,7 @@
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, F, FilteredRelation, Max, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 
 from municipalities.models import Municipality
@@ -185,10 +185,12 @@ def school_search(
         schools = schools.filter(is_active=True)
     elif status == "inactief":
         schools = schools.filter(is_active=False)
-    latest = PupilCount.objects.filter(school=OuterRef("pk"), year=year)
+    # One LEFT JOIN on the count of ``year`` (one per school and year) instead of a correlated
+    # subquery per column and row.
     schools = schools.annotate(
-        latest_pupils=Subquery(latest.values("count")[:1]),
-        latest_suppressed=Subquery(latest.values("suppressed")[:1]),
+        latest=FilteredRelation("pupil_counts", condition=Q(pupil_counts__year=year)),
+        latest_pupils=F("latest__count"),
+        latest_suppressed=F("latest__suppressed"),
     )
     return schools.order_by(*SCHOOL_SORTS.get(sort, SCHOOL_SORTS["naam"]))
 
