@@ -72,15 +72,29 @@ def mail_render(
     html_template: str = "mail/base.html",
 ) -> tuple[str, str, str]:
     """Subject, plain text and HTML in ``language``. The HTML template gets the rendered
-    ``text`` in its context: ``mail/base.html`` lays it out (links clickable, no images, no
-    tracking pixel); a kind with its own layout passes its own template."""
+    ``text`` in its context, and what the registered hooks add (``register_html_context``):
+    ``mail/base.html`` lays it out (links clickable, no images, no tracking pixel); a kind with
+    its own layout passes its own template."""
     with translation.override(language or settings.LANGUAGE_CODE):
         subject = render_to_string(subject_template, context)
         text = render_to_string(text_template, context).strip() + "\n"
-        html = render_to_string(
-            html_template, {**context, "text": text, "subject": " ".join(subject.split())}
-        )
+        html_context = {**context, "text": text, "subject": " ".join(subject.split())}
+        for hook in _html_context_hooks:
+            html_context.update(hook(context))
+        html = render_to_string(html_template, html_context)
     return " ".join(subject.split()), text, html
+
+
+# What apps above core add to the HTML part's context (theming registers ``brand``, the house
+# style of the context's municipality, from its ready()); the subject and the text part never
+# see it.
+_html_context_hooks: list = []
+
+
+def register_html_context(hook) -> None:
+    """``hook(context) -> dict``: more context for every mail's HTML template."""
+    if hook not in _html_context_hooks:
+        _html_context_hooks.append(hook)
 
 
 # Which language each address reads (accounts registers the lookup from its ready(): core and

@@ -4,9 +4,24 @@ PDF/A-2u for the archive.
 The same body templates serve the browser view and the PDF, so both always show the same thing.
 WeasyPrint is imported inside ``render_pdf`` only: it is heavy, and only workers need it.
 Resources are read from disk through ``LocalFetcher``; the PDF build never touches the network.
+
+The municipality's house style comes from the snapshot (``s.theme``, written by
+``theming.documents.document_theme`` when the report was built): resolved colours and font
+stacks as custom properties in a ``<style>`` of the document, its logo and name form on the cover
+or letterhead. A version keeps its look when the theme changes later; a new build takes the
+current theme.
+
+The stylesheets (``STYLESHEETS``: our fonts, print.css; council.css for the letter) are parsed
+once per process together with one WeasyPrint ``FontConfiguration`` that has loaded the fonts
+(``_prepared``), and reused by every render; ``warm_up`` (run when a worker child starts,
+npo_platform.celery) does that and renders a tiny document, so the first report of a fresh child
+pays no more than the second. Renders in one process take turns (``_render_lock``): the shared
+font configuration is not made for two threads at once.
 """
 
+import atexit
 import logging
+import threading
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -26,8 +41,26 @@ logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 BASE_URL = "file:///"
 
 
+# The stylesheets of every PDF (fonts first), and the one the letter adds; static file names.
+STYLESHEETS = ("reports/fonts.css", "reports/print.css")
+LETTER_STYLESHEET = "reports/council.css"
+
+
+def document_theme_of(snapshot: dict) -> dict:
+    """The snapshot's house style, checked again (theming.documents.checked_document_theme)."""
+    from theming.documents import checked_document_theme
+
+    name = (snapshot.get("municipality") or {}).get("name", "")
+    return checked_document_theme(snapshot.get("theme"), name=name)
+
+
 def document_context(snapshot: dict) -> dict:
-    return {"s": snapshot, "charts": charts_for(snapshot), "kind": snapshot.get("kind")}
+    return {
+        "s": snapshot,
+        "charts": charts_for(snapshot),
+        "kind": snapshot.get("kind"),
+        "theme": document_theme_of(snapshot),
+    }
 
 
 def body_template(snapshot: dict) -> str:
@@ -91,14 +124,89 @@ PDF_UA = "pdf/ua-1"
 PDF_A = "pdf/a-2u"
 
 
+_render_lock = threading.Lock()
+_prepared_styles: tuple | None = None
+
+
+def _fetcher():
+    return _fetcher_class()(allowed_protocols={"file", "data"}, timeout=2)
+
+
+def static_file_url(name: str) -> str:
+    """``file:///static/<name>``: what ``{% static %}`` gives, against ``BASE_URL``."""
+    return BASE_URL + settings.STATIC_URL.strip("/") + "/" + name
+
+
+def _prepared():
+    """(FontConfiguration, {name: CSS}) of this process, made on first use."""
+    global _prepared_styles
+    if _prepared_styles is None:
+        from weasyprint import CSS
+        from weasyprint.text.fonts import FontConfiguration
+
+        font_config = FontConfiguration()
+        fetcher = _fetcher()
+        sheets = {
+            name: CSS(url=static_file_url(name), url_fetcher=fetcher, font_config=font_config)
+            for name in (*STYLESHEETS, LETTER_STYLESHEET)
+        }
+        _prepared_styles = (font_config, sheets)
+        atexit.register(_forget_prepared)
+    return _prepared_styles
+
+
+def _forget_prepared() -> None:
+    """Drop the font configuration while the interpreter can still clean it up (its temporary
+    font folder); at the very end of a process its ``__del__`` finds its modules gone."""
+    global _prepared_styles
+    _prepared_styles = None
+
+
+def stylesheet_names(snapshot: dict) -> list[str]:
+    names = list(STYLESHEETS)
+    if snapshot.get("kind") == "raadsinformatiebrief":
+        names.append(LETTER_STYLESHEET)
+    return names
+
+
 def render_pdf(snapshot: dict, *, archival: bool = False) -> bytes:
     """A tagged PDF with title, author and language from the document's <head>: PDF/UA-1, or
     with ``archival=True`` PDF/A-2u (tagged) for the dossier."""
     from weasyprint import HTML  # lazy: heavy, and only the worker renders
 
     html = render_document_html(snapshot)
-    fetcher = _fetcher_class()(allowed_protocols={"file", "data"}, timeout=2)
-    document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher)
-    if archival:
-        return document.write_pdf(pdf_variant=PDF_A, pdf_tags=True, optimize_images=True)
-    return document.write_pdf(pdf_variant=PDF_UA, optimize_images=True)
+    with _render_lock:
+        font_config, sheets = _prepared()
+        document = HTML(string=html, base_url=BASE_URL, url_fetcher=_fetcher())
+        options = {
+            "stylesheets": [sheets[name] for name in stylesheet_names(snapshot)],
+            "font_config": font_config,
+            "optimize_images": True,
+        }
+        if archival:
+            return document.write_pdf(pdf_variant=PDF_A, pdf_tags=True, **options)
+        return document.write_pdf(pdf_variant=PDF_UA, **options)
+
+
+def warm_up() -> None:
+    """What the first render of a process pays, paid now: WeasyPrint's imports, Pango and
+    fontconfig, the parsed stylesheets with their fonts loaded (``_prepared``), the document
+    templates and pygal's first chart. For a worker child when it starts (npo_platform.celery);
+    takes a few hundred milliseconds."""
+    from weasyprint import HTML
+
+    from reports.charts import pupils_over_years
+
+    chart = pupils_over_years([{"year": 2023, "pupils": 10}, {"year": 2024, "pupils": 12}])
+    with override("nl"):
+        html = render_to_string(
+            "reports/document/warm_up.html", {"theme": document_theme_of({}), "chart": chart}
+        )
+    with _render_lock:
+        font_config, sheets = _prepared()
+        HTML(string=html, base_url=BASE_URL, url_fetcher=_fetcher()).write_pdf(
+            stylesheets=[sheets[name] for name in (*STYLESHEETS, LETTER_STYLESHEET)],
+            font_config=font_config,
+            pdf_variant=PDF_UA,
+            optimize_images=True,
+        )

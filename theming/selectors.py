@@ -16,13 +16,15 @@ def theme_get(*, municipality: Municipality) -> MunicipalityTheme | None:
 
 
 # The theme every page of a municipality shows (logo, name form) is kept in the page cache's
-# store, under a version token of its own per municipality (``_version_key``) and the page
-# cache's reference version. A theme write replaces the municipality's token (now and after the
-# commit, as the page cache does), so a theme read before the write is never served after it;
-# the reference version is replaced by the page cache's recovery hook after a Redis outage
-# (writes skipped during it may have been theme changes). Not the municipality's page version:
-# that changes on every write of the municipality's data, and each first page view after such a
-# write would pay the query again.
+# store under two version tokens: one per municipality, replaced by every write of its theme (now
+# and again after the commit, as the page cache does, so a theme read before the write is never
+# served after it), and one for all (``GENERATION_KEY``), replaced when the cache answers again
+# after an outage (core.cache.on_recovery: writes skipped during it may have been theme changes).
+# Not the page cache's municipality or reference versions: any tenant write (or a school's
+# figures) replaces those, and each first page view after it would pay the query again. A new
+# municipality starts with "no theme" kept (``theme_none``), so even its first page view asks no
+# query.
+GENERATION_KEY = "theming:gen"
 _MISSING = "-"  # kept for a municipality without a theme
 
 
@@ -34,18 +36,48 @@ def _entry_key(pk: int) -> str:
     return f"theming:t:{pk}"
 
 
+def _cache():
+    return caches[settings.PAGE_CACHE_ALIAS]
+
+
+def _token() -> str:
+    return secrets.token_hex(8)
+
+
 def theme_changed(*, municipality_id: int) -> None:
     """The municipality's theme was written: a kept copy is never served again."""
     if not pagecache.enabled():
         return
 
     def replace() -> None:
-        caches[settings.PAGE_CACHE_ALIAS].set(
-            _version_key(municipality_id), secrets.token_hex(8), timeout=None
-        )
+        _cache().set(_version_key(municipality_id), _token(), timeout=None)
 
     replace()
     transaction.on_commit(replace)
+
+
+def theme_none(*, municipality_id: int) -> None:
+    """A new municipality: keep "no theme" for it (it cannot have one yet)."""
+    if not pagecache.enabled():
+        return
+    cache = _cache()
+    cache.add(GENERATION_KEY, _token(), timeout=None)
+    generation, version = cache.get(GENERATION_KEY), _token()
+    if generation is None:
+        return  # the cache cannot be reached
+    cache.set_many(
+        {
+            _version_key(municipality_id): version,
+            _entry_key(municipality_id): ((generation, version), _MISSING),
+        },
+        timeout=None,
+    )
+
+
+def theme_forget_all() -> None:
+    """No kept theme is served again (after a cache outage)."""
+    if pagecache.enabled():
+        _cache().set(GENERATION_KEY, _token(), timeout=None)
 
 
 def theme_cached(*, municipality: Municipality) -> MunicipalityTheme | None:
@@ -53,15 +85,15 @@ def theme_cached(*, municipality: Municipality) -> MunicipalityTheme | None:
     trip). Without the page cache (off, or Redis down) it is read from the database."""
     if not pagecache.enabled():
         return theme_get(municipality=municipality)
-    cache = caches[settings.PAGE_CACHE_ALIAS]
+    cache = _cache()
     entry_key = _entry_key(municipality.pk)
-    version_keys = [pagecache.REFERENCE_KEY, _version_key(municipality.pk)]
+    version_keys = [GENERATION_KEY, _version_key(municipality.pk)]
     found = cache.get_many([entry_key, *version_keys])
     entry = found.pop(entry_key, None)
     if len(found) < len(version_keys):
         for key in version_keys:
             if key not in found:
-                cache.add(key, secrets.token_hex(8), timeout=None)
+                cache.add(key, _token(), timeout=None)
         found, entry = cache.get_many(version_keys), None
     versions = tuple(found.get(key) for key in version_keys)
     if entry is not None and entry[0] == versions:
@@ -70,7 +102,7 @@ def theme_cached(*, municipality: Municipality) -> MunicipalityTheme | None:
         theme = theme_get(municipality=municipality)
         if None not in versions:  # the versions were read before the theme: see theme_changed
             value = _MISSING if theme is None else theme
-            cache.set(entry_key, (versions, value), timeout=settings.PAGE_CACHE_SECONDS)
+            cache.set(entry_key, (versions, value), timeout=None)
     if theme is not None:
         theme.municipality = municipality  # display_name reads its name: no query
     return theme

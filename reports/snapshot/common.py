@@ -5,6 +5,8 @@ from collections.abc import Callable
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from theming.documents import document_theme
+
 SNAPSHOT_SCHEMA = 1
 
 ProgressCallback = Callable[[int, str], None]
@@ -43,6 +45,8 @@ def snapshot_base(job, title: str) -> dict:
             "province": municipality.province,
             "slug": municipality.slug,
         },
+        # The house style the PDF is built with, kept so a version keeps its look.
+        "theme": document_theme(municipality),
         "cycle": {
             "title": cycle.title,
             "period": cycle_period(cycle),

@@ -4,10 +4,11 @@ import pytest
 from django.test import RequestFactory
 from django.urls import reverse
 
+from core import cache as core_cache
 from municipalities import pagecache
 from theming.context_processors import theme as theme_context
 from theming.models import MunicipalityTheme
-from theming.selectors import theme_cached
+from theming.selectors import theme_cached, theme_forget_all
 from theming.services import theme_update
 
 pytestmark = pytest.mark.django_db
@@ -33,6 +34,9 @@ def test_outside_a_municipality_it_is_none(officer_client):
 
 
 def test_it_is_lazy_a_page_that_does_not_ask_pays_nothing(municipality, django_assert_num_queries):
+    from django.core.cache import cache
+
+    cache.clear()  # nothing kept: asking costs the query
     request = RequestFactory().get("/")
     request.municipality = municipality
     with django_assert_num_queries(0):
@@ -91,11 +95,31 @@ def test_a_copy_read_before_a_write_is_not_served_after_it(municipality):
 def test_after_a_cache_outage_nothing_kept_is_served(municipality):
     theme_update(municipality=municipality, token_set="rood")
     theme_cached(municipality=municipality)
-    # A theme write during the outage could not replace its version; the recovery hook
-    # replaces the reference version.
+    # A theme write during the outage could not replace its version (here: an update() that
+    # sends no signal); the cache's recovery hooks replace the generation of every kept theme.
     MunicipalityTheme.objects.for_municipality(municipality).update(token_set="groen")
-    pagecache.retire_all()
+    assert theme_cached(municipality=municipality).token_set == "rood"
+    assert theme_forget_all in core_cache._recovery_hooks
+    core_cache._outage.set()
+    core_cache._recover()
     assert theme_cached(municipality=municipality).token_set == "groen"
+
+
+def test_a_new_municipality_starts_with_no_theme_kept(django_assert_num_queries):
+    from tests.factories import MunicipalityFactory
+
+    created = MunicipalityFactory(name="Nieuwegein", slug="nieuwegein")
+    with django_assert_num_queries(0):
+        assert theme_cached(municipality=created) is None
+
+
+def test_reference_and_other_writes_keep_it(municipality, django_assert_num_queries):
+    theme_update(municipality=municipality, token_set="rood")
+    theme_cached(municipality=municipality)
+    pagecache.changed(reference=True)  # a school's figures, the reference data
+    pagecache.retire_all()
+    with django_assert_num_queries(0):
+        assert theme_cached(municipality=municipality).token_set == "rood"
 
 
 def test_without_the_page_cache_it_reads_the_database(
