@@ -1,6 +1,9 @@
 """What every form view shares."""
 
+from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.boundfield import BoundField
+from django.forms.renderers import DjangoTemplates
 
 
 def add_errors(form, error: ValidationError) -> None:
@@ -11,3 +14,67 @@ def add_errors(form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error.messages)
+
+
+# --- NL Design System classes on every form widget --------------------------------------------
+# Every form on the platform renders its widgets with the Utrecht component classes (and the
+# --invalid modifier when the field has errors), set here once instead of in each form or
+# template: settings.FORM_RENDERER is UtrechtFormRenderer, whose bound fields add the class.
+
+UTRECHT_WIDGET_CLASSES = {
+    "checkbox": "utrecht-checkbox utrecht-checkbox--html-input",
+    "radio": "utrecht-radio-button utrecht-radio-button--html-input",
+    "select": "utrecht-select utrecht-select--html-select",
+    "textarea": "utrecht-textarea utrecht-textarea--html-textarea",
+    "textbox": "utrecht-textbox utrecht-textbox--html-input",
+}
+# Inputs with no Utrecht component of their own (a file chooser) keep the browser's look.
+NO_UTRECHT_CLASS = {"hidden", "file"}
+
+
+def utrecht_component(widget) -> str | None:
+    """Which Utrecht form control a widget is: a key of UTRECHT_WIDGET_CLASSES, or None."""
+    if isinstance(widget, forms.MultiWidget) or widget.is_hidden:
+        return None
+    if isinstance(widget, forms.Textarea):
+        return "textarea"
+    if isinstance(widget, forms.Select | forms.SelectMultiple) and not isinstance(
+        widget, forms.RadioSelect | forms.CheckboxSelectMultiple
+    ):
+        return "select"
+    input_type = getattr(widget, "input_type", None)
+    if input_type in ("checkbox", "radio"):
+        return input_type
+    if input_type is None or input_type in NO_UTRECHT_CLASS:
+        return None
+    return "textbox"
+
+
+class UtrechtBoundField(BoundField):
+    def build_widget_attrs(self, attrs, widget=None):
+        attrs = super().build_widget_attrs(attrs, widget)
+        widget = widget or self.field.widget
+        component = utrecht_component(widget)
+        if component:
+            base = UTRECHT_WIDGET_CLASSES[component]
+            invalid = f" utrecht-{component.replace('radio', 'radio-button')}--invalid"
+            classes = [widget.attrs.get("class", ""), attrs.get("class", ""), base]
+            if self.errors:
+                classes.append(invalid.strip())
+            # The widget's own attrs would be overwritten by these: keep its classes too.
+            attrs["class"] = " ".join(dict.fromkeys(c for c in " ".join(classes).split() if c))
+        return attrs
+
+
+class UtrechtFormRenderer(DjangoTemplates):
+    """The default renderer, with Utrecht classes on the widgets and a checkbox or radio group
+    whose container carries no control class (``core/widgets/multiple_input.html``)."""
+
+    bound_field_class = UtrechtBoundField
+    overrides = {
+        "django/forms/widgets/radio.html": "core/widgets/multiple_input.html",
+        "django/forms/widgets/checkbox_select.html": "core/widgets/multiple_input.html",
+    }
+
+    def get_template(self, template_name):
+        return super().get_template(self.overrides.get(template_name, template_name))

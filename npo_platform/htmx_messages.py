@@ -12,6 +12,8 @@ from django.contrib import messages
 from django.utils.html import format_html, format_html_join
 
 OOB_MARKER = b'id="messages" hx-swap-oob'
+# Django's message levels as NL Design System alert variants (templates/includes/message.html).
+ALERT_VARIANTS = {"success": "ok", "warning": "warning", "error": "error"}
 
 
 class HtmxMessagesMiddleware:
@@ -34,8 +36,8 @@ class HtmxMessagesMiddleware:
         if pending:
             items = format_html_join(
                 "",
-                '<p class="message message--{}">{}</p>',
-                ((m.tags, m.message) for m in pending),
+                '<p class="utrecht-alert utrecht-alert--{}">{}</p>',
+                ((ALERT_VARIANTS.get(m.level_tag, "info"), m.message) for m in pending),
             )
             response.content += format_html(
                 '<div id="messages" hx-swap-oob="innerHTML">{}</div>', items

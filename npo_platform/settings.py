@@ -118,6 +118,8 @@ TEMPLATES = [
         },
     }
 ]
+# Every form widget gets its NL Design System (Utrecht) class there (core/forms.py).
+FORM_RENDERER = "core.forms.UtrechtFormRenderer"
 
 # --- Database -------------------------------------------------------------------------------
 DATABASE_URL = env_url("DATABASE_URL", ("postgres", "postgresql", "sqlite"))

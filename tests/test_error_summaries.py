@@ -29,12 +29,14 @@ def test_a_planned_rows_period_error_is_in_the_summary_and_at_its_field(
     response = officer_client.post("/g/utrecht/budget/bestedingsdoelen/nieuw/", data)
     assert response.status_code == 200
     body = response.content.decode()
-    summary = re.search(r'<div class="error-summary".*?</div>', body, re.S).group(0)
+    summary = re.search(
+        r'<div class="utrecht-alert utrecht-alert--error" id="form-errors".*?</ul>', body, re.S
+    ).group(0)
     assert 'href="#id_gepland-0-period"' in summary and "gaat per kalenderjaar" in summary
     assert "Regel 1, " in summary
     field = body[body.index('id="planned-row-1"') :]
     assert "gaat per kalenderjaar" in field.split("</fieldset>")[0]  # next to the field too
-    assert body.count('class="error-summary"') == 1
+    assert body.count('id="form-errors"') == 1
     assert not SpendingGoal.objects.exists()
 
 
@@ -54,10 +56,17 @@ def test_a_refused_session_attachment_is_said_at_its_field_and_in_the_summary(
     url = reverse("cycles:attachment_add", args=[municipality.slug, cycle.pk, session.pk])
     program = SimpleUploadedFile("verslag.pdf", b"MZ\x90\x00" + b"\x00" * 64)
     body = client.post(url, {"file": program}).content.decode()
-    summary = re.search(r'<div class="error-summary".*?</div>', body, re.S).group(0)
-    field_id = re.search(r'<a href="#([^"]*file)">Bijlage</a>: Dit soort bestand', summary).group(1)
+    summary = re.search(
+        r'<div class="utrecht-alert utrecht-alert--error" id="form-errors".*?</ul>', body, re.S
+    ).group(0)
+    field_id = re.search(
+        r'<a class="utrecht-link" href="#([^"]*file)">Bijlage</a>: Dit soort bestand', summary
+    ).group(1)
     assert f'id="{field_id}"' in body  # the link leads to the file field
-    assert f'<p class="field-error" id="{field_id}_error">Dit soort bestand' in body
+    assert (
+        f'<p class="utrecht-form-field-error-message" id="{field_id}_error">Dit soort bestand'
+        in body
+    )
     assert not SessionAttachment.objects.exists()
 
 
@@ -81,10 +90,13 @@ def test_an_accountants_end_date_too_far_ahead_is_said_at_that_row_and_in_the_su
     response = officer_client.post(url, {"valid_until": too_far})
     assert response.status_code == 200
     body = response.content.decode()
-    summary = re.search(r'<div class="error-summary".*?</div>', body, re.S).group(0)
+    summary = re.search(
+        r'<div class="utrecht-alert utrecht-alert--error" id="form-errors".*?</ul>', body, re.S
+    ).group(0)
     assert f'href="#valid-until-{membership.pk}"' in summary and "12 maanden vooruit" in summary
     field_error = re.search(
-        rf'<p class="field-error" id="valid-until-{membership.pk}-error">([^<]*)</p>', body
+        rf'<p class="utrecht-form-field-error-message" id="valid-until-{membership.pk}-error">([^<]*)</p>',
+        body,
     )
     assert field_error and "12 maanden vooruit" in field_error.group(1)
     assert f'aria-describedby="valid-until-{membership.pk}-error"' in body

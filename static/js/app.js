@@ -3,13 +3,13 @@
   "use strict";
   // Move focus to an error summary when a form comes back with errors (WCAG 3.3.1).
   document.addEventListener("DOMContentLoaded", function () {
-    var summary = document.querySelector(".error-summary");
+    var summary = document.getElementById("form-errors");
     if (summary) { summary.focus(); }
   });
   // A table wider than its box scrolls inside it: make that box a labelled, focusable region so
   // keyboard users can scroll it too (WCAG 2.1.1); the label is the table's caption.
   function markScrollingTables(root) {
-    var wraps = (root.querySelectorAll ? root : document).querySelectorAll(".table-wrap");
+    var wraps = (root.querySelectorAll ? root : document).querySelectorAll(".utrecht-table__container");
     Array.prototype.forEach.call(wraps, function (wrap) {
       var scrolls = wrap.scrollWidth > wrap.clientWidth + 1;
       if (scrolls && !wrap.hasAttribute("tabindex")) {

@@ -66,7 +66,10 @@ def test_bad_input_gets_a_dutch_error_summary(officer_client, ready):
     )
     html = response.content.decode()
     assert response.status_code == 200
-    assert 'class="error-summary"' in html and 'href="#id_jaar_2022"' in html
+    assert (
+        'class="utrecht-alert utrecht-alert--error" id="form-errors"' in html
+        and 'href="#id_jaar_2022"' in html
+    )
     assert ready.ledger_amounts.get().amount == Decimal("1200")
 
 
@@ -139,14 +142,17 @@ def test_the_workspace_query_count_does_not_grow(
     client, municipality, member_factory, ready, django_assert_max_num_queries
 ):
     client.force_login(member_factory(municipality, Role.ACCOUNTANT))
+    client.get(BASE)  # first: the header's theme is then kept in the cache (theming.selectors)
     with CaptureQueriesContext(connection) as few:
         client.get(BASE)
+    n_few = len(few)  # read now: the next request empties the connection's query log
     for month in range(1, 13):
         goal = SpendingGoalFactory(municipality=municipality)
         SpendingFactory(spending_goal=goal, date=datetime.date(2024, month, 3))
         SpendingFactory(spending_goal=goal, date=datetime.date(2025, month, 3))
+    client.get(BASE)
     with CaptureQueriesContext(connection) as many:
         client.get(BASE)
     # Session, user, membership; stream, accounting, figures (grouped sums), budgets' SiSa data
     # set, checks, consultations, freeze, the files section; the read log's insert.
-    assert len(many) == len(few) <= 26
+    assert len(many) == n_few <= 26

@@ -25,10 +25,12 @@ def test_it_renders_checkboxes_and_a_search_field_hidden_until_javascript_shows_
     assert re.findall(r'<input type="checkbox" name="schools" value="(\d)"', html) == ["1", "2"]
     assert re.search(r'value="2"[^>]*checked', html)
     assert '<div class="picker__search" hidden>' in html
-    assert '<label for="id_schools_zoek">Zoek een school</label>' in html
+    assert '<label class="utrecht-form-label" for="id_schools_zoek">Zoek een school</label>' in html
     # The search field has no name: it is never sent with the form.
     assert re.search(
-        r'<input type="search" id="id_schools_zoek" autocomplete="off" data-picker-search>', html
+        r'<input type="search" class="utrecht-textbox utrecht-textbox--html-input" id="id_schools_zoek"'
+        r' autocomplete="off" data-picker-search>',
+        html,
     )
     assert 'aria-live="polite"' in html
 

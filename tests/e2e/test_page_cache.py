@@ -24,7 +24,7 @@ def test_a_cached_school_list_works_like_a_rendered_one(page, officer):  # noqa:
     expect(table).to_contain_text("2 schoolvestigingen gevonden")
     expect(page).to_have_url(re.compile(r"q=caf"))
     # The menu's logout form carries a CSRF token that is valid for this browser.
-    page.locator("details.user-menu summary").click()
+    page.locator("details.header-menu--user summary").click()
     with page.expect_response(lambda r: r.request.method == "POST") as logout:
         page.get_by_role("button", name="Uitloggen").click()
     assert logout.value.status == 302  # a CSRF failure would be a 403

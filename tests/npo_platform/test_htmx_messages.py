@@ -36,7 +36,7 @@ def test_an_htmx_save_announces_its_message_in_the_live_region(officer_client, u
     assert body.startswith("<table id='rows'></table>")
     assert body.endswith(
         '<div id="messages" hx-swap-oob="innerHTML">'
-        '<p class="message message--success">Toekenning opgeslagen.</p></div>'
+        '<p class="utrecht-alert utrecht-alert--ok">Toekenning opgeslagen.</p></div>'
     )
     # Shown once: the next full page does not repeat it.
     assert "Toekenning opgeslagen." not in officer_client.get("/g/utrecht/").content.decode()

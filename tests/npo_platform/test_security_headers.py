@@ -33,14 +33,14 @@ def test_htmx_is_served_locally(client):
 @pytest.mark.django_db
 def test_pages_are_dutch_with_a_skip_link(client):
     body = client.get("/accounts/login/").content.decode()
-    assert '<html lang="nl">' in body
+    assert '<html lang="nl" class="voorbeeld-theme npo-theme">' in body
     assert 'href="#inhoud"' in body and "Direct naar de inhoud" in body
 
 
 @pytest.mark.django_db
 def test_dutch_even_for_an_english_browser(client):
     body = client.get("/accounts/login/", headers={"accept-language": "en-US,en"}).content.decode()
-    assert '<html lang="nl">' in body
+    assert '<html lang="nl" class="voorbeeld-theme npo-theme">' in body
     assert "Inloggen" in body
 
 
@@ -49,7 +49,10 @@ def test_english_translation_is_available_via_the_switcher(client):
     response = client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
     assert response.status_code == 302
     body = client.get("/accounts/login/").content.decode()
-    assert '<html lang="en">' in body
+    assert '<html lang="en" class="voorbeeld-theme npo-theme">' in body
     assert "Log in" in body
     client.post("/i18n/setlang/", {"language": "nl", "next": "/accounts/login/"})
-    assert '<html lang="nl">' in client.get("/accounts/login/").content.decode()
+    assert (
+        '<html lang="nl" class="voorbeeld-theme npo-theme">'
+        in client.get("/accounts/login/").content.decode()
+    )

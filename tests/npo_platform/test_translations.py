@@ -84,7 +84,7 @@ def _english(client):
 def test_login_page_in_english_after_switching(client):
     _english(client)
     body = client.get(reverse("login")).content.decode()
-    assert '<html lang="en">' in body
+    assert '<html lang="en" class="voorbeeld-theme npo-theme">' in body
     # The first step asks only the e-mail address (accounts.views_signin.LoginView).
     for text in (
         "Enter your e-mail address. If your organisation",
@@ -102,7 +102,7 @@ def test_dashboard_in_english_after_switching(client, municipality, member_facto
     _english(client)
     body = client.get(reverse("municipalities:dashboard", args=[municipality.slug])).content
     body = body.decode()
-    assert '<html lang="en">' in body
+    assert '<html lang="en" class="voorbeeld-theme npo-theme">' in body
     for text in ("Overview", "Log out", "4D cycle", "School analyses", "Reports"):
         assert text in body, text
     for dutch in ("Overzicht", "Uitloggen", "4D-cyclus", "Schoolanalyses", "Rapportages"):
