@@ -117,7 +117,10 @@ def test_every_page_shows_the_same_pupil_figures(
     response = client.get(reverse("portfolio:comparisons"))
     (row,) = response.context["spending"].rows
     assert (response.context["pupil_year"], row.pupils) == (2025, 440)
-    assert f'<td class="num">{pupils_2025}</td>' in response.content.decode()
+    assert (
+        f'<td class="utrecht-table__cell utrecht-table__cell--numeric-data">{pupils_2025}</td>'
+        in response.content.decode()
+    )
 
     # The NPO estimate: PO and VO on 1 Oct 2020, closed locations included, <5 left out
     # and named, vavo included.

@@ -170,7 +170,7 @@ def test_invalid_rows_are_reported_by_row_and_column_and_nothing_is_imported(
     fill(sheet, FIRST_DATA_ROW, code=code, **{**complete(), **values})
     fill(sheet, FIRST_DATA_ROW + 1, code="22BB00", **complete())  # a good row: not imported either
     body = post(officer_client, municipality, as_upload(workbook)).content.decode()
-    assert message.replace("'", "&#x27;") in body, body[body.find("error-summary") :][:3000]
+    assert message.replace("'", "&#x27;") in body, body[body.find("utrecht-alert--error") :][:3000]
     assert "Er is niets ingelezen." in body
     intake = AnalysisIntake.objects.get()
     response = officer_client.post(

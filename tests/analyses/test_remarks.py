@@ -72,8 +72,10 @@ def test_return_without_remark_is_said_at_the_remark_field(officer_client, munic
     body = response.content.decode()
     message = "Schrijf bij het terugsturen wat de school moet aanpassen."
     # In the error summary, linking to the field, and next to the field itself.
-    assert re.search(r'<a href="#id_comment">[^<]*</a>: ' + message, body)
-    assert f'<p class="field-error" id="id_comment_error">{message}</p>' in body
+    assert re.search(r'<a class="utrecht-link" href="#id_comment">[^<]*</a>: ' + message, body)
+    assert (
+        f'<p class="utrecht-form-field-error-message" id="id_comment_error">{message}</p>' in body
+    )
     assert not re.search(r'class="message[^"]*">' + message, body)  # no banner
     submitted.refresh_from_db()
     assert submitted.status == AnalysisStatus.SUBMITTED
@@ -140,7 +142,10 @@ def test_a_refused_upload_is_said_at_the_upload_field(school_client, municipalit
     )
     assert response.status_code == 200
     body = response.content.decode()
-    assert '<a href="#id_file">' in body and 'class="field-error" id="id_file_error"' in body
+    assert (
+        '<a class="utrecht-link" href="#id_file">' in body
+        and 'class="utrecht-form-field-error-message" id="id_file_error"' in body
+    )
     assert not AnalysisAttachment.objects.exists()
     missing = school_client.post(url("attachment_upload", municipality, analysis_pk=analysis.pk))
     assert "Kies een bestand." in missing.content.decode()
@@ -179,7 +184,9 @@ def test_an_incomplete_analysis_shows_what_is_missing_and_no_submit_button(
 def test_the_share_fields_do_not_say_optional(school_client, municipality, school, cycle):
     analysis = SchoolAnalysisFactory(school=school, cycle=cycle)
     body = school_client.get(url("edit", municipality, analysis_pk=analysis.pk)).content.decode()
-    share_label = re.search(r'<label for="id_share_taal">(.*?)</label>', body, re.S).group(1)
+    share_label = re.search(
+        r'<label class="utrecht-form-label" for="id_share_taal">(.*?)</label>', body, re.S
+    ).group(1)
     assert "optioneel" not in share_label
 
 

@@ -327,7 +327,7 @@ def test_a_post_to_a_frozen_spending_is_refused_and_changes_nothing(
     form_page = officer_client.get(url).content.decode()
     assert 'data-testid="frozen"' in form_page and "afgesloten sinds" in form_page
     assert "Opslaan" not in form_page and "disabled" in form_page
-    assert "<h1>Besteding bekijken</h1>" in form_page
+    assert '<h1 class="utrecht-heading-1">Besteding bekijken</h1>' in form_page
 
     response = officer_client.post(url, spending_post(spending))
     assert response.status_code == 200

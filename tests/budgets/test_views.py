@@ -364,9 +364,14 @@ def test_commitment_and_spending_pages_follow_the_language_of_the_request(office
     # Their titles were once translated at import time, so they stayed Dutch in English.
     assert officer_client.post("/i18n/setlang/", {"language": "en", "next": "/"}).status_code == 302
     commitments = officer_client.get(f"{BASE}verplichtingen/").content.decode()
-    assert "<h1>Commitments</h1>" in commitments and "Record commitment" in commitments
+    assert (
+        '<h1 class="utrecht-heading-1">Commitments</h1>' in commitments
+        and "Record commitment" in commitments
+    )
     spending = officer_client.get(f"{BASE}realisatie/").content.decode()
-    assert "<h1>Spending</h1>" in spending and "Record payment" in spending
+    assert (
+        '<h1 class="utrecht-heading-1">Spending</h1>' in spending and "Record payment" in spending
+    )
     assert "Verplichtingen zijn bedragen" not in commitments
     assert "Realisatie zijn de bedragen" not in spending
 

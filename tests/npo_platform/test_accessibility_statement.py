@@ -13,7 +13,7 @@ def test_statement_is_public_and_honest_about_its_status(client):
     assert response.status_code == 200
     body = response.content.decode()
     for part in (
-        "<h1>Toegankelijkheidsverklaring</h1>",
+        '<h1 class="utrecht-heading-1">Toegankelijkheidsverklaring</h1>',
         "B: voldoet gedeeltelijk",
         "nog geen onafhankelijk onderzoek volgens WCAG-EM",
         "Bekende knelpunten",

@@ -169,8 +169,14 @@ def test_reminders_without_a_selection_say_so_at_the_selection(client, reminder_
     response = client.post(REMINDERS, {})
     page = response.content.decode()
     assert response.status_code == 400
-    assert 'class="error-summary"' in page and "Kies minstens één gemeente." in page
-    assert '<p class="field-error" id="bulk-error">Kies minstens één gemeente.</p>' in page
+    assert (
+        'class="utrecht-alert utrecht-alert--error" id="form-errors"' in page
+        and "Kies minstens één gemeente." in page
+    )
+    assert (
+        '<p class="utrecht-form-field-error-message" id="bulk-error">Kies minstens één gemeente.</p>'
+        in page
+    )
     assert 'aria-describedby="bulk-error"' in page
     assert 'href="#select-' in page  # the summary leads to the first checkbox
     assert not list(response.context["messages"])

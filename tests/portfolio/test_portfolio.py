@@ -215,12 +215,15 @@ def test_filter_on_alert_and_phase(client, three):
 def test_htmx_request_renders_only_the_table(client, three):
     response = client.get(URL, {"sort": "-name"}, headers={"HX-Request": "true"})
     content = response.content.decode()
-    assert "<html" not in content and "<h1>" not in content
+    assert "<html" not in content and "<h1 " not in content
     assert 'id="gemeente-cecgem"' in content
     assert content.index("Cecgem") < content.index("Aagem")
     assert response["Vary"] and "HX-Request" in response["Vary"]
     full = client.get(URL).content.decode()
-    assert "<h1>Mijn gemeenten</h1>" in full and 'hx-get="/portfolio/"' in full
+    assert (
+        '<h1 class="utrecht-heading-1">Mijn gemeenten</h1>' in full
+        and 'hx-get="/portfolio/"' in full
+    )
 
 
 # --- Query count ----------------------------------------------------------------------------

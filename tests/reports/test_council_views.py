@@ -158,7 +158,9 @@ def test_bulk_council_letters_queue_the_open_and_name_the_blocked(
     advisor, amersfoort = advisor_of_three
     client.force_login(advisor)
     page = client.get(f"{BULK}?kind=raadsinformatiebrief").content.decode()
-    assert "<h1>Raadsinformatiebrieven voor meerdere gemeenten</h1>" in page
+    assert (
+        '<h1 class="utrecht-heading-1">Raadsinformatiebrieven voor meerdere gemeenten</h1>' in page
+    )
     assert ">Amersfoort</label>" in page and "Nog niet mogelijk" in page
     assert "Cyclus “NPO 2023–2025” (Afgerond)." in page  # Zwolle's closed cycle
     with django_capture_on_commit_callbacks(execute=True):

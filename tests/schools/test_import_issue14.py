@@ -306,5 +306,10 @@ def test_school_page_shows_the_vo_history_and_says_which_years_it_covers(client,
     ).content.decode()
 
     assert "alleen bekend voor 1 oktober 2017 tot en met 2022" in body
-    assert '<th scope="row">2022</th><td class="num">911</td>' in body
-    assert '<th scope="row">2024</th>' not in body  # a PO-history zero is no VO count
+    assert (
+        '<th scope="row" class="utrecht-table__header-cell">2022</th>'
+        '<td class="utrecht-table__cell utrecht-table__cell--numeric-data">911</td>'
+    ) in body
+    assert (
+        '<th scope="row" class="utrecht-table__header-cell">2024</th>' not in body
+    )  # a PO-history zero is no VO count
