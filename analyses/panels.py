@@ -3,14 +3,15 @@
 from django.db.models import Count, Q
 
 from analyses.models import RECEIVED_STATUSES, SchoolAnalysis
-from analyses.selectors import analysis_for_school, open_cycle
+from analyses.selectors import analysis_for_school
+from cycles.panels import dashboard_open_cycle
 from municipalities.dashboard import register_panel
 from municipalities.models import READER_ROLES, Role
 from schools.models import School
 
 
 def analyses_panel(*, municipality, membership) -> dict | None:
-    cycle = open_cycle(municipality=municipality)
+    cycle = dashboard_open_cycle(municipality)
     if membership.role == Role.SCHOOL:
         analysis = analysis_for_school(school=membership.school, cycle=cycle) if cycle else None
         return {"school_view": True, "cycle": cycle, "analysis": analysis}

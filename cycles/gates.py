@@ -15,11 +15,14 @@ Items owned by higher apps (analyses: school analyses received; reports: gemeent
 budget planned) are registered by those apps in their ``AppConfig.ready()``.
 
 Checks run once per page view of a single cycle (not in lists), so each may do a query or two.
+What several checks need (``complete_goals``) is read once per evaluation of the checklist.
 """
 
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 
+from django.db.models import CharField, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -50,6 +53,8 @@ class ChecklistItem:
 
 
 _registry: dict[tuple[str, str], Check] = {}
+# While a checklist is evaluated: what its checks share, read once (see ``complete_goals``).
+_shared: ContextVar[dict | None] = ContextVar("cycles_gates_shared", default=None)
 
 
 def register_check(
@@ -80,16 +85,20 @@ def checklist(cycle: Cycle) -> list[ChecklistItem]:
 def checklist_for(cycle: Cycle, phase: str) -> list[ChecklistItem]:
     """The exit checklist of ``phase`` for this cycle (e.g. to show the Data items on its page)."""
     items = []
-    for check in checks_for(phase):
-        result = check.func(cycle)
-        items.append(
-            ChecklistItem(
-                key=check.key,
-                label=str(check.label),
-                ok=bool(result.ok),
-                explanation=str(result.explanation),
+    token = _shared.set({})
+    try:
+        for check in checks_for(phase):
+            result = check.func(cycle)
+            items.append(
+                ChecklistItem(
+                    key=check.key,
+                    label=str(check.label),
+                    ok=bool(result.ok),
+                    explanation=str(result.explanation),
+                )
             )
-        )
+    finally:
+        _shared.reset(token)
     return items
 
 
@@ -124,11 +133,32 @@ def check_prioritised_finding(cycle: Cycle) -> CheckResult:
     return CheckResult(False, _("Geef minstens één bevinding een prioriteit."))
 
 
+def complete_goals_q() -> Q:
+    """``Goal.is_complete`` as a filter: every field of ``Goal.REQUIRED_FOR_COMPLETE`` filled."""
+    condition = Q()
+    for name in Goal.REQUIRED_FOR_COMPLETE:
+        condition &= Q(**{f"{name}__isnull": False})
+        if isinstance(Goal._meta.get_field(name), CharField):
+            condition &= ~Q(**{name: ""})
+    return condition
+
+
 def complete_goals(cycle: Cycle) -> list[Goal]:
-    """Goals with indicator, baseline, target, deadline and spending category (for other apps too)."""
-    return [
-        goal for goal in Goal.objects.filter(cycle=cycle).exclude(indicator="") if goal.is_complete
-    ]
+    """Goals with indicator, baseline, target, deadline and spending category (for other apps too):
+    one query, read once per checklist evaluation however many checks ask."""
+    shared = _shared.get()
+    key = ("complete_goals", cycle.pk)
+    if shared is not None and key in shared:
+        return shared[key]
+    goals = list(
+        Goal.objects.filter(cycle=cycle, municipality_id=cycle.municipality_id)
+        .filter(complete_goals_q())
+        .only("pk", "title", "cycle_id")
+        .order_by("pk")
+    )
+    if shared is not None:
+        shared[key] = goals
+    return goals
 
 
 def check_complete_goal(cycle: Cycle) -> CheckResult:

@@ -2,12 +2,17 @@
 
 from cycles.gates import checklist
 from cycles.models import PHASE_ORDER, Phase
-from cycles.selectors import cycle_goals, cycle_progress, open_cycle
-from municipalities.dashboard import register_panel
+from cycles.selectors import cycle_progress, open_cycle
+from municipalities.dashboard import register_panel, shared
+
+
+def dashboard_open_cycle(municipality):
+    """The open cycle, read once per dashboard view for every panel that shows it."""
+    return shared(("open_cycle", municipality.pk), lambda: open_cycle(municipality=municipality))
 
 
 def cycle_panel(*, municipality, membership) -> dict:
-    cycle = open_cycle(municipality=municipality)
+    cycle = dashboard_open_cycle(municipality)
     if cycle is None:
         return {"cycle": None, "can_edit": membership.can_edit}
     items = checklist(cycle)
@@ -24,7 +29,7 @@ def cycle_panel(*, municipality, membership) -> dict:
         "steps": steps,
         "open_items": [item for item in items if not item.ok],
         "items": len(items),
-        "progress": cycle_progress(cycle_goals(cycle=cycle)),
+        "progress": cycle_progress(cycle=cycle),
         "can_edit": membership.can_edit,
     }
 

@@ -4,7 +4,21 @@ through it) so nothing outside the tenant can leak in."""
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    DecimalField,
+    F,
+    Func,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Greatest, Least, Round
 from django.shortcuts import get_object_or_404
 
 from cycles.models import (
@@ -18,7 +32,6 @@ from cycles.models import (
     ProgressUpdate,
     SessionAttachment,
     StakeholderSession,
-    progress_fraction,
 )
 from municipalities.models import Municipality
 
@@ -29,11 +42,11 @@ def cycle_list(*, municipality: Municipality) -> list[Cycle]:
         Cycle.objects.for_municipality(municipality)
         .select_related("predecessor")
         .annotate(goal_count=Count("goals", distinct=True))
-        .prefetch_related(Prefetch("goals", queryset=goals_with_latest_measurement()))
         .order_by("-start_date", "-pk")
     )
+    progress = cycles_progress(cycles=cycles)
     for cycle in cycles:
-        cycle.progress = cycle_progress(list(cycle.goals.all()))
+        cycle.progress = progress[cycle.pk]
     return cycles
 
 
@@ -88,14 +101,61 @@ def latest_measurement_subquery():
     )
 
 
+# A goal's progress, and so the cycle's, is computed in the database: the one definition of the
+# figure, for every page, the dashboard and the reports. Six decimals, so that PostgreSQL's exact
+# numeric division and SQLite's floating point give the same figure.
+FRACTION = DecimalField(max_digits=9, decimal_places=6)
+
+
+class _Divide(Func):
+    """``a / b``: PostgreSQL's exact numeric division; on SQLite, which stores whole decimals as
+    integers, a real division rather than an integer one."""
+
+    arg_joiner = " / "
+    template = "(%(expressions)s)"
+    output_field = FRACTION
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, arg_joiner=" * 1.0 / ", **extra_context)
+
+
+def progress_fraction_expression():
+    """How far the latest measurement (annotation ``latest_measurement``) has moved from the
+    baseline towards the target, clamped to 0..1; works for goals that go down as well as up
+    (fewer thuiszitters). NULL when it cannot be computed: no measurement yet, no baseline or
+    target, or baseline equal to target. Computed, never typed in."""
+    moved = _Divide(F("latest_measurement") - F("baseline"), F("target_value") - F("baseline"))
+    return Case(
+        When(
+            Q(latest_measurement__isnull=True)
+            | Q(baseline__isnull=True)
+            | Q(target_value__isnull=True)
+            | Q(baseline=F("target_value")),
+            then=Value(None, output_field=FRACTION),
+        ),
+        default=Round(
+            Greatest(
+                Value(0), Least(Value(1), moved, output_field=FRACTION), output_field=FRACTION
+            ),
+            6,
+            output_field=FRACTION,
+        ),
+        output_field=FRACTION,
+    )
+
+
 def goals_with_latest_measurement():
-    return Goal.objects.annotate(latest_measurement=latest_measurement_subquery()).order_by("pk")
+    """Goals with ``latest_measurement`` and their progress (``progress_fraction``), in SQL."""
+    return (
+        Goal.objects.annotate(latest_measurement=latest_measurement_subquery())
+        .annotate(progress_fraction=progress_fraction_expression())
+        .order_by("pk")
+    )
 
 
 def goal_progress(goal: Goal) -> Decimal | None:
-    """Computed, never typed in: latest measurement against baseline and target."""
-    latest = getattr(goal, "latest_measurement", None)
-    return progress_fraction(baseline=goal.baseline, target=goal.target_value, latest=latest)
+    """The goal's progress (0..1) as annotated by ``goals_with_latest_measurement``."""
+    return getattr(goal, "progress_fraction", None)
 
 
 @dataclass(frozen=True)
@@ -109,24 +169,61 @@ class CycleProgress:
         return None if self.fraction is None else int(round(self.fraction * 100))
 
 
-def cycle_progress(goals: list[Goal]) -> CycleProgress:
-    """Roll the goals' progress up to the cycle: the mean over goals with a measurement."""
-    fractions = [f for f in (goal_progress(g) for g in goals) if f is not None]
-    mean = sum(fractions, Decimal(0)) / len(fractions) if fractions else None
-    return CycleProgress(fraction=mean, measured=len(fractions), total=len(goals))
-
-
-def cycle_goals(*, cycle: Cycle) -> list[Goal]:
-    """The cycle's goals with everything the Doelen, Doen and Evaluatie pages show (fixed queries)."""
-    goals = list(
+def cycles_progress(*, cycles: list[Cycle]) -> dict[int, CycleProgress]:
+    """Each cycle's progress: the mean progress of its goals with a measurement, how many of its
+    goals have one, and how many goals it has. One aggregate query for all the cycles (they are
+    already the caller's municipality's), whatever their number of goals and updates."""
+    if not cycles:
+        return {}
+    municipality_id = cycles[0].municipality_id
+    rows = (
         goals_with_latest_measurement()
-        .filter(cycle=cycle, municipality_id=cycle.municipality_id)
-        .select_related("outcome")
-        .prefetch_related(
-            "findings",
-            "interventions",
-            "responsible_partners",
-            "schools",
+        .filter(municipality_id=municipality_id, cycle__in=[c.pk for c in cycles])
+        .order_by()
+        .values("cycle")
+        .annotate(
+            mean=Round(Avg("progress_fraction"), 6, output_field=FRACTION),
+            measured=Count("progress_fraction"),
+            total=Count("pk"),
+        )
+    )
+    found = {
+        row["cycle"]: CycleProgress(
+            fraction=None
+            if row["mean"] is None
+            else Decimal(row["mean"]).quantize(Decimal("1e-6")),
+            measured=row["measured"],
+            total=row["total"],
+        )
+        for row in rows
+    }
+    empty = CycleProgress(fraction=None, measured=0, total=0)
+    return {c.pk: found.get(c.pk, empty) for c in cycles}
+
+
+def cycle_progress(*, cycle: Cycle) -> CycleProgress:
+    """The cycle's progress (see ``cycles_progress``): one aggregate query."""
+    return cycles_progress(cycles=[cycle])[cycle.pk]
+
+
+def _with_percent(goals: list[Goal]) -> list[Goal]:
+    for goal in goals:
+        goal.progress = goal_progress(goal)
+        goal.progress_percent = None if goal.progress is None else int(round(goal.progress * 100))
+    return goals
+
+
+def cycle_goals(
+    *, cycle: Cycle, facts: bool = True, activities: bool = True, revisions: bool = True
+) -> list[Goal]:
+    """The cycle's goals with their progress and outcome, and what a page shows of them (fixed
+    queries): ``facts`` (findings, interventions, partners, schools: Doelen and Doen),
+    ``activities`` with their schools and updates (Doen), ``revisions`` (Doelen)."""
+    related = []
+    if facts:
+        related += ["findings", "interventions", "responsible_partners", "schools"]
+    if activities:
+        related.append(
             Prefetch(
                 "activities",
                 queryset=Activity.objects.select_related("executing_partner")
@@ -140,14 +237,39 @@ def cycle_goals(*, cycle: Cycle) -> list[Goal]:
                     ),
                 )
                 .order_by("start_date", "pk"),
-            ),
-            Prefetch("revisions", queryset=GoalRevision.objects.select_related("actor")),
+            )
+        )
+    if revisions:
+        related.append(Prefetch("revisions", queryset=GoalRevision.objects.select_related("actor")))
+    return _with_percent(
+        list(
+            goals_with_latest_measurement()
+            .filter(cycle=cycle, municipality_id=cycle.municipality_id)
+            .select_related("outcome")
+            .prefetch_related(*related)
         )
     )
-    for goal in goals:
-        goal.progress = goal_progress(goal)
-        goal.progress_percent = None if goal.progress is None else int(round(goal.progress * 100))
-    return goals
+
+
+def cycle_goal_progress(*, cycle: Cycle) -> list[Goal]:
+    """The cycle's goals with only their progress, for the cycle page's list (one query)."""
+    return _with_percent(
+        list(
+            goals_with_latest_measurement()
+            .filter(cycle=cycle, municipality_id=cycle.municipality_id)
+            .only("pk", "title", "carried_over", "baseline", "target_value", "unit", "cycle_id")
+        )
+    )
+
+
+def carried_goals(*, cycle: Cycle) -> list[Goal]:
+    """The goals taken over from the previous cycle, with their activities' ids (two queries)."""
+    return list(
+        Goal.objects.filter(cycle=cycle, municipality_id=cycle.municipality_id, carried_over=True)
+        .only("pk", "title", "cycle_id")
+        .prefetch_related(Prefetch("activities", queryset=Activity.objects.only("pk", "goal_id")))
+        .order_by("pk")
+    )
 
 
 def cycle_sessions(*, cycle: Cycle) -> list[StakeholderSession]:

@@ -26,7 +26,6 @@ from cycles.models.doen import (
     Activity,
     ActivityStatus,
     ProgressUpdate,
-    progress_fraction,
 )
 from cycles.models.duiden import (
     SESSION_ATTACHMENT_UPLOAD,
@@ -55,5 +54,4 @@ __all__ = [
     "StakeholderSession",
     "phase_next",
     "phase_previous",
-    "progress_fraction",
 ]

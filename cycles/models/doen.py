@@ -1,7 +1,5 @@
 """Doen: the activities towards a goal and the progress recorded on them."""
 
-from decimal import Decimal
-
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -108,17 +106,3 @@ class ProgressUpdate(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.activity} – {self.date}"
-
-
-def progress_fraction(
-    *, baseline: Decimal | None, target: Decimal | None, latest: Decimal | None
-) -> Decimal | None:
-    """How far ``latest`` has moved from ``baseline`` towards ``target``, clamped to 0..1.
-
-    Works for goals that go down as well as up (fewer thuiszitters). None when it cannot be
-    computed: no measurement yet, or no baseline/target, or baseline equal to target.
-    """
-    if baseline is None or target is None or latest is None or baseline == target:
-        return None
-    fraction = (latest - baseline) / (target - baseline)
-    return max(Decimal(0), min(Decimal(1), fraction))

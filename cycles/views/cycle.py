@@ -61,7 +61,6 @@ def cycle_detail(request: HttpRequest, municipality: Municipality, cycle_pk: int
 
 def _detail_context(request, cycle, advance_form=None, back_form=None, next_form=None) -> dict:
     items = gates.checklist(cycle) if cycle.is_open else []
-    goals = selectors.cycle_goals(cycle=cycle)
     context = base_context(request, cycle, "detail")
     context.update(
         {
@@ -72,8 +71,8 @@ def _detail_context(request, cycle, advance_form=None, back_form=None, next_form
             # Its label, in the page's language ("Goals", not the stored "doelen").
             "previous_phase": Phase(prev).label if (prev := phase_previous(cycle.phase)) else None,
             "counts": selectors.cycle_counts(cycle=cycle),
-            "progress": selectors.cycle_progress(goals),
-            "goals": goals,
+            "progress": selectors.cycle_progress(cycle=cycle),
+            "goals": selectors.cycle_goal_progress(cycle=cycle),
             "timeline": selectors.cycle_timeline(cycle=cycle),
             "advance_form": advance_form or AdvanceForm(initial={"from_phase": cycle.phase}),
             "back_form": back_form or GoBackForm(initial={"from_phase": cycle.phase}),

@@ -32,7 +32,7 @@ def _data_context(request, cycle, waiver_form=None) -> dict:
     )
     context["waiver_url"] = reverse("cycles:waiver", args=[cycle.municipality.slug, cycle.pk])
     context["waiver_form"].auto_id = "waiver-form-%s"
-    context["carried_goals"] = [g for g in selectors.cycle_goals(cycle=cycle) if g.carried_over]
+    context["carried_goals"] = selectors.carried_goals(cycle=cycle)
     from cycles.views.data import starting_point  # data.py imports this module's saved()
 
     context["starting_point"] = starting_point(cycle)
@@ -52,7 +52,7 @@ def _duiden_context(request, cycle, session_form=None, finding_form=None) -> dic
 
 def _doelen_context(request, cycle, goal_form=None) -> dict:
     context = base_context(request, cycle, "doelen")
-    context["goals"] = selectors.cycle_goals(cycle=cycle)
+    context["goals"] = selectors.cycle_goals(cycle=cycle, activities=False)
     if context["can"]["goal"] and not context["goal_fixed"]:
         context["goal_form"] = goal_form or GoalForm(cycle=cycle)
         context["goal_form"].auto_id = "goal-add-%s"
@@ -61,17 +61,17 @@ def _doelen_context(request, cycle, goal_form=None) -> dict:
 
 def _doen_context(request, cycle) -> dict:
     context = base_context(request, cycle, "doen")
-    goals = selectors.cycle_goals(cycle=cycle)
-    context["goals"] = goals
-    context["progress"] = selectors.cycle_progress(goals)
+    context["goals"] = selectors.cycle_goals(cycle=cycle, revisions=False)
+    context["progress"] = selectors.cycle_progress(cycle=cycle)
     return context
 
 
 def _evaluatie_context(request, cycle, evaluation_form=None) -> dict:
     context = base_context(request, cycle, "evaluatie")
-    goals = selectors.cycle_goals(cycle=cycle)
-    context["goals"] = goals
-    context["progress"] = selectors.cycle_progress(goals)
+    context["goals"] = selectors.cycle_goals(
+        cycle=cycle, facts=False, activities=False, revisions=False
+    )
+    context["progress"] = selectors.cycle_progress(cycle=cycle)
     context["evaluation_form"] = evaluation_form or EvaluationForm(instance=cycle)
     return context
 
