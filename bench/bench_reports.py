@@ -5,7 +5,13 @@
    built through the real task code in this process. Target: gemeentefoto PDF < 5 s.
 2. The request that starts a job (POST /g/amsterdam/rapportages/), with the enqueue replaced by a
    no-op so only the web side is timed. Target: < 100 ms.
-3. A gemeentefoto for every municipality (342) with two workers. With a broker configured
+3. PDF warm start (issue 23): a trivial one-page WeasyPrint render, and the Amsterdam
+   gemeentefoto built first and second in a freshly forked child, as a Celery prefork child is
+   made: once from a cold parent without warm-up (as before), once with the worker's warm-up
+   (npo_platform.celery: ``worker_init`` in the parent before the fork, ``worker_process_init``
+   in the child). Targets: first <= 1.1x second; Amsterdam <= 12x the trivial render. Printed
+   with the load average (the machine may be shared).
+4. A gemeentefoto for every municipality (342) with two workers. With a broker configured
    (REDIS_URL, and a DATABASE_URL the worker can reach) this is a real Celery worker started as a
    subprocess (``celery worker --concurrency 2``, recycled after 50 tasks); the jobs are requested
    through the service and enqueued on commit, as the web app does. Without a broker it falls
@@ -329,9 +335,120 @@ def run_all_celery(user, workers: int = 2) -> None:
     print(f"  peak worker memory   {peak:.0f} MiB (largest process of the worker, sampled)")
 
 
+# --- PDF warm start (a fresh worker child) ------------------------------------------------------
+
+
+def load_average() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.2f} {five:.2f} {fifteen:.2f} on {os.cpu_count()} CPUs"
+
+
+def trivial_render_seconds(n: int = 7) -> tuple[float, float]:
+    """A one-page WeasyPrint render of one paragraph: median wall and CPU seconds of ``n``,
+    after one untimed."""
+    from weasyprint import HTML
+
+    html = '<!DOCTYPE html><html lang="nl"><title>Een</title><p>Eén pagina.</p></html>'
+    HTML(string=html).write_pdf()
+    walls, cpus = [], []
+    for _ in range(n):
+        start, cpu = time.perf_counter(), time.process_time()
+        HTML(string=html).write_pdf()
+        walls.append(time.perf_counter() - start)
+        cpus.append(time.process_time() - cpu)
+    return statistics.median(walls), statistics.median(cpus)
+
+
+def _fresh_child(conn, warm: bool, municipality_pk: int, cycle_pk: int, user_pk: int) -> None:
+    """In a forked child: (warm-up seconds, first build wall and CPU seconds, second build wall
+    and CPU seconds) through the pipe. CPU time (all threads of the child) says more than wall
+    time on a shared machine."""
+    try:
+        from cycles.models import Cycle
+        from municipalities.models import Municipality, User
+
+        warm_seconds = 0.0
+        if warm:
+            from npo_platform.celery import reports_warm_up_in_child
+
+            start = time.perf_counter()
+            reports_warm_up_in_child()
+            warm_seconds = time.perf_counter() - start
+        municipality = Municipality.objects.get(pk=municipality_pk)
+        cycle, user = Cycle.objects.get(pk=cycle_pk), User.objects.get(pk=user_pk)
+        times = []
+        for _ in range(2):
+            cpu = time.process_time()
+            wall = timed_build(municipality, cycle, "gemeentefoto", user)[0]
+            times += [wall, time.process_time() - cpu]
+        conn.send((warm_seconds, *times))
+    except BaseException as exc:  # noqa: BLE001 - reported by the parent
+        conn.send(exc)
+    finally:
+        conn.close()
+
+
+def fresh_child_builds(municipality, cycle, user, *, warm: bool) -> tuple[float, ...]:
+    from django.db import connections
+
+    ctx = get_context("fork")
+    parent_end, child_end = ctx.Pipe(duplex=False)
+    connections.close_all()  # the child opens its own
+    child = ctx.Process(
+        target=_fresh_child, args=(child_end, warm, municipality.pk, cycle.pk, user.pk)
+    )
+    child.start()
+    result = parent_end.recv()
+    child.join()
+    if isinstance(result, BaseException):
+        raise result
+    return result
+
+
+def warm_start(amsterdam, cycle, user) -> None:
+    """Run before anything else in this process renders a PDF: the cold child must be forked
+    from a parent that has not loaded WeasyPrint, like the Celery worker's main process."""
+    print(f"\nPDF warm start ({load_average()}):")
+    cold = fresh_child_builds(amsterdam, cycle, user, warm=False)
+    print(
+        f"  fresh child, no warm-up   first {cold[1]:5.2f} s (CPU {cold[2]:5.2f} s), "
+        f"second {cold[3]:5.2f} s (CPU {cold[4]:5.2f} s) -> first/second {cold[1] / cold[3]:.2f}x "
+        f"(CPU {cold[2] / cold[4]:.2f}x)"
+    )
+    from npo_platform.celery import reports_warm_up_before_fork
+
+    start = time.perf_counter()
+    reports_warm_up_before_fork()  # what the worker's main process does at worker_init
+    parent_warm = time.perf_counter() - start
+    warm = fresh_child_builds(amsterdam, cycle, user, warm=True)
+    print(
+        f"  fresh child, warmed       first {warm[1]:5.2f} s (CPU {warm[2]:5.2f} s), "
+        f"second {warm[3]:5.2f} s (CPU {warm[4]:5.2f} s) -> first/second {warm[1] / warm[3]:.2f}x "
+        f"(CPU {warm[2] / warm[4]:.2f}x; target <= 1.1x)"
+    )
+    print(
+        f"  warm-up                   {parent_warm:5.2f} s in the parent (worker_init), "
+        f"{warm[0]:5.2f} s in the child (worker_process_init)"
+    )
+    trivial, trivial_cpu = trivial_render_seconds()
+    print(
+        f"  trivial one-page render   {trivial * 1000:6.1f} ms (CPU {trivial_cpu * 1000:5.1f} ms), "
+        "median of 7"
+    )
+    print(
+        f"  Amsterdam / trivial       warm second {warm[3] / trivial:5.1f}x "
+        f"(CPU {warm[4] / trivial_cpu:5.1f}x), warm first {warm[1] / trivial:5.1f}x "
+        f"(CPU {warm[2] / trivial_cpu:5.1f}x); target <= 12x. Cold first {cold[1] / trivial:5.1f}x"
+    )
+    print(f"  ({load_average()} after)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--skip-all", action="store_true", help="only Amsterdam and the request")
+    parser.add_argument(
+        "--warm-start-only", action="store_true", help="only the PDF warm start figures"
+    )
     options = parser.parse_args()
     _setup()
     from municipalities.models import Membership, Role, User
@@ -346,6 +463,9 @@ def main() -> None:
         print(
             f"Amsterdam: {School.objects.filter(municipality=amsterdam).count()} school locations"
         )
+        warm_start(amsterdam, cycle, user)  # first: the parent must still be cold
+        if options.warm_start_only:
+            return
         for kind in ("gemeentefoto", "plan", "gemeentefoto"):
             seconds, job = timed_build(amsterdam, cycle, kind, user)
             print(

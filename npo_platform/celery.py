@@ -8,7 +8,7 @@ import logging
 import os
 
 from celery import Celery
-from celery.signals import before_task_publish, task_prerun
+from celery.signals import before_task_publish, task_prerun, worker_init, worker_process_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "npo_platform.settings")
 
@@ -57,3 +57,34 @@ def task_connections_checked(task=None, **kwargs) -> None:
     if any(conn.in_atomic_block for conn in connections.all(initialized_only=True)):
         return
     close_old_connections()
+
+
+def _reports_warm_up(where: str, *, charts: bool) -> None:
+    try:
+        import django
+        from django.apps import apps
+
+        if not apps.ready:
+            django.setup()
+        from reports.rendering import warm_up
+
+        warm_up(charts=charts)
+    except Exception:  # noqa: BLE001 - a failed warm-up costs the first report time, nothing else
+        logger.exception("PDF warm-up failed (%s)", where)
+
+
+@worker_init.connect
+def reports_warm_up_before_fork(**kwargs) -> None:
+    """The worker's main process loads WeasyPrint, parses the PDF stylesheets and loads their
+    fonts (reports.rendering.warm_up) before it forks its children: every child, also one that
+    replaces a child recycled after ``--max-tasks-per-child``, starts with them (issue 23: the
+    first report of a fresh child took 1.6x the second)."""
+    _reports_warm_up("worker", charts=True)
+
+
+@worker_process_init.connect
+def reports_warm_up_in_child(**kwargs) -> None:
+    """Whatever is still per process after the fork (a tiny render without charts), paid before
+    the child takes its first task. Kept short: Celery waits 4 s for a new child
+    (``worker_proc_alive_timeout``); a failed warm-up is logged and costs only time."""
+    _reports_warm_up("child", charts=False)

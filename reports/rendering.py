@@ -188,19 +188,34 @@ def render_pdf(snapshot: dict, *, archival: bool = False) -> bytes:
         return document.write_pdf(pdf_variant=PDF_UA, **options)
 
 
-def warm_up() -> None:
+# A few figures for the warm-up's charts, one of each kind the gemeentefoto and plan draw.
+_WARM_UP_SNAPSHOT = {
+    "profile": {
+        "years": [{"year": 2023, "pupils": 10}, {"year": 2024, "pupils": 12}],
+        "sectors": [{"label": "Basisonderwijs", "pupils": 12}],
+        "weights": {"available": True, "bands": [{"label": "laag", "schools": 1}]},
+    },
+    "budget": {"available": True, "categories": [{"label": "Lezen", "planned": "1000.00"}]},
+}
+
+
+def warm_up(*, charts: bool = True) -> None:
     """What the first render of a process pays, paid now: WeasyPrint's imports, Pango and
-    fontconfig, the parsed stylesheets with their fonts loaded (``_prepared``), the document
-    templates and pygal's first chart. For a worker child when it starts (npo_platform.celery);
-    takes a few hundred milliseconds."""
+    fontconfig, the parsed stylesheets with their fonts loaded (``_prepared``), the snapshot and
+    chart modules, the document templates, and a tiny render (with one chart of each kind when
+    ``charts``). Run by the Celery worker's main process before it forks its children, and
+    lighter (``charts=False``) in each child (npo_platform.celery)."""
     from weasyprint import HTML
 
-    from reports.charts import pupils_over_years
+    import reports.snapshot.closeout  # noqa: F401 - the lazy imports of report_collect
+    import reports.snapshot.council  # noqa: F401
+    import reports.snapshot.gemeentefoto  # noqa: F401
+    import reports.snapshot.plan  # noqa: F401
 
-    chart = pupils_over_years([{"year": 2023, "pupils": 10}, {"year": 2024, "pupils": 12}])
+    drawn = list(charts_for(_WARM_UP_SNAPSHOT).values()) if charts else []
     with override("nl"):
         html = render_to_string(
-            "reports/document/warm_up.html", {"theme": document_theme_of({}), "chart": chart}
+            "reports/document/warm_up.html", {"theme": document_theme_of({}), "charts": drawn}
         )
     with _render_lock:
         font_config, sheets = _prepared()

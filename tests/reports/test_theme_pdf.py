@@ -152,10 +152,3 @@ def test_a_large_raster_logo_is_scaled_down_for_the_snapshot(municipality):
     data = base64.b64decode(logo["src"].split(",", 1)[1])
     with Image.open(io.BytesIO(data)) as image:
         assert image.size == (1200, 240)
-
-
-def test_the_warm_up_renders_and_prepares_the_stylesheets_once():
-    rendering.warm_up()
-    prepared = rendering._prepared()
-    rendering.warm_up()
-    assert rendering._prepared() is prepared
