@@ -9,6 +9,7 @@ from django.db.models import (
     Case,
     Count,
     DecimalField,
+    ExpressionWrapper,
     F,
     Func,
     OuterRef,
@@ -18,7 +19,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Greatest, Least, Round
+from django.db.models.functions import Greatest, Least, NullIf, Round
 from django.shortcuts import get_object_or_404
 
 from cycles.models import (
@@ -119,27 +120,39 @@ class _Divide(Func):
         return self.as_sql(compiler, connection, arg_joiner=" * 1.0 / ", **extra_context)
 
 
-def progress_fraction_expression():
-    """How far the latest measurement (annotation ``latest_measurement``) has moved from the
-    baseline towards the target, clamped to 0..1; works for goals that go down as well as up
-    (fewer thuiszitters). NULL when it cannot be computed: no measurement yet, no baseline or
-    target, or baseline equal to target. Computed, never typed in."""
-    moved = _Divide(F("latest_measurement") - F("baseline"), F("target_value") - F("baseline"))
-    return Case(
-        When(
-            Q(latest_measurement__isnull=True)
-            | Q(baseline__isnull=True)
-            | Q(target_value__isnull=True)
-            | Q(baseline=F("target_value")),
-            then=Value(None, output_field=FRACTION),
-        ),
+def progress_fraction_subquery():
+    """How far the goal's latest measurement has moved from its baseline towards its target,
+    clamped to 0..1; works for goals that go down as well as up (fewer thuiszitters). NULL when
+    it cannot be computed: no measurement yet, no baseline or target, or baseline equal to
+    target. Computed, never typed in.
+
+    Computed inside the latest-measurement subquery, where the measurement is a plain column:
+    referring to a subquery annotation repeats the subquery in the SQL at each reference."""
+    span = NullIf(
+        ExpressionWrapper(OuterRef("target_value") - OuterRef("baseline"), DecimalField()),
+        Value(0),
+        output_field=DecimalField(),
+    )
+    moved = _Divide(
+        ExpressionWrapper(F("measured_value") - OuterRef("baseline"), DecimalField()), span
+    )
+    fraction = Case(
+        When(moved__isnull=True, then=Value(None, output_field=FRACTION)),
         default=Round(
             Greatest(
-                Value(0), Least(Value(1), moved, output_field=FRACTION), output_field=FRACTION
+                Value(0), Least(Value(1), F("moved"), output_field=FRACTION), output_field=FRACTION
             ),
             6,
             output_field=FRACTION,
         ),
+        output_field=FRACTION,
+    )
+    return Subquery(
+        ProgressUpdate.objects.filter(activity__goal=OuterRef("pk"), measured_value__isnull=False)
+        .order_by("-date", "-created_at", "-pk")
+        .annotate(moved=moved)
+        .annotate(fraction=fraction)
+        .values("fraction")[:1],
         output_field=FRACTION,
     )
 
@@ -148,7 +161,7 @@ def goals_with_latest_measurement():
     """Goals with ``latest_measurement`` and their progress (``progress_fraction``), in SQL."""
     return (
         Goal.objects.annotate(latest_measurement=latest_measurement_subquery())
-        .annotate(progress_fraction=progress_fraction_expression())
+        .annotate(progress_fraction=progress_fraction_subquery())
         .order_by("pk")
     )
 
