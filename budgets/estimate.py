@@ -28,7 +28,7 @@ from core.money import format_money, to_money
 from core.npo import NPO_AMOUNT_PER_OAB_UNIT, NPO_AMOUNT_PER_PUPIL, NPO_PUPIL_COUNT_YEAR
 from municipalities.models import FormerMunicipality, Municipality
 from schools.models import School
-from schools.selectors import PupilTotal, pupils_on, vavo_on
+from schools.selectors import PupilTotal, pupils_on_groups
 
 NPO_STREAM_CODE = "npo-gemeenten"
 PER_PUPIL = Decimal(NPO_AMOUNT_PER_PUPIL)
@@ -180,9 +180,11 @@ def npo_estimates(
     """
     ids = [m if isinstance(m, int) else m.pk for m in municipalities]
     year = NPO_PUPIL_COUNT_YEAR
-    po = pupils_on(municipalities=ids, year=year, sectors=PO_SECTORS)
-    vo = pupils_on(municipalities=ids, year=year, sectors=VO_SECTORS)
-    vavo = vavo_on(municipalities=ids, year=year)
+    # PO, VO and vavo pupils in one query (schools.selectors.pupils_on's rule per group).
+    pupils = pupils_on_groups(
+        municipalities=ids, year=year, groups={"po": PO_SECTORS, "vo": VO_SECTORS}, vavo=True
+    )
+    po, vo, vavo = pupils["po"], pupils["vo"], pupils["vavo"]
     scores = dict(
         Municipality.objects.filter(pk__in=ids, npo_oab_score__isnull=False).values_list(
             "pk", "npo_oab_score"

@@ -96,6 +96,51 @@ def municipality_pupils_per_year(*, municipality: Municipality) -> list[PupilTot
     return pupils_per_year(municipalities=[municipality]).get(municipality.pk, [])
 
 
+def pupils_on_groups(
+    *,
+    municipalities: Iterable[Municipality | int],
+    year: int,
+    groups: dict[str, Iterable[str] | None],
+    vavo: bool = False,
+) -> dict[str, dict]:
+    """Per group of sectors (None: all), per municipality id: its pupils on 1 October of
+    ``year``, every group in one query (sums filtered per group, the rule of ``_with_pupils``).
+
+    A municipality without locations with pupils in a group is absent from that group. With
+    ``vavo``, the key ``"vavo"`` maps municipality ids to the VO pupils placed with vavo.
+    """
+    with_pupils = Q(count__gt=0) | Q(suppressed=True)
+    aggregates = {}
+    for n, sectors in enumerate(groups.values()):
+        counted = with_pupils if sectors is None else with_pupils & Q(school__sector__in=sectors)
+        aggregates[f"g{n}_pupils"] = Sum("count", filter=counted)
+        aggregates[f"g{n}_locations"] = Count("pk", filter=counted)
+        aggregates[f"g{n}_hidden"] = Count("pk", filter=counted & Q(suppressed=True))
+    if vavo:
+        aggregates["vavo_total"] = Sum("vavo", filter=Q(vavo__gt=0))
+    result: dict[str, dict] = {name: {} for name in groups}
+    if vavo:
+        result["vavo"] = {}
+    rows = (
+        PupilCount.objects.filter(
+            school__municipality__in=_municipality_ids(municipalities), year=year
+        )
+        .values("school__municipality_id")
+        .annotate(**aggregates)
+        .order_by()
+    )
+    for row in rows:
+        pk = row["school__municipality_id"]
+        for n, name in enumerate(groups):
+            if row[f"g{n}_locations"]:
+                result[name][pk] = PupilTotal(
+                    year, row[f"g{n}_pupils"] or 0, row[f"g{n}_locations"], row[f"g{n}_hidden"]
+                )
+        if vavo and row["vavo_total"]:
+            result["vavo"][pk] = row["vavo_total"]
+    return result
+
+
 def pupils_on(
     *,
     municipalities: Iterable[Municipality | int],
@@ -106,29 +151,14 @@ def pupils_on(
 
     A municipality without locations with pupils that year is absent from the result.
     """
-    counts = _with_pupils().filter(
-        school__municipality__in=_municipality_ids(municipalities), year=year
-    )
-    if sectors is not None:
-        counts = counts.filter(school__sector__in=list(sectors))
-    return {
-        row["school__municipality_id"]: _total(year, row)
-        for row in counts.values("school__municipality_id").annotate(**_TOTALS).order_by()
-    }
+    groups = {"pupils": None if sectors is None else list(sectors)}
+    return pupils_on_groups(municipalities=municipalities, year=year, groups=groups)["pupils"]
 
 
 def vavo_on(*, municipalities: Iterable[Municipality | int], year: int) -> dict[int, int]:
     """Per municipality id: of its VO pupils on 1 October of ``year``, those placed with vavo
     (included in the VO counts; DUO's VO files of 2017–2022 name them)."""
-    return {
-        row["school__municipality_id"]: row["vavo"]
-        for row in PupilCount.objects.filter(
-            school__municipality__in=_municipality_ids(municipalities), year=year, vavo__gt=0
-        )
-        .values("school__municipality_id")
-        .annotate(vavo=Sum("vavo"))
-        .order_by()
-    }
+    return pupils_on_groups(municipalities=municipalities, year=year, groups={}, vavo=True)["vavo"]
 
 
 def municipality_pupils_per_sector(

@@ -195,3 +195,34 @@ def test_panel_query_count_is_constant_and_smaller_than_the_overview(municipalit
     # The panel groups by stream and month only, the overview also by category.
     assert "category" not in " ".join(q["sql"] for q in panel_queries.captured_queries)
     assert "category" in " ".join(q["sql"] for q in overview_queries.captured_queries)
+
+
+def test_npo_estimate_reads_po_vo_and_vavo_pupils_in_one_query(municipality, other_municipality):
+    from budgets.estimate import npo_estimates
+    from schools.models import PupilCount, School
+    from schools.selectors import PO_SECTORS, pupils_on, vavo_on
+    from tests.factories import SchoolFactory
+
+    def count(m, sector, **values):
+        school = SchoolFactory(municipality=m, sector=sector)
+        PupilCount.objects.create(school=school, year=2020, **values)
+
+    count(municipality, School.Sector.BO, count=200)
+    count(municipality, School.Sector.SBO, count=None, suppressed=True)  # <5: hidden
+    count(municipality, School.Sector.BO, count=0)  # no pupils: not a location that year
+    count(municipality, School.Sector.VO, count=900, vavo=12)
+    count(other_municipality, School.Sector.VO, count=50)  # no PO pupils at all
+    ids = [municipality.pk, other_municipality.pk]
+    with CaptureQueriesContext(connection) as queries:
+        estimates = npo_estimates(municipalities=ids)
+    pupil_queries = [q for q in queries.captured_queries if "schools_pupilcount" in q["sql"]]
+    assert len(pupil_queries) == 1
+    mine, other = estimates[municipality.pk], estimates[other_municipality.pk]
+    # The same figures as the per-sector selectors the other pages use.
+    assert mine.po == pupils_on(municipalities=ids, year=2020, sectors=PO_SECTORS)[municipality.pk]
+    assert mine.vo == pupils_on(municipalities=ids, year=2020, sectors=["VO"])[municipality.pk]
+    assert (mine.po.pupils, mine.po.locations, mine.po.hidden) == (200, 2, 1)
+    assert (mine.vo.pupils, mine.vavo, mine.pupils) == (900, 12, 1100)
+    assert vavo_on(municipalities=ids, year=2020) == {municipality.pk: 12}
+    assert other.po.pupils == 0 and other.vo.pupils == 50 and other.vavo == 0
+    assert other_municipality.pk not in pupils_on(municipalities=ids, year=2020, sectors=PO_SECTORS)
