@@ -3,9 +3,12 @@
 On every page: the document is no wider than the window (wide tables scroll inside their own
 labelled, focusable region), no link, button or field is covered by another element (checked with
 ``elementFromPoint`` at each visible clickable's centre, after scrolling it into view), axe-core
-finds no WCAG 2.1 A/AA violation, and the browser logs no console error. One test seeds the demo
-once and walks all four roles, so the whole sweep stays within about a minute and a half; it
-reports every problem it finds, not only the first.
+finds no WCAG 2.1 A/AA violation, and the browser logs no console error. Every page is built
+from the NL Design System (issue 21): the Utrecht page header, body and footer, every button,
+table and form control with its Utrecht class, and none of the hand-written component classes of
+before. One test seeds the demo once and walks all four roles, then a few pages again in the
+shipped `rood` and `groen` house styles (axe), so the whole sweep stays within about a minute and
+a half; it reports every problem it finds, not only the first.
 """
 
 import re
@@ -20,6 +23,47 @@ from tests.factories import MunicipalityFactory, SchoolFactory
 
 WIDTHS = (1280, 390)
 
+# The hand-written component classes the NL Design System replaced; none may be left on a page.
+OLD_COMPONENT_CLASSES = (
+    "button", "button--secondary", "button--danger", "button--small", "link-button", "actions",
+    "badge", "badge--ok", "badge--warn", "badge--error", "error-summary", "messages", "message",
+    "message--success", "message--warning", "message--error", "notice", "table", "table-wrap",
+    "field", "field--error", "field-error", "site-header", "site-footer", "tenant-nav",
+    "header-nav", "skip-link", "pagination", "breadcrumb", "brand", "lead",
+)  # fmt: skip
+
+# The NL Design System on the page: the Utrecht page parts, and every button, table and form
+# control with its Utrecht class.
+NLDS_CHECK = """(old) => {
+  const problems = [];
+  for (const part of ['utrecht-page-header', 'utrecht-page-body', 'utrecht-page-footer']) {
+    if (!document.querySelector('.' + part)) problems.push(`no .${part}`);
+  }
+  if (!document.documentElement.matches('.voorbeeld-theme.npo-theme')) problems.push('no theme classes on <html>');
+  const name = (el) => `${el.tagName} "${(el.textContent || el.name || el.id || '').trim().replace(/\\s+/g, ' ').slice(0, 40)}"`;
+  for (const el of document.querySelectorAll('button, input[type=submit]')) {
+    if (!el.matches('.utrecht-button, .utrecht-link-button')) problems.push(`${name(el)} is no Utrecht button`);
+  }
+  for (const el of document.querySelectorAll('table')) {
+    if (!el.matches('.utrecht-table')) problems.push(`a table without .utrecht-table`);
+  }
+  const controls = {
+    'input:not([type]), input[type=text], input[type=email], input[type=password], input[type=number], input[type=date], input[type=search], input[type=url], input[type=tel]': 'utrecht-textbox',
+    'input[type=checkbox]': 'utrecht-checkbox', 'input[type=radio]': 'utrecht-radio-button',
+    'select': 'utrecht-select', 'textarea': 'utrecht-textarea',
+  };
+  for (const [selector, cls] of Object.entries(controls)) {
+    for (const el of document.querySelectorAll(selector)) {
+      if (!el.classList.contains(cls)) problems.push(`${name(el)} without .${cls}`);
+    }
+  }
+  for (const cls of old) {
+    const found = document.querySelector('.' + CSS.escape(cls));
+    if (found) problems.push(`old class .${cls} on ${name(found)}`);
+  }
+  return problems;
+}"""
+
 # A clickable is covered when the element at its centre is neither it, inside it, nor around it.
 # Elements in a closed <details>, visually hidden ones and the skip link are not on screen.
 LAYOUT_CHECK = """() => {
@@ -31,7 +75,7 @@ LAYOUT_CHECK = """() => {
   const clickables = document.querySelectorAll(
     'a[href], button, summary, input:not([type=hidden]), select, textarea');
   for (const el of Array.from(clickables).slice(0, 200)) {
-    if (el.closest('.visually-hidden, .skip-link')) continue;
+    if (el.closest('.visually-hidden, .utrecht-skip-link')) continue;
     const closed = el.closest('details:not([open])');
     if (closed && !(el.tagName === 'SUMMARY' && el.parentElement === closed)) continue;
     if (getComputedStyle(el).visibility === 'hidden') continue;
@@ -146,6 +190,11 @@ def test_every_role_at_desktop_and_phone_width(browser, live_server, e2e_setting
                 where = f"{email} {width}px {path}"
                 assert response.ok, f"{where}: HTTP {response.status}"
                 problems += [f"{where}: {p}" for p in page.evaluate(LAYOUT_CHECK)]
+                if width == WIDTHS[0]:  # the classes do not depend on the width
+                    problems += [
+                        f"{where}: {p}"
+                        for p in page.evaluate(NLDS_CHECK, list(OLD_COMPONENT_CLASSES))
+                    ]
                 violations = _axe.run(
                     page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}}
                 ).response["violations"]
@@ -156,4 +205,49 @@ def test_every_role_at_desktop_and_phone_width(browser, live_server, e2e_setting
                 problems += [f"{where}: console error {e}" for e in errors]
                 errors.clear()
             context.close()
+    problems += _themed_pages(browser, live_server)
     assert not problems, "\n".join(problems)
+
+
+# A few pages in each shipped municipal house style: a red header, green buttons (issue 21).
+HEADER_COLOURS = {"rood": "rgb(163, 18, 42)", "groen": "rgb(230, 242, 234)"}  # theming/themes/
+THEMED_PAGES = ["/g/utrecht/", "/g/utrecht/budget/", "/g/utrecht/team/", "/g/utrecht/partners/"]
+
+
+def _themed_pages(browser, live_server) -> list[str]:
+    from municipalities.audit import audit_context
+    from municipalities.models import Municipality
+    from theming.services import theme_update
+
+    problems: list[str] = []
+    utrecht = Municipality.objects.get(slug="utrecht")
+    context = browser.new_context(
+        base_url=live_server.url, locale="nl-NL", viewport={"width": 1280, "height": 900}
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    login(page, "beleid@utrecht.demo", DEMO_PASSWORD)
+    for token_set in ("rood", "groen"):
+        # As staff would: the service (contrast check), inside an audit block of its own, since a
+        # live-server request may be writing its own audited rows at the same moment.
+        with audit_context(event=""):
+            theme_update(municipality=utrecht, token_set=token_set)
+        for path in THEMED_PAGES:
+            response = page.goto(path)
+            where = f"{token_set} {path}"
+            assert response.ok, f"{where}: HTTP {response.status}"
+            header = page.evaluate(
+                "() => getComputedStyle(document.querySelector('.utrecht-page-header'))"
+                ".backgroundColor"
+            )
+            if header != HEADER_COLOURS[token_set]:
+                problems.append(f"{where}: header {header}, not the theme's colour")
+            violations = _axe.run(
+                page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}}
+            ).response["violations"]
+            problems += [
+                f"{where}: axe {v['id']} at {[n['target'] for n in v['nodes']][:3]}"
+                for v in violations
+            ]
+    context.close()
+    return problems
