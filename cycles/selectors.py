@@ -35,6 +35,7 @@ from cycles.models import (
     StakeholderSession,
 )
 from municipalities.models import Municipality
+from schools.models import Intervention, PartnerOrganisation, School
 
 
 def cycle_list(*, municipality: Municipality) -> list[Cycle]:
@@ -234,14 +235,29 @@ def cycle_goals(
     ``activities`` with their schools and updates (Doen), ``revisions`` (Doelen)."""
     related = []
     if facts:
-        related += ["findings", "interventions", "responsible_partners", "schools"]
+        # Only the columns the pages show of them: schools and partners are wide rows.
+        related += [
+            Prefetch("findings", queryset=Finding.objects.only("pk", "theme")),
+            Prefetch(
+                "interventions",
+                queryset=Intervention.objects.only(
+                    "pk", "area", "name", "effect_months", "evidence", "cost", "version"
+                ),
+            ),
+            Prefetch(
+                "responsible_partners", queryset=PartnerOrganisation.objects.only("pk", "name")
+            ),
+            Prefetch("schools", queryset=School.objects.only("pk", "name", "vestigingscode")),
+        ]
     if activities:
         related.append(
             Prefetch(
                 "activities",
                 queryset=Activity.objects.select_related("executing_partner")
                 .prefetch_related(
-                    "schools",
+                    Prefetch(
+                        "schools", queryset=School.objects.only("pk", "name", "vestigingscode")
+                    ),
                     Prefetch(
                         "updates",
                         queryset=ProgressUpdate.objects.select_related("author").order_by(
