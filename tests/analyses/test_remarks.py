@@ -76,7 +76,7 @@ def test_return_without_remark_is_said_at_the_remark_field(officer_client, munic
     assert (
         f'<p class="utrecht-form-field-error-message" id="id_comment_error">{message}</p>' in body
     )
-    assert not re.search(r'class="message[^"]*">' + message, body)  # no banner
+    assert not re.search(r'class="utrecht-alert[^"]*">' + message, body)  # no banner
     submitted.refresh_from_db()
     assert submitted.status == AnalysisStatus.SUBMITTED
 
