@@ -191,8 +191,8 @@ def cycles_progress(*, cycles: list[Cycle]) -> dict[int, CycleProgress]:
         return {}
     municipality_id = cycles[0].municipality_id
     rows = (
-        goals_with_latest_measurement()
-        .filter(municipality_id=municipality_id, cycle__in=[c.pk for c in cycles])
+        Goal.objects.filter(municipality_id=municipality_id, cycle__in=[c.pk for c in cycles])
+        .annotate(progress_fraction=progress_fraction_subquery())
         .order_by()
         .values("cycle")
         .annotate(
