@@ -18,12 +18,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Sum
 from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from budgets.models import Allocation
+from budgets.figures import StreamBlock, budget_figures
 from core.money import format_money, to_money
 from core.npo import NPO_AMOUNT_PER_OAB_UNIT, NPO_AMOUNT_PER_PUPIL, NPO_PUPIL_COUNT_YEAR
 from municipalities.models import FormerMunicipality, Municipality
@@ -171,11 +170,27 @@ class NpoEstimate:
         return " ".join(line for line in lines if line)
 
 
+def npo_allocations(blocks: list[StreamBlock]) -> tuple[Decimal | None, Decimal | None]:
+    """The NPO stream's allocations from the budget read (``budgets.figures``): the beschikking
+    total (allocations not marked as estimate) and the allocations marked as estimate, each None
+    when there is none, so the estimate never sums allocations a second way."""
+    block = next((b for b in blocks if b.stream.code == NPO_STREAM_CODE), None)
+    if block is None:
+        return None, None
+    decided = block.total.allocated - block.estimated if block.has_decided else None
+    return decided, block.estimated if block.has_estimate else None
+
+
 def npo_estimates(
-    *, municipalities: Iterable[Municipality | int], with_allocations: bool = True
+    *,
+    municipalities: Iterable[Municipality | int],
+    with_allocations: bool = True,
+    blocks: dict[int, list[StreamBlock]] | None = None,
 ) -> dict[int, NpoEstimate]:
     """Per municipality id: its NPO estimate (a fixed number of queries for any number).
 
+    The allocations beside it come from the budget read (``budgets.figures.budget_figures``):
+    pass ``blocks`` (municipality id -> its stream blocks) when the page has read them already.
     A municipality without any pupils on the count date is absent.
     """
     ids = [m if isinstance(m, int) else m.pk for m in municipalities]
@@ -185,6 +200,8 @@ def npo_estimates(
         municipalities=ids, year=year, groups={"po": PO_SECTORS, "vo": VO_SECTORS}, vavo=True
     )
     po, vo, vavo = pupils["po"], pupils["vo"], pupils["vavo"]
+    if not po and not vo:
+        return {}
     scores = dict(
         Municipality.objects.filter(pk__in=ids, npo_oab_score__isnull=False).values_list(
             "pk", "npo_oab_score"
@@ -195,20 +212,15 @@ def npo_estimates(
         predecessors.setdefault(former.successor_id, []).append(
             Predecessor(former.name, former.cbs_code, former.merged_on)
         )
-    allocated: dict[int, dict[bool, Decimal]] = {}
-    if with_allocations:
-        for row in (
-            Allocation.objects.filter(municipality__in=ids, stream__code=NPO_STREAM_CODE)
-            .values("municipality_id", "is_estimate")
-            .annotate(total=Sum("amount"))
-            .order_by()
-        ):
-            allocated.setdefault(row["municipality_id"], {})[row["is_estimate"]] = row["total"]
+    if with_allocations and blocks is None:
+        read = budget_figures(municipality_ids=[pk for pk in ids if pk in po or pk in vo])
+        blocks = {pk: budget.blocks for pk, budget in read.items()}
     empty = PupilTotal(year, 0, 0, 0)
     result = {}
     for pk in ids:
         if pk not in po and pk not in vo:
             continue
+        allocated, estimated = npo_allocations(blocks.get(pk, []) if with_allocations else [])
         result[pk] = NpoEstimate(
             municipality_id=pk,
             year=year,
@@ -217,15 +229,19 @@ def npo_estimates(
             vavo=vavo.get(pk, 0),
             oab_score=scores.get(pk),
             predecessors=tuple(predecessors.get(pk, ())),
-            allocated=allocated.get(pk, {}).get(False),
-            estimated_allocations=allocated.get(pk, {}).get(True),
+            allocated=allocated,
+            estimated_allocations=estimated,
         )
     return result
 
 
-def npo_estimate(*, municipality: Municipality) -> NpoEstimate | None:
-    """The municipality's NPO estimate, or None without pupil counts for the count date."""
-    return npo_estimates(municipalities=[municipality]).get(municipality.pk)
+def npo_estimate(
+    *, municipality: Municipality, blocks: list[StreamBlock] | None = None
+) -> NpoEstimate | None:
+    """The municipality's NPO estimate, or None without pupil counts for the count date.
+    ``blocks``: the municipality's budget read, when the page has it (no second read)."""
+    given = None if blocks is None else {municipality.pk: blocks}
+    return npo_estimates(municipalities=[municipality], blocks=given).get(municipality.pk)
 
 
 def npo_oab_score_save(*, municipality: Municipality, score: Decimal | None) -> None:

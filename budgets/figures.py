@@ -100,7 +100,9 @@ class StreamBlock:
     total: Figures = field(default_factory=Figures)
     by_category: dict[str, Figures] = field(default_factory=lambda: defaultdict(Figures))
     by_period: dict[str, Figures] = field(default_factory=lambda: defaultdict(Figures))
-    has_estimate: bool = False
+    has_estimate: bool = False  # an allocation marked as estimate (no beschikking yet)
+    has_decided: bool = False  # an allocation not marked as estimate
+    estimated: Decimal = ZERO  # of total.allocated: the allocations marked as estimate
     projection: Projection | None = None
     # Month (of the prestatiedatum; planned money: the first month of its period) -> figures:
     # the overview's chart and the calendar years of the SiSa summary.
@@ -184,7 +186,12 @@ def budget_figures(
     for row in (
         Allocation.objects.filter(municipality__in=ids)
         .values("municipality_id", "stream_id", "period")
-        .annotate(total=Sum("amount"), estimates=Count("pk", filter=Q(is_estimate=True)))
+        .annotate(
+            total=Sum("amount"),
+            estimated=Sum("amount", filter=Q(is_estimate=True)),
+            estimates=Count("pk", filter=Q(is_estimate=True)),
+            decided=Count("pk", filter=Q(is_estimate=False)),
+        )
         .order_by()
     ):
         b = block(row)
@@ -193,6 +200,9 @@ def budget_figures(
         b.by_period[row["period"]].allocated += amount
         b.total.allocated += amount
         b.has_estimate |= row["estimates"] > 0
+        b.has_decided |= row["decided"] > 0
+        if row["estimates"]:
+            b.estimated += to_money(row["estimated"])
 
     # Planned amounts per stream and period (and category).
     for row in (

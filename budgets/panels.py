@@ -10,7 +10,12 @@ def budget_panel(*, municipality, membership) -> dict:
     # chart and calendar years: five grouped queries.
     budget = budget_figures_for(municipality=municipality)
     warnings = budget.warnings
-    return {"total": budget.total, "warnings": warnings[:3], "more": len(warnings) - 3}
+    return {
+        "total": budget.total,
+        "warnings": warnings[:3],
+        "more": len(warnings) - 3,
+        "blocks": budget.blocks,  # the NPO note's allocations (no second read)
+    }
 
 
 # Schools see nothing of the budgets; the accountant does (FINANCE_READER_ROLES).

@@ -12,15 +12,18 @@ register = template.Library()
 
 
 @register.inclusion_tag("budgets/_npo_estimate.html")
-def npo_estimate_summary(municipality) -> dict:
-    return {"estimate": npo_estimate(municipality=municipality), "municipality": municipality}
+def npo_estimate_summary(municipality, blocks=None) -> dict:
+    """``blocks``: the page's budget read (``budgets.figures``), so the allocations beside the
+    estimate are the page's own figures and are not read again."""
+    estimate = npo_estimate(municipality=municipality, blocks=blocks)
+    return {"estimate": estimate, "municipality": municipality}
 
 
 @register.simple_tag
-def npo_estimate_note(municipality) -> str:
+def npo_estimate_note(municipality, blocks=None) -> str:
     """One line for the dashboard: whether the NPO amount is a beschikking or an estimate, and
-    what the estimate includes."""
-    estimate = npo_estimate(municipality=municipality)
+    what the estimate includes. ``blocks``: the budget panel's read."""
+    estimate = npo_estimate(municipality=municipality, blocks=blocks)
     if estimate is None or not estimate.pupils:
         return ""
     if estimate.has_allocation:

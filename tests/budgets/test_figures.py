@@ -226,3 +226,36 @@ def test_npo_estimate_reads_po_vo_and_vavo_pupils_in_one_query(municipality, oth
     assert vavo_on(municipalities=ids, year=2020) == {municipality.pk: 12}
     assert other.po.pupils == 0 and other.vo.pupils == 50 and other.vavo == 0
     assert other_municipality.pk not in pupils_on(municipalities=ids, year=2020, sectors=PO_SECTORS)
+
+
+def test_npo_estimate_takes_its_allocations_from_the_budget_read(
+    municipality, officer_client, settings
+):
+    settings.PAGE_CACHE_SECONDS = 0  # count the pages being built
+    from budgets.estimate import npo_allocations, npo_estimate
+    from schools.models import PupilCount
+    from tests.factories import SchoolFactory
+
+    PupilCount.objects.create(school=SchoolFactory(municipality=municipality), year=2020, count=9)
+    assert npo_allocations([]) == (None, None)
+    assert npo_estimate(municipality=municipality).allocated is None
+    AllocationFactory(municipality=municipality, amount=D("700.00"), is_estimate=True)
+    read = budget_figures_for(municipality=municipality)
+    assert npo_allocations(read.blocks) == (None, D("700.00"))
+    AllocationFactory(municipality=municipality, amount=D("1000.00"))
+    AllocationFactory(municipality=municipality, stream=stream("oab"), amount=D("5.00"))
+    read = budget_figures_for(municipality=municipality)
+    assert npo_allocations(read.blocks) == (D("1000.00"), D("700.00"))
+    with CaptureQueriesContext(connection) as given:
+        estimate = npo_estimate(municipality=municipality, blocks=read.blocks)
+    assert (estimate.allocated, estimate.estimated_allocations) == (D("1000.00"), D("700.00"))
+    assert not [q for q in given.captured_queries if "budgets_allocation" in q["sql"]]
+    # Without a read at hand it reads the budget itself: the same figures.
+    alone = npo_estimate(municipality=municipality)
+    assert (alone.allocated, alone.estimated_allocations) == (D("1000.00"), D("700.00"))
+    # The dashboard and the overview read allocations once (the budget read), not twice.
+    for url in ("/g/utrecht/", "/g/utrecht/budget/"):
+        with CaptureQueriesContext(connection) as page:
+            assert officer_client.get(url).status_code == 200
+        sums = [q for q in page.captured_queries if 'FROM "budgets_allocation"' in q["sql"]]
+        assert len(sums) == 1, url
