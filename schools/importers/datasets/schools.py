@@ -172,7 +172,18 @@ def load_schools(
     only_history = history[~history["VESTIGINGSCODE"].isin({code for (code,) in desired})]
     skipped_unknown = int(only_history["gm"].isna().sum())
     only_history = only_history[only_history["gm"].notna()]
-    for record in only_history.to_dict("records"):
+    used = [
+        "VESTIGINGSCODE",
+        "INSTELLINGSCODE",
+        "NAAM_VESTIGING",
+        "SOORT_VESTIGING",
+        "DENOMINATIE_VESTIGING",
+        "BEVOEGD_GEZAG_NUMMER",
+        "gm",
+        latest,
+    ]
+    # Only the columns read below: the thirty year columns would be boxed for nothing.
+    for record in only_history[used].to_dict("records"):
         sector = record["SOORT_VESTIGING"]
         # Special education has no address file here: a location with pupils in the latest
         # count is active. Regular BO locations that are not in the BO file have closed.
