@@ -40,7 +40,7 @@ def test_advisor_switches_between_municipalities(page, towns):
     switcher.get_by_role("link", name="Zwolle").click()
     expect(page).to_have_url(re.compile(r"/g/zwolle/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Zwolle")
-    expect(page.locator(".current-municipality")).to_have_text("Zwolle")
+    expect(page.locator(".page-header__municipality")).to_have_text("Zwolle")
 
     page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Team").click()
     expect(page).to_have_url(re.compile(r"/g/zwolle/team/$"))
