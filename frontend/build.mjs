@@ -52,8 +52,18 @@ function main() {
   const faces = [];
   for (const [pkg, variants] of FONT_FILES) {
     for (const variant of variants) {
+      // Each subset's face from the variant's own file (`400.css`), which carries its
+      // unicode-range: without it the latin and latin-ext faces share every descriptor and a
+      // browser may draw plain text with the latin-ext face, which lacks the basic letters.
+      const all = read(`${pkg}/${variant}.css`);
       for (const subset of SUBSETS) {
-        const css = read(`${pkg}/${subset}-${variant}.css`);
+        const family = pkg.split("/")[1];
+        const style = variant.endsWith("italic") ? "italic" : "normal";
+        const name = `${family}-${subset}-${variant.split("-")[0]}-${style}`;
+        const face = all.match(new RegExp(`/\\* ${name} \\*/\\s*@font-face \\{[^}]*\\}`));
+        if (!face) throw new Error(`${pkg}/${variant}.css has no face ${name}`);
+        if (!face[0].includes("unicode-range:")) throw new Error(`${name} has no unicode-range`);
+        const css = face[0];
         for (const match of css.matchAll(/url\(\.\/files\/([a-z0-9-]+\.woff2?)\)/g)) {
           copyFileSync(join(modules, pkg, "files", match[1]), join(fonts, match[1]));
         }
