@@ -227,12 +227,14 @@ def _with_percent(goals: list[Goal]) -> list[Goal]:
     return goals
 
 
-def cycle_goals(
+def cycle_goals_queryset(
     *, cycle: Cycle, facts: bool = True, activities: bool = True, revisions: bool = True
-) -> list[Goal]:
-    """The cycle's goals with their progress and outcome, and what a page shows of them (fixed
-    queries): ``facts`` (findings, interventions, partners, schools: Doelen and Doen),
-    ``activities`` with their schools and updates (Doen), ``revisions`` (Doelen)."""
+):
+    """The cycle's goals (by pk) with their progress and outcome, and what a page shows of them,
+    not yet read: a page of it (``Paginator``) runs the prefetches for that page's goals only.
+    ``facts`` (findings, interventions, partners, schools: Doelen and Doen), ``activities`` with
+    their schools and updates (Doen), ``revisions`` (Doelen). Give what is read to
+    ``with_progress``."""
     related = []
     if facts:
         # Only the columns the pages show of them: schools and partners are wide rows.
@@ -270,14 +272,35 @@ def cycle_goals(
         )
     if revisions:
         related.append(Prefetch("revisions", queryset=GoalRevision.objects.select_related("actor")))
-    return _with_percent(
-        list(
-            goals_with_latest_measurement()
-            .filter(cycle=cycle, municipality_id=cycle.municipality_id)
-            .select_related("outcome")
-            .prefetch_related(*related)
-        )
+    return (
+        goals_with_latest_measurement()
+        .filter(cycle=cycle, municipality_id=cycle.municipality_id)
+        .select_related("outcome")
+        .prefetch_related(*related)
     )
+
+
+def with_progress(goals) -> list[Goal]:
+    """The goals read, each with ``progress`` and ``progress_percent``."""
+    return _with_percent(list(goals))
+
+
+def cycle_goals(
+    *, cycle: Cycle, facts: bool = True, activities: bool = True, revisions: bool = True
+) -> list[Goal]:
+    """All the cycle's goals as ``cycle_goals_queryset`` describes them (fixed queries)."""
+    return with_progress(
+        cycle_goals_queryset(cycle=cycle, facts=facts, activities=activities, revisions=revisions)
+    )
+
+
+def goal_page_number(*, cycle: Cycle, goal_pk: int, per_page: int) -> int:
+    """On which page of ``per_page`` goals (in the order of ``cycle_goals_queryset``: by pk) the
+    goal stands (one query)."""
+    before = Goal.objects.filter(
+        cycle=cycle, municipality_id=cycle.municipality_id, pk__lt=goal_pk
+    ).count()
+    return before // per_page + 1
 
 
 def cycle_goal_progress(*, cycle: Cycle) -> list[Goal]:

@@ -33,7 +33,7 @@ def goal_form(
         reason = data.pop("reason", "")
         version = form.pop_version(data)
         try:
-            services.goal_save(
+            saved_goal = services.goal_save(
                 cycle=cycle,
                 goal=goal,
                 actor=request.user,
@@ -48,7 +48,9 @@ def goal_form(
         else:
             page = "doen" if rules.goal_is_fixed(cycle) else "doelen"
             section = "activities-section" if page == "doen" else "goals-section"
-            return saved(request, cycle, page, section, _("Doel opgeslagen."))
+            return saved(
+                request, cycle, page, section, _("Doel opgeslagen."), goal_pk=saved_goal.pk
+            )
     editable = rules.can_edit(cycle, "goal") and not (rules.goal_is_fixed(cycle) and goal is None)
     return form_page(
         request,

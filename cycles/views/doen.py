@@ -36,7 +36,7 @@ def activity_form(
         data = dict(form.cleaned_data)
         version = form.pop_version(data)
         try:
-            services.activity_save(
+            saved_activity = services.activity_save(
                 cycle=cycle, goal=goal, activity=activity, version=version, **data
             )
         except EditConflict as exc:
@@ -44,7 +44,15 @@ def activity_form(
         except ValidationError as exc:
             add_errors(form, exc)
         else:
-            return saved(request, cycle, "doen", "activities-section", _("Activiteit opgeslagen."))
+            return saved(
+                request,
+                cycle,
+                "doen",
+                "activities-section",
+                _("Activiteit opgeslagen."),
+                goal_pk=goal.pk,
+                anchor=f"activity-{saved_activity.pk}",
+            )
     return form_page(
         request,
         cycle=cycle,
@@ -99,7 +107,15 @@ def progress_form(
         except ValidationError as exc:
             add_errors(form, exc)
         else:
-            return saved(request, cycle, "doen", "activities-section", _("Voortgang vastgelegd."))
+            return saved(
+                request,
+                cycle,
+                "doen",
+                "activities-section",
+                _("Voortgang vastgelegd."),
+                goal_pk=activity.goal_id,
+                anchor=f"activity-{activity.pk}",
+            )
     return form_page(
         request,
         cycle=cycle,
