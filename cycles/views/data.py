@@ -13,7 +13,7 @@ from cycles import rules, selectors, services
 from cycles.forms import WaiverForm
 from cycles.models import Activity, Cycle
 from cycles.views.common import form_page, page_url
-from cycles.views.phases import saved
+from cycles.views.phases import goal_page_number, goal_page_url, saved
 from municipalities.access import tenant_view
 from municipalities.models import EDITOR_ROLES, Municipality
 
@@ -100,13 +100,28 @@ def starting_point(cycle: Cycle) -> dict | None:
         .order_by("goal_id", "pk")
     )
     texts = _continuation_texts([a.carried_from_id for a in continued])
+    position = {goal.pk: i for i, goal in enumerate(goals)}  # by pk, as Doen pages them
     return {
         "previous": previous,
         "goals": [
             {"goal": goal, "outcome": goal.outcome if _has_outcome(goal) else None}
             for goal in goals
         ],
-        "continued": [{"activity": a, "how": texts.get(a.carried_from_id, "")} for a in continued],
+        "continued": [
+            {
+                "activity": a,
+                "how": texts.get(a.carried_from_id, ""),
+                # Its history: the activity on the previous cycle's Doen, on its goal's page.
+                "history_url": goal_page_url(
+                    cycle.municipality.slug,
+                    previous.pk,
+                    "doen",
+                    goal_page_number(position.get(a.carried_from.goal_id, 0)),
+                    f"activity-{a.carried_from_id}",
+                ),
+            }
+            for a in continued
+        ],
     }
 
 

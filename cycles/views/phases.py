@@ -59,6 +59,18 @@ def _duiden_context(request, cycle, session_form=None, finding_form=None) -> dic
 GOALS_PER_PAGE = 5
 
 
+def goal_page_number(position: int) -> int:
+    """The page of goals (1, 2, …) that holds the goal at ``position`` (0-based, by pk)."""
+    return position // GOALS_PER_PAGE + 1
+
+
+def goal_page_url(slug: str, cycle_pk: int, page: str, number: int, anchor: str) -> str:
+    """Doelen or Doen at the page of goals ``number``, scrolled to ``anchor``."""
+    url = reverse(f"cycles:{page}", args=[slug, cycle_pk])
+    query = f"?{urlencode({PAGE_PARAMETER: number})}" if number > 1 else ""
+    return f"{url}{query}#{anchor}"
+
+
 def _goal_page(request, cycle, number, **parts) -> dict:
     """One page of the cycle's goals, read with only that page's prefetches: ``?pagina=`` or,
     after a save, the ``number`` of the page that holds the saved goal."""
@@ -146,8 +158,8 @@ def saved(
         ).encode()
         return response
     messages.success(request, message)
-    url = reverse(f"cycles:{page}", args=[cycle.municipality.slug, cycle.pk])
     if number is None:
+        url = reverse(f"cycles:{page}", args=[cycle.municipality.slug, cycle.pk])
         return redirect(f"{url}#{section}")
-    query = f"?{urlencode({PAGE_PARAMETER: number})}" if number > 1 else ""
-    return redirect(f"{url}{query}#{anchor or f'goal-{goal_pk}'}")
+    anchor = anchor or f"goal-{goal_pk}"
+    return redirect(goal_page_url(cycle.municipality.slug, cycle.pk, page, number, anchor))

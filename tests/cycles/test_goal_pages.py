@@ -191,3 +191,24 @@ def test_readers_and_fixed_goals_get_no_add_link(client, officer_client, municip
     cycle.phase = Phase.DOEN
     cycle.save()
     assert url("goal_add", cycle) not in officer_client.get(url("doelen", cycle)).content.decode()
+
+
+def test_a_continued_activity_links_to_the_page_of_its_history(officer_client, municipality):
+    """The Data page's link from a continued activity to the previous cycle's Doen lands on the
+    page of goals that shows it."""
+    import datetime
+
+    previous = CycleFactory(
+        municipality=municipality,
+        phase=Phase.AFGEROND,
+        start_date=datetime.date(2021, 8, 1),
+        end_date=datetime.date(2023, 7, 31),
+    )
+    goals = add_goals(previous, GOALS_PER_PAGE + 1)
+    old = goals[-1].activities.get()
+    cycle = CycleFactory(municipality=municipality, phase=Phase.DATA, predecessor=previous)
+    ActivityFactory(goal=GoalFactory(cycle=cycle), title="Voortgezet", carried_from=old)
+    body = officer_client.get(url("data", cycle)).content.decode()
+    history = f"{url('doen', previous)}?pagina=2#activity-{old.pk}"
+    assert f'href="{history}"' in body
+    assert f'id="activity-{old.pk}"' in officer_client.get(history).content.decode()
