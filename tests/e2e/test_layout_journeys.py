@@ -47,6 +47,11 @@ NLDS_CHECK = """(old) => {
   for (const el of document.querySelectorAll('table')) {
     if (!el.matches('.utrecht-table')) problems.push(`a table without .utrecht-table`);
   }
+  // Amounts line up on the right (the component's own cell rule says start, more specifically).
+  const numeric = document.querySelector('.utrecht-table__cell--numeric-data');
+  if (numeric && !['end', 'right'].includes(getComputedStyle(numeric).textAlign)) {
+    problems.push(`a numeric cell is aligned ${getComputedStyle(numeric).textAlign}`);
+  }
   const controls = {
     'input:not([type]), input[type=text], input[type=email], input[type=password], input[type=number], input[type=date], input[type=search], input[type=url], input[type=tel]': 'utrecht-textbox',
     'input[type=checkbox]': 'utrecht-checkbox', 'input[type=radio]': 'utrecht-radio-button',
