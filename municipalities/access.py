@@ -27,20 +27,35 @@ from municipalities.models import (
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-def membership_get(*, user, municipality_slug: str) -> Membership:
-    """The user's active membership in the municipality, or 404 for anything else (an ended
-    membership and one past its ``valid_until`` alike: ``Membership.objects.active()``)."""
+def memberships_active(user) -> list[Membership]:
+    """The user's active memberships in active municipalities, each with its municipality and
+    school, in the order of the municipalities' names: one query for both the access check of a
+    page and its header's municipality switcher (``my_municipalities``)."""
     if not user.is_authenticated:
-        raise Http404
-    membership = (
+        return []
+    return list(
         Membership.objects.active()
         .select_related("municipality", "school")
-        .filter(user=user, municipality__slug=municipality_slug, municipality__is_active=True)
-        .first()
+        .filter(user=user, municipality__is_active=True)
+        .order_by("municipality__name")
     )
-    if membership is None:
+
+
+def membership_get(
+    *, user, municipality_slug: str, memberships: list[Membership] | None = None
+) -> Membership:
+    """The user's active membership in the municipality, or 404 for anything else (an ended
+    membership and one past its ``valid_until`` alike: ``Membership.objects.active()``).
+    ``memberships``: the user's ``memberships_active``, when already read."""
+    if not user.is_authenticated:
         raise Http404
-    return membership
+    if memberships is None:
+        memberships = memberships_active(user)
+    # At most one: one active membership per user and municipality (a unique constraint).
+    for membership in memberships:
+        if membership.municipality.slug == municipality_slug:
+            return membership
+    raise Http404
 
 
 def tenant_view(
@@ -52,7 +67,8 @@ def tenant_view(
 
     ``roles`` may make safe (GET/HEAD) requests; ``write_roles`` may make the others. The view
     receives ``municipality`` instead of ``municipality_slug``; ``request.membership`` holds the
-    membership that granted access.
+    membership that granted access, ``request.user_memberships`` all of the user's active ones
+    (``memberships_active``).
     """
     read_roles = frozenset(roles)
     change_roles = frozenset(write_roles)
@@ -62,12 +78,18 @@ def tenant_view(
         def wrapper(request: HttpRequest, municipality_slug: str, *args, **kwargs) -> HttpResponse:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            membership = membership_get(user=request.user, municipality_slug=municipality_slug)
+            memberships = memberships_active(request.user)
+            membership = membership_get(
+                user=request.user, municipality_slug=municipality_slug, memberships=memberships
+            )
             allowed = read_roles if request.method in SAFE_METHODS else change_roles
             if membership.role not in allowed:
                 raise PermissionDenied
             request.membership = membership
             request.municipality = membership.municipality
+            # All of the user's: the header's switcher and portfolio link read them from here,
+            # without queries of their own (the tenancy and portfolio context processors).
+            request.user_memberships = memberships
             return view(request, *args, municipality=membership.municipality, **kwargs)
 
         wrapper.tenant_read_roles = read_roles  # used by the isolation sweep test

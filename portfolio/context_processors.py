@@ -9,9 +9,9 @@ def _is_advisor(request: HttpRequest) -> bool:
     known = getattr(request, "portfolio_is_advisor", None)
     if known is not None:
         return known  # the portfolio page has just found out
-    membership = getattr(request, "membership", None)
-    if membership is not None and membership.role == Role.ADVISOR:
-        return True  # on a tenant page as advisor: known without a query
+    memberships = getattr(request, "user_memberships", None)
+    if memberships is not None:  # on a tenant page: all of the user's, read by tenant_view
+        return any(m.role == Role.ADVISOR for m in memberships)
     return is_advisor(user=request.user)
 
 
