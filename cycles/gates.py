@@ -19,13 +19,13 @@ What several checks need (``complete_goals``) is read once per evaluation of the
 """
 
 from collections.abc import Callable
-from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.db.models import CharField, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.memo import memo, memo_scope
 from cycles.models import Activity, Cycle, Finding, Goal, Phase, ProgressUpdate
 
 
@@ -53,8 +53,6 @@ class ChecklistItem:
 
 
 _registry: dict[tuple[str, str], Check] = {}
-# While a checklist is evaluated: what its checks share, read once (see ``complete_goals``).
-_shared: ContextVar[dict | None] = ContextVar("cycles_gates_shared", default=None)
 
 
 def register_check(
@@ -85,8 +83,7 @@ def checklist(cycle: Cycle) -> list[ChecklistItem]:
 def checklist_for(cycle: Cycle, phase: str) -> list[ChecklistItem]:
     """The exit checklist of ``phase`` for this cycle (e.g. to show the Data items on its page)."""
     items = []
-    token = _shared.set({})
-    try:
+    with memo_scope():  # what several checks need is read once (``complete_goals``)
         for check in checks_for(phase):
             result = check.func(cycle)
             items.append(
@@ -97,8 +94,6 @@ def checklist_for(cycle: Cycle, phase: str) -> list[ChecklistItem]:
                     explanation=str(result.explanation),
                 )
             )
-    finally:
-        _shared.reset(token)
     return items
 
 
@@ -146,19 +141,15 @@ def complete_goals_q() -> Q:
 def complete_goals(cycle: Cycle) -> list[Goal]:
     """Goals with indicator, baseline, target, deadline and spending category (for other apps too):
     one query, read once per checklist evaluation however many checks ask."""
-    shared = _shared.get()
-    key = ("complete_goals", cycle.pk)
-    if shared is not None and key in shared:
-        return shared[key]
-    goals = list(
-        Goal.objects.filter(cycle=cycle, municipality_id=cycle.municipality_id)
-        .filter(complete_goals_q())
-        .only("pk", "title", "cycle_id")
-        .order_by("pk")
+    return memo(
+        ("complete_goals", cycle.pk),
+        lambda: list(
+            Goal.objects.filter(cycle=cycle, municipality_id=cycle.municipality_id)
+            .filter(complete_goals_q())
+            .only("pk", "title", "cycle_id")
+            .order_by("pk")
+        ),
     )
-    if shared is not None:
-        shared[key] = goals
-    return goals
 
 
 def check_complete_goal(cycle: Cycle) -> CheckResult:

@@ -1,14 +1,15 @@
 """Dashboard panel of the cycles app: the current 4D cycle, its phase, checklist and progress."""
 
+from core.memo import memo
 from cycles.gates import checklist
 from cycles.models import PHASE_ORDER, Phase
 from cycles.selectors import cycle_progress, open_cycle
-from municipalities.dashboard import register_panel, shared
+from municipalities.dashboard import register_panel
 
 
 def dashboard_open_cycle(municipality):
     """The open cycle, read once per dashboard view for every panel that shows it."""
-    return shared(("open_cycle", municipality.pk), lambda: open_cycle(municipality=municipality))
+    return memo(("open_cycle", municipality.pk), lambda: open_cycle(municipality=municipality))
 
 
 def cycle_panel(*, municipality, membership) -> dict:

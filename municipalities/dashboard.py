@@ -17,15 +17,15 @@ modules are found with Django's ``autodiscover_modules`` (as the admin finds ``a
 
 A panel's ``context`` runs once per dashboard view with a fixed number of queries; ``roles`` says
 which membership roles see it. What several panels need (the open cycle) they read through
-``shared``, so it is read once per dashboard view.
+``core.memo.memo`` (``panels_for`` opens the scope), so it is read once per dashboard view.
 """
 
 from collections.abc import Callable, Iterable
-from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.utils.module_loading import autodiscover_modules
 
+from core.memo import memo_scope
 from municipalities.models import READER_ROLES, Membership, Municipality, Role
 
 
@@ -47,18 +47,6 @@ class RenderedPanel:
 
 _registry: dict[str, Panel] = {}
 _discovered = False
-_shared: ContextVar[dict | None] = ContextVar("dashboard_shared", default=None)
-
-
-def shared(key: tuple, compute: Callable[[], object]):
-    """``compute()``, once per dashboard view for the same ``key`` (e.g. ``("open_cycle",
-    municipality.pk)``); outside a dashboard view simply ``compute()``."""
-    values = _shared.get()
-    if values is None:
-        return compute()
-    if key not in values:
-        values[key] = compute()
-    return values[key]
 
 
 def register_panel(
@@ -79,14 +67,11 @@ def panels_for(*, municipality: Municipality, membership: Membership) -> list[Re
         autodiscover_modules("panels")
         _discovered = True
     rendered = []
-    token = _shared.set({})
-    try:
+    with memo_scope():
         for panel in sorted(_registry.values(), key=lambda p: (p.order, p.key)):
             if membership.role not in panel.roles:
                 continue
             data = panel.context(municipality=municipality, membership=membership)
             if data is not None:
                 rendered.append(RenderedPanel(panel.key, panel.template, data))
-    finally:
-        _shared.reset(token)
     return rendered

@@ -94,6 +94,13 @@ def _texts(occasion: Occasion, language: str, cache: dict) -> tuple[str, str]:
     return cache[key]
 
 
+def _mail_state(frequency: str) -> str:
+    """What becomes of a new notification's mail under the user's frequency for its kind."""
+    if frequency == Frequency.OFF:
+        return MailState.NONE
+    return MailState.MAILED if frequency == Frequency.IMMEDIATE else MailState.WAITING
+
+
 def daily_pass(*, today: datetime.date | None = None) -> PassResult:
     """Run the day's pass as if it were ``today``. Idempotent per recipient, kind and day."""
     today = today or timezone.localdate()
@@ -123,13 +130,7 @@ def daily_pass(*, today: datetime.date | None = None) -> PassResult:
                 title=title[:300],
                 text=text,
                 url=occasion.url,
-                mail_state=(
-                    MailState.NONE
-                    if frequency == Frequency.OFF
-                    else MailState.MAILED
-                    if frequency == Frequency.IMMEDIATE
-                    else MailState.WAITING
-                ),
+                mail_state=_mail_state(frequency),
             )
         )
     result = PassResult()
@@ -296,13 +297,7 @@ def analysis_mail_received(sender=None, *, template: str, items, **kwargs) -> se
                 title=subject[:300],
                 text=text,
                 url=urlsplit(context.get("link") or "").path,
-                mail_state=(
-                    MailState.NONE
-                    if frequency == Frequency.OFF
-                    else MailState.MAILED
-                    if frequency == Frequency.IMMEDIATE
-                    else MailState.WAITING
-                ),
+                mail_state=_mail_state(frequency),
             )
         )
     with transaction.atomic():
