@@ -8,6 +8,11 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import choices
+
+# Before any model of ours is created (core is the first of our apps): see core/choices.py.
+choices.install()
+
 
 class OutboxMessage(models.Model):
     """A Celery task to send, written in the same transaction as the work that needs it.

@@ -105,6 +105,8 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            # Django's {% url %} with its reverse lookups remembered (core/templatetags/url_memo.py).
+            "builtins": ["core.templatetags.url_memo"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",
