@@ -7,6 +7,7 @@ the request gets 403. Reads of tenant data in views go through ``for_municipalit
 municipality this helper returns.
 """
 
+import datetime
 from collections.abc import Callable, Iterable
 from functools import wraps
 
@@ -14,7 +15,9 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
 
+from core.prepared import Prepared
 from municipalities.models import (
     EDITOR_ROLES,
     READER_ROLES,
@@ -27,18 +30,27 @@ from municipalities.models import (
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
+# Every tenant page runs this query first: compiled once per process (core.prepared), so a
+# request pays for the database's answer, not for Django building the same SQL again.
+_memberships_active = Prepared(
+    lambda user_id, today: (
+        Membership.objects.active(today=today)
+        .select_related("municipality", "school")
+        .filter(user_id=user_id, municipality__is_active=True)
+        .order_by("municipality__name")
+    ),
+    user_id=0,
+    today=datetime.date(2026, 1, 1),
+)
+
+
 def memberships_active(user) -> list[Membership]:
     """The user's active memberships in active municipalities, each with its municipality and
     school, in the order of the municipalities' names: one query for both the access check of a
     page and its header's municipality switcher (``my_municipalities``)."""
     if not user.is_authenticated:
         return []
-    return list(
-        Membership.objects.active()
-        .select_related("municipality", "school")
-        .filter(user=user, municipality__is_active=True)
-        .order_by("municipality__name")
-    )
+    return _memberships_active(user_id=user.pk, today=timezone.localdate())
 
 
 def membership_get(

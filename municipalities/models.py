@@ -4,6 +4,8 @@ This app is the bottom layer: it imports none of the other apps. The school a sc
 membership is bound to is referenced by a string foreign key.
 """
 
+import datetime
+
 from auditlog.models import AbstractLogEntry, LogEntryManager
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -213,7 +215,7 @@ class TenantModel(models.Model):
         abstract = True
 
 
-def active_membership_q(prefix: str = "") -> Q:
+def active_membership_q(prefix: str = "", *, today: datetime.date | None = None) -> Q:
     """The one definition of a membership that grants access *today*: not ended, and not past
     its ``valid_until`` (inclusive; the date in Europe/Amsterdam). ``prefix`` reaches it through
     a relation, e.g. ``"memberships__"`` from a municipality (use it in a single ``filter()``
@@ -222,17 +224,18 @@ def active_membership_q(prefix: str = "") -> Q:
     Every access check goes through this: ``tenant_view`` and the municipality switcher, the
     advisor's portfolio and exports (``advisor_municipalities``), the dashboard's home redirect,
     two-factor requirements. An expired accountant is therefore ended everywhere at once.
+    ``today``: the date to judge by (default the current one in Europe/Amsterdam).
     """
     return Q(**{f"{prefix}ended_at__isnull": True}) & (
         Q(**{f"{prefix}valid_until__isnull": True})
-        | Q(**{f"{prefix}valid_until__gte": timezone.localdate()})
+        | Q(**{f"{prefix}valid_until__gte": today or timezone.localdate()})
     )
 
 
 class MembershipQuerySet(TenantQuerySet):
-    def active(self) -> "MembershipQuerySet":
+    def active(self, *, today: datetime.date | None = None) -> "MembershipQuerySet":
         """Memberships that grant access today (see ``active_membership_q``)."""
-        return self.filter(active_membership_q())
+        return self.filter(active_membership_q(today=today))
 
     def expired(self) -> "MembershipQuerySet":
         """Not ended by hand, but past their ``valid_until``: they grant nothing."""

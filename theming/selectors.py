@@ -4,15 +4,25 @@ from django.conf import settings
 from django.core.cache import caches
 from django.db import transaction
 
+from core.prepared import Prepared
 from municipalities import pagecache
 from municipalities.models import Municipality
 from theming.models import MunicipalityTheme
 from theming.tokens import tokens_css
 
+# Asked on every page of a municipality (its header): compiled once per process (core.prepared).
+_theme_of = Prepared(
+    lambda municipality_id: MunicipalityTheme.objects.for_municipality(municipality_id).order_by(
+        "pk"
+    )[:1],
+    municipality_id=0,
+)
+
 
 def theme_get(*, municipality: Municipality) -> MunicipalityTheme | None:
     """The municipality's theme, or None: it shows the default theme."""
-    return MunicipalityTheme.objects.for_municipality(municipality).first()
+    found = _theme_of(municipality_id=municipality.pk)
+    return found[0] if found else None
 
 
 # The theme every page of a municipality shows (logo, name form) is kept in the page cache's

@@ -1,0 +1,112 @@
+"""A queryset compiled to SQL once per process, run with new parameter values on each call.
+
+Django builds and compiles a queryset's SQL again on every evaluation; for a query with joins
+that is most of its cost (the access check of every tenant page: about 0.9 ms of Python for a
+query the database answers in 0.2 ms). ``Prepared`` keeps the compiled SQL and the compiler's
+row layout (select list, ``select_related`` joins, annotations) of a queryset built once with
+placeholder values, and on each call swaps the real values into the parameter list and lets
+Django's own ``ModelIterable`` turn the rows into model instances. The queryset is still written
+with the ORM, by the selector that owns it: no SQL is hand-written, no rule copied.
+
+    memberships = Prepared(
+        lambda user_id, today: Membership.objects.filter(user_id=user_id, ...),
+        user_id=0, today=datetime.date(2000, 1, 1),   # the parameters' types, by example
+    )
+    memberships(user_id=user.pk, today=timezone.localdate())   # -> list of Membership
+
+Rules, checked when the query is first compiled (``ImproperlyConfigured`` otherwise):
+- every value that changes between calls is a parameter: ``build`` is called only to compile,
+  so anything it computes itself (``timezone.now()``, a setting) is fixed from then on. It is
+  compiled twice with different placeholders and must give the same SQL and the same other
+  parameters;
+- each parameter reaches the SQL exactly once, as a plain value (an exact comparison, not
+  inside ``LIKE`` patterns or lists);
+- a model queryset (not ``values()``); ``prefetch_related`` runs as usual after the rows.
+"""
+
+import copy
+import datetime
+import itertools
+from collections.abc import Callable
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connections
+from django.db.models import Model, QuerySet
+from django.db.models.query import ModelIterable
+
+_counter = itertools.count(1)
+
+
+def _placeholder(example, round_: int):
+    """A value of the example's type that no real call passes (and differs per round)."""
+    n = next(_counter) + 1000 * round_
+    if isinstance(example, bool):
+        raise ImproperlyConfigured("Prepared: a bool parameter cannot be told apart from others")
+    if isinstance(example, int):
+        return -2_000_000_000 - n
+    if isinstance(example, datetime.datetime):
+        return datetime.datetime(1, 1, 1, 0, 0, n % 60, n, tzinfo=example.tzinfo)
+    if isinstance(example, datetime.date):
+        return datetime.date(1, 1 + n % 12, 1 + n % 28)
+    if isinstance(example, str):
+        return f"\x1fprepared-{n}\x1f"
+    raise ImproperlyConfigured(f"Prepared: unsupported parameter type {type(example).__name__}")
+
+
+def _same(a, b) -> bool:
+    return type(a) is type(b) and a == b
+
+
+class Prepared:
+    def __init__(self, build: Callable[..., QuerySet], **examples):
+        self.build = build
+        self.examples = examples
+        self._compiled: dict[str, tuple] = {}
+
+    def _compile_once(self, alias: str, placeholders: dict):
+        queryset = self.build(**placeholders).using(alias)
+        if queryset._iterable_class is not ModelIterable:
+            raise ImproperlyConfigured("Prepared: only model querysets (no values()/values_list())")
+        compiler = queryset.query.get_compiler(using=alias)
+        sql, params = compiler.as_sql()
+        positions = {}
+        for name, placeholder in placeholders.items():
+            found = [i for i, p in enumerate(params) if _same(p, placeholder)]
+            if len(found) != 1:
+                raise ImproperlyConfigured(
+                    f"Prepared: parameter {name!r} reaches the SQL {len(found)} times (must be 1)"
+                )
+            positions[name] = found[0]
+        return queryset, compiler, sql, list(params), positions
+
+    def _compile(self, alias: str) -> tuple:
+        first = {k: _placeholder(v, 1) for k, v in self.examples.items()}
+        second = {k: _placeholder(v, 2) for k, v in self.examples.items()}
+        compiled = self._compile_once(alias, first)
+        _qs, _compiler, sql2, params2, positions2 = self._compile_once(alias, second)
+        _queryset, _compiler1, sql, params, positions = compiled
+        others = [p for i, p in enumerate(params) if i not in positions.values()]
+        others2 = [p for i, p in enumerate(params2) if i not in positions2.values()]
+        if sql != sql2 or positions != positions2 or others != others2:
+            raise ImproperlyConfigured(
+                "Prepared: the SQL depends on more than the parameters (a value computed "
+                "inside build, such as now()?)"
+            )
+        self._compiled[alias] = compiled
+        return compiled
+
+    def __call__(self, *, using: str = "default", **values) -> list[Model]:
+        if values.keys() != self.examples.keys():
+            raise TypeError(f"Prepared: expected parameters {sorted(self.examples)}")
+        compiled = self._compiled.get(using) or self._compile(using)
+        template, compiler_template, sql, params, positions = compiled
+        bound = list(params)
+        for name, index in positions.items():
+            bound[index] = values[name]
+        compiler = copy.copy(compiler_template)
+        compiler.connection = connections[using]  # this thread's connection
+        statement = (sql, tuple(bound))
+        compiler.as_sql = lambda *args, **kwargs: statement
+        queryset = template._chain()
+        queryset.query.get_compiler = lambda *args, **kwargs: compiler
+        return list(queryset)

@@ -1,0 +1,99 @@
+"""core.prepared.Prepared: a queryset compiled once, run with new values; same rows as the ORM."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from core.prepared import Prepared
+from municipalities.models import Membership, Municipality, Role, User
+
+pytestmark = pytest.mark.django_db
+
+
+def build(user_id, today):
+    return (
+        Membership.objects.active(today=today)
+        .select_related("municipality", "school")
+        .filter(user_id=user_id, municipality__is_active=True)
+        .order_by("municipality__name")
+    )
+
+
+@pytest.fixture
+def memberships():
+    municipalities = [
+        Municipality.objects.create(name=name, slug=name.lower(), cbs_code=code)
+        for name, code in (("Zwolle", "GM0193"), ("Amersfoort", "GM0307"), ("Delft", "GM0503"))
+    ]
+    ann = User.objects.create_user(email="ann@example.org", password="x")
+    bob = User.objects.create_user(email="bob@example.org", password="x")
+    today = timezone.localdate()
+    Membership.objects.create(user=ann, municipality=municipalities[0], role=Role.ADVISOR)
+    Membership.objects.create(user=ann, municipality=municipalities[1], role=Role.ADVISOR)
+    Membership.objects.create(
+        user=ann,
+        municipality=municipalities[2],
+        role=Role.VIEWER,
+        valid_until=today - datetime.timedelta(days=1),
+    )
+    Membership.objects.create(user=bob, municipality=municipalities[2], role=Role.POLICY_OFFICER)
+    return ann, bob, today
+
+
+def test_same_rows_as_the_orm_for_each_call(memberships, django_assert_num_queries):
+    ann, bob, today = memberships
+    prepared = Prepared(build, user_id=0, today=datetime.date(2000, 1, 1))
+    yesterday = today - datetime.timedelta(days=1)
+    for user, day in ((ann, today), (bob, today), (ann, yesterday), (bob, yesterday)):
+        expected = list(build(user.pk, day))
+        with CaptureQueriesContext(connection) as captured:
+            got = prepared(user_id=user.pk, today=day)
+            # select_related came along: reading the relations asks nothing more.
+            names = [m.municipality.name for m in got]
+            schools = [m.school for m in got]
+        assert len(captured) == 1
+        assert str(user.pk) in captured[0]["sql"]
+        assert got == expected
+        assert names == [m.municipality.name for m in expected]
+        assert schools == [None] * len(got)
+    assert [m.municipality.name for m in prepared(user_id=ann.pk, today=yesterday)] == [
+        "Amersfoort",
+        "Delft",
+        "Zwolle",
+    ]
+    assert [m.municipality.name for m in prepared(user_id=ann.pk, today=today)] == [
+        "Amersfoort",
+        "Zwolle",
+    ]
+
+
+def test_a_value_computed_inside_build_is_refused(memberships):
+    prepared = Prepared(
+        lambda user_id: Membership.objects.filter(user_id=user_id, created_at__lte=timezone.now()),
+        user_id=0,
+    )
+    with pytest.raises(ImproperlyConfigured, match="more than the parameters"):
+        prepared(user_id=memberships[0].pk)
+
+
+def test_a_parameter_must_reach_the_sql_once_as_a_plain_value(memberships):
+    twice = Prepared(
+        lambda user_id: Membership.objects.filter(user_id=user_id, municipality_id=user_id),
+        user_id=0,
+    )
+    with pytest.raises(ImproperlyConfigured, match="2 times"):
+        twice(user_id=1)
+    pattern = Prepared(
+        lambda name: Municipality.objects.filter(name__icontains=name), name="example"
+    )
+    with pytest.raises(ImproperlyConfigured, match="0 times"):
+        pattern(name="zw")
+    values = Prepared(lambda pk: Municipality.objects.filter(pk=pk).values("name"), pk=0)
+    with pytest.raises(ImproperlyConfigured, match="model querysets"):
+        values(pk=1)
+    with pytest.raises(TypeError):
+        Prepared(build, user_id=0, today=datetime.date(2000, 1, 1))(user_id=1)
