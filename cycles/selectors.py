@@ -1,6 +1,8 @@
 """Reads for the 4D cycle. Every function takes the municipality (or an object already fetched
 through it) so nothing outside the tenant can leak in."""
 
+import functools
+from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -13,11 +15,11 @@ from django.db.models import (
     F,
     Func,
     OuterRef,
-    Prefetch,
     Q,
     Subquery,
     Value,
     When,
+    Window,
 )
 from django.db.models.functions import Greatest, Least, NullIf, Round
 from django.shortcuts import get_object_or_404
@@ -35,7 +37,6 @@ from cycles.models import (
     StakeholderSession,
 )
 from municipalities.models import Municipality
-from schools.models import Intervention, PartnerOrganisation, School
 
 
 def cycle_list(*, municipality: Municipality) -> list[Cycle]:
@@ -59,12 +60,23 @@ def cycle_get(*, municipality: Municipality, pk: int) -> Cycle:
     )
 
 
+# Queries of one municipality's or one cycle's rows name their order: the models' default orders
+# begin with the parent (``municipality``, ``cycle``, ``goal``), which is the same on every row
+# here, and Django joins the parent's table (and its parent's) to sort by the parent's own order.
+CYCLE_ORDER = ("-start_date", "-pk")  # Cycle.Meta.ordering within one municipality
+
+
 def open_cycle(*, municipality: Municipality) -> Cycle | None:
-    return Cycle.objects.for_municipality(municipality).open().first()
+    return Cycle.objects.for_municipality(municipality).open().order_by(*CYCLE_ORDER).first()
 
 
 def cycle_successor(*, cycle: Cycle) -> Cycle | None:
-    return Cycle.objects.for_municipality(cycle.municipality_id).filter(predecessor=cycle).first()
+    return (
+        Cycle.objects.for_municipality(cycle.municipality_id)
+        .filter(predecessor=cycle)
+        .order_by(*CYCLE_ORDER)
+        .first()
+    )
 
 
 def cycle_counts(*, cycle: Cycle) -> dict[str, int]:
@@ -78,7 +90,7 @@ def cycle_counts(*, cycle: Cycle) -> dict[str, int]:
     )
 
     def count(qs):
-        return Subquery(qs.annotate(n=Count("pk")).values("n")[:1])
+        return Subquery(qs.order_by().annotate(n=Count("pk")).values("n")[:1])
 
     row = (
         Cycle.objects.filter(pk=cycle.pk)
@@ -158,13 +170,28 @@ def progress_fraction_subquery():
     )
 
 
+# The goals' progress is a deep expression (two correlated subqueries, a clamp, a division):
+# building and resolving it took more time than the database took to run it. So the annotated
+# querysets below are built once per process and every caller gets a clone (``.all()``) to
+# filter, slice or read, as a class-based view's ``queryset`` attribute is reused; never hand
+# out the cached object itself (reading it would keep its rows).
+@functools.cache
+def _annotated_goals(*, latest: bool, cycle_figures: str):
+    goals = Goal.objects.all()
+    if latest:
+        goals = goals.annotate(latest_measurement=latest_measurement_subquery())
+    goals = goals.annotate(progress_fraction=progress_fraction_subquery()).order_by("pk")
+    if cycle_figures:
+        figures = _progress_figures(over_all_rows=True)
+        if cycle_figures == "total":
+            figures = {"total": figures["total"]}
+        goals = goals.annotate(**{f"cycle_{name}": value for name, value in figures.items()})
+    return goals
+
+
 def goals_with_latest_measurement():
     """Goals with ``latest_measurement`` and their progress (``progress_fraction``), in SQL."""
-    return (
-        Goal.objects.annotate(latest_measurement=latest_measurement_subquery())
-        .annotate(progress_fraction=progress_fraction_subquery())
-        .order_by("pk")
-    )
+    return _annotated_goals(latest=True, cycle_figures="").all()
 
 
 def goal_progress(goal: Goal) -> Decimal | None:
@@ -183,6 +210,31 @@ class CycleProgress:
         return None if self.fraction is None else int(round(self.fraction * 100))
 
 
+def _progress_figures(*, over_all_rows: bool = False) -> dict:
+    """The cycle's progress over goals annotated with ``progress_fraction``: the mean progress
+    of the goals with a measurement (six decimals), how many have one, how many goals there are.
+    The one definition of these figures: aggregated per cycle (``cycles_progress``) or, with
+    ``over_all_rows``, as window aggregates over every goal the query selects, on each row (a
+    window is computed before LIMIT/OFFSET: a page of goals carries the whole cycle's figures)."""
+    over = Window if over_all_rows else (lambda aggregate: aggregate)
+    return {
+        "mean": Round(over(Avg("progress_fraction")), 6, output_field=FRACTION),
+        "measured": over(Count("progress_fraction")),
+        "total": over(Count("pk")),
+    }
+
+
+def _cycle_progress(*, mean, measured: int, total: int) -> CycleProgress:
+    return CycleProgress(
+        fraction=None if mean is None else Decimal(mean).quantize(Decimal("1e-6")),
+        measured=measured,
+        total=total,
+    )
+
+
+NO_PROGRESS = CycleProgress(fraction=None, measured=0, total=0)
+
+
 def cycles_progress(*, cycles: list[Cycle]) -> dict[int, CycleProgress]:
     """Each cycle's progress: the mean progress of its goals with a measurement, how many of its
     goals have one, and how many goals it has. One aggregate query for all the cycles (they are
@@ -191,33 +243,49 @@ def cycles_progress(*, cycles: list[Cycle]) -> dict[int, CycleProgress]:
         return {}
     municipality_id = cycles[0].municipality_id
     rows = (
-        Goal.objects.filter(municipality_id=municipality_id, cycle__in=[c.pk for c in cycles])
-        .annotate(progress_fraction=progress_fraction_subquery())
+        _annotated_goals(latest=False, cycle_figures="")
+        .filter(municipality_id=municipality_id, cycle__in=[c.pk for c in cycles])
         .order_by()
         .values("cycle")
-        .annotate(
-            mean=Round(Avg("progress_fraction"), 6, output_field=FRACTION),
-            measured=Count("progress_fraction"),
-            total=Count("pk"),
-        )
+        .annotate(**_progress_figures())
     )
     found = {
-        row["cycle"]: CycleProgress(
-            fraction=None
-            if row["mean"] is None
-            else Decimal(row["mean"]).quantize(Decimal("1e-6")),
-            measured=row["measured"],
-            total=row["total"],
+        row["cycle"]: _cycle_progress(
+            mean=row["mean"], measured=row["measured"], total=row["total"]
         )
         for row in rows
     }
-    empty = CycleProgress(fraction=None, measured=0, total=0)
-    return {c.pk: found.get(c.pk, empty) for c in cycles}
+    return {c.pk: found.get(c.pk, NO_PROGRESS) for c in cycles}
 
 
 def cycle_progress(*, cycle: Cycle) -> CycleProgress:
     """The cycle's progress (see ``cycles_progress``): one aggregate query."""
     return cycles_progress(cycles=[cycle])[cycle.pk]
+
+
+def goals_with_cycle_progress(*, latest: bool = True, progress: bool = True):
+    """Goals as ``goals_with_latest_measurement`` (without ``latest``: only their progress)
+    carrying on every row the progress figures of all the goals the query selects (filter it on
+    one cycle): ``cycle_mean``, ``cycle_measured``, ``cycle_total`` or, without ``progress``,
+    only the number of goals (``cycle_total``). A page of them (sliced) then also answers the
+    cycle's progress and the paginator's count, in its one query. Read them with
+    ``cycle_progress_of`` and ``cycle_total_of``."""
+    return _annotated_goals(latest=latest, cycle_figures="progress" if progress else "total").all()
+
+
+def cycle_progress_of(goals: list[Goal]) -> CycleProgress:
+    """The cycle's progress from goals read ``goals_with_cycle_progress`` (none: no goals)."""
+    if not goals:
+        return NO_PROGRESS
+    first = goals[0]
+    return _cycle_progress(
+        mean=first.cycle_mean, measured=first.cycle_measured, total=first.cycle_total
+    )
+
+
+def cycle_total_of(goals: list[Goal]) -> int:
+    """The number of the cycle's goals from goals read ``goals_with_cycle_progress``."""
+    return goals[0].cycle_total if goals else 0
 
 
 def _with_percent(goals: list[Goal]) -> list[Goal]:
@@ -227,71 +295,140 @@ def _with_percent(goals: list[Goal]) -> list[Goal]:
     return goals
 
 
-def cycle_goals_queryset(
-    *, cycle: Cycle, facts: bool = True, activities: bool = True, revisions: bool = True
-):
-    """The cycle's goals (by pk) with their progress and outcome, and what a page shows of them,
-    not yet read: a page of it (``Paginator``) runs the prefetches for that page's goals only.
-    ``facts`` (findings, interventions, partners, schools: Doelen and Doen), ``activities`` with
-    their schools and updates (Doen), ``revisions`` (Doelen). Give what is read to
-    ``with_progress``."""
-    related = []
-    if facts:
-        # Only the columns the pages show of them: schools and partners are wide rows.
-        related += [
-            Prefetch("findings", queryset=Finding.objects.only("pk", "theme")),
-            Prefetch(
-                "interventions",
-                queryset=Intervention.objects.only(
-                    "pk", "area", "name", "effect_months", "evidence", "cost", "version"
-                ),
-            ),
-            Prefetch(
-                "responsible_partners", queryset=PartnerOrganisation.objects.only("pk", "name")
-            ),
-            Prefetch("schools", queryset=School.objects.only("pk", "name", "vestigingscode")),
-        ]
-    if activities:
-        related.append(
-            Prefetch(
-                "activities",
-                queryset=Activity.objects.select_related("executing_partner")
-                .prefetch_related(
-                    Prefetch(
-                        "schools", queryset=School.objects.only("pk", "name", "vestigingscode")
-                    ),
-                    Prefetch(
-                        "updates",
-                        queryset=ProgressUpdate.objects.select_related("author").order_by(
-                            "-date", "-created_at", "-pk"
-                        ),
-                    ),
-                )
-                .order_by("start_date", "pk"),
-            )
-        )
-    if revisions:
-        related.append(Prefetch("revisions", queryset=GoalRevision.objects.select_related("actor")))
-    return (
-        goals_with_latest_measurement()
-        .filter(cycle=cycle, municipality_id=cycle.municipality_id)
-        .select_related("outcome")
-        .prefetch_related(*related)
+def cycle_goals_queryset(*, cycle: Cycle, progress: bool = False):
+    """The cycle's goals (by pk) with their progress and the number of the cycle's goals (with
+    ``progress``, the cycle's progress too; ``goals_with_cycle_progress``), not yet read: slice
+    it for a page of them, and give what is read to ``with_progress``."""
+    return goals_with_cycle_progress(progress=progress).filter(
+        cycle=cycle, municipality_id=cycle.municipality_id
     )
 
 
-def with_progress(goals) -> list[Goal]:
-    """The goals read, each with ``progress`` and ``progress_percent``."""
-    return _with_percent(list(goals))
+# What a page shows of a goal's relations is read for the goals read, one query a relation and no
+# more (issue 23): plain lists on the goal, not prefetched managers. The queries name their
+# order, the models' default order (by parent first: ``cycle``, ``goal``) adds joins for nothing.
+INTERVENTION_COLUMNS = ("area", "name", "effect_months", "evidence", "cost", "version")
+
+
+def _grouped(pairs) -> dict[int, list]:
+    found = defaultdict(list)
+    for key, value in pairs:
+        found[key].append(value)
+    return found
+
+
+def _read_facts(goals: list[Goal]) -> None:
+    """``finding_themes``, ``intervention_list``, ``partner_names``, ``school_names``."""
+    ids = [goal.pk for goal in goals]
+    themes = _grouped(
+        Goal.findings.through.objects.filter(goal_id__in=ids)
+        .order_by(F("finding__priority").asc(nulls_last=True), "finding_id")
+        .values_list("goal_id", "finding__theme")
+    )
+    interventions = _grouped(
+        (row.goal_id, row.intervention)
+        for row in Goal.interventions.through.objects.filter(goal_id__in=ids)
+        .select_related("intervention")
+        .only("goal", "intervention", *(f"intervention__{c}" for c in INTERVENTION_COLUMNS))
+        .order_by("intervention__version", "intervention__area", "intervention__name")
+    )
+    partners = _grouped(
+        Goal.responsible_partners.through.objects.filter(goal_id__in=ids)
+        .order_by("partnerorganisation__name", "partnerorganisation_id")
+        .values_list("goal_id", "partnerorganisation__name")
+    )
+    schools = _grouped(
+        Goal.schools.through.objects.filter(goal_id__in=ids)
+        .order_by("school__name", "school__vestigingscode")
+        .values_list("goal_id", "school__name")
+    )
+    for goal in goals:
+        goal.finding_themes = themes.get(goal.pk, [])
+        goal.intervention_list = interventions.get(goal.pk, [])
+        goal.partner_names = partners.get(goal.pk, [])
+        goal.school_names = schools.get(goal.pk, [])
+
+
+def _read_activities(goals: list[Goal]) -> None:
+    """``activity_list`` (by start date), each with ``school_names`` and ``update_list``
+    (newest first, with their authors)."""
+    activities = list(
+        Activity.objects.filter(goal_id__in=[goal.pk for goal in goals])
+        .select_related("executing_partner")
+        .order_by("start_date", "pk")
+    )
+    ids = [activity.pk for activity in activities]
+    schools, updates = {}, {}
+    if ids:
+        schools = _grouped(
+            Activity.schools.through.objects.filter(activity_id__in=ids)
+            .order_by("school__name", "school__vestigingscode")
+            .values_list("activity_id", "school__name")
+        )
+        updates = _grouped(
+            (update.activity_id, update)
+            for update in ProgressUpdate.objects.filter(activity_id__in=ids)
+            .select_related("author")
+            .order_by("-date", "-created_at", "-pk")
+        )
+    by_goal = defaultdict(list)
+    for activity in activities:
+        activity.school_names = schools.get(activity.pk, [])
+        activity.update_list = updates.get(activity.pk, [])
+        by_goal[activity.goal_id].append(activity)
+    for goal in goals:
+        goal.activity_list = by_goal.get(goal.pk, [])
+
+
+def _read_revisions(goals: list[Goal]) -> None:
+    """``revision_list`` (oldest first, with their actors)."""
+    revisions = _grouped(
+        (revision.goal_id, revision)
+        for revision in GoalRevision.objects.filter(goal_id__in=[goal.pk for goal in goals])
+        .select_related("actor")
+        .order_by("created_at", "pk")
+    )
+    for goal in goals:
+        goal.revision_list = revisions.get(goal.pk, [])
+
+
+def with_progress(
+    goals, *, facts: bool = False, activities: bool = False, revisions: bool = False
+) -> list[Goal]:
+    """The goals read, each with ``progress`` and ``progress_percent``, and what a page shows of
+    them, read for these goals only: ``facts`` (finding themes, interventions, partner and
+    school names: Doelen and Doen), ``activities`` with their schools and updates (Doen),
+    ``revisions`` (Doelen). Fixed queries whatever the number of goals."""
+    goals = _with_percent(list(goals))
+    if goals:
+        for wanted, read in (
+            (facts, _read_facts),
+            (activities, _read_activities),
+            (revisions, _read_revisions),
+        ):
+            if wanted:
+                read(goals)
+    return goals
 
 
 def cycle_goals(
     *, cycle: Cycle, facts: bool = True, activities: bool = True, revisions: bool = True
 ) -> list[Goal]:
-    """All the cycle's goals as ``cycle_goals_queryset`` describes them (fixed queries)."""
+    """All the cycle's goals with their outcome and what ``with_progress`` reads of them (fixed
+    queries)."""
     return with_progress(
-        cycle_goals_queryset(cycle=cycle, facts=facts, activities=activities, revisions=revisions)
+        goals_with_latest_measurement()
+        .filter(cycle=cycle, municipality_id=cycle.municipality_id)
+        .select_related("outcome"),
+        facts=facts,
+        activities=activities,
+        revisions=revisions,
     )
+
+
+def cycle_goal_count(*, cycle: Cycle) -> int:
+    """How many goals the cycle has (one query)."""
+    return Goal.objects.filter(cycle=cycle, municipality_id=cycle.municipality_id).count()
 
 
 def goal_page_number(*, cycle: Cycle, goal_pk: int, per_page: int) -> int:
@@ -304,10 +441,12 @@ def goal_page_number(*, cycle: Cycle, goal_pk: int, per_page: int) -> int:
 
 
 def cycle_goal_progress(*, cycle: Cycle) -> list[Goal]:
-    """The cycle's goals with only their progress, for the cycle page's list (one query)."""
+    """The cycle's goals with only their progress, for the cycle page's list, and the cycle's
+    progress (``cycle_progress_of``): one query."""
     return _with_percent(
         list(
-            goals_with_latest_measurement()
+            # Their progress only: the latest measurement is not shown there.
+            goals_with_cycle_progress(latest=False)
             .filter(cycle=cycle, municipality_id=cycle.municipality_id)
             .only("pk", "title", "carried_over", "baseline", "target_value", "unit", "cycle_id")
         )
@@ -315,33 +454,67 @@ def cycle_goal_progress(*, cycle: Cycle) -> list[Goal]:
 
 
 def carried_goals(*, cycle: Cycle) -> list[Goal]:
-    """The goals taken over from the previous cycle, with their activities' ids (two queries)."""
+    """The goals taken over from the previous cycle, with their number of activities
+    (``activity_count``; one query)."""
     return list(
         Goal.objects.filter(cycle=cycle, municipality_id=cycle.municipality_id, carried_over=True)
         .only("pk", "title", "cycle_id")
-        .prefetch_related(Prefetch("activities", queryset=Activity.objects.only("pk", "goal_id")))
+        .annotate(activity_count=Count("activities"))
         .order_by("pk")
     )
 
 
 def cycle_sessions(*, cycle: Cycle) -> list[StakeholderSession]:
-    return list(
-        StakeholderSession.objects.filter(cycle=cycle, municipality_id=cycle.municipality_id)
-        .prefetch_related(
-            "partners",
-            "schools",
-            Prefetch("attachments", queryset=SessionAttachment.objects.order_by("pk")),
-        )
-        .order_by("date", "pk")
+    """The cycle's sessions by date, each with ``participant_names`` (its partners' names, then
+    its schools') and ``attachment_list`` (in the order added): four queries."""
+    sessions = list(
+        StakeholderSession.objects.filter(
+            cycle=cycle, municipality_id=cycle.municipality_id
+        ).order_by("date", "pk")
     )
+    ids = [session.pk for session in sessions]
+    if not ids:
+        return sessions
+    partners = _grouped(
+        StakeholderSession.partners.through.objects.filter(stakeholdersession_id__in=ids)
+        .order_by("partnerorganisation__name", "partnerorganisation_id")
+        .values_list("stakeholdersession_id", "partnerorganisation__name")
+    )
+    schools = _grouped(
+        StakeholderSession.schools.through.objects.filter(stakeholdersession_id__in=ids)
+        .order_by("school__name", "school__vestigingscode")
+        .values_list("stakeholdersession_id", "school__name")
+    )
+    attachments = _grouped(
+        (attachment.session_id, attachment)
+        for attachment in SessionAttachment.objects.filter(session_id__in=ids).order_by("pk")
+    )
+    for session in sessions:
+        session.participant_names = partners.get(session.pk, []) + schools.get(session.pk, [])
+        session.attachment_list = attachments.get(session.pk, [])
+    return sessions
 
 
 def cycle_findings(*, cycle: Cycle) -> list[Finding]:
-    return list(
-        Finding.objects.filter(cycle=cycle, municipality_id=cycle.municipality_id).prefetch_related(
-            "sessions"
+    """The cycle's findings by priority (none last), each with ``session_titles`` (by date):
+    two queries."""
+    findings = list(
+        Finding.objects.filter(cycle=cycle, municipality_id=cycle.municipality_id).order_by(
+            F("priority").asc(nulls_last=True), "pk"
         )
     )
+    ids = [finding.pk for finding in findings]
+    titles = {}
+    if ids:
+        # A finding's sessions are its cycle's (services.finding_save): by date, as they are.
+        titles = _grouped(
+            Finding.sessions.through.objects.filter(finding_id__in=ids)
+            .order_by("stakeholdersession__date", "stakeholdersession_id")
+            .values_list("finding_id", "stakeholdersession__title")
+        )
+    for finding in findings:
+        finding.session_titles = titles.get(finding.pk, [])
+    return findings
 
 
 def session_get(*, cycle: Cycle, pk: int) -> StakeholderSession:
@@ -404,7 +577,12 @@ def cycle_timeline(*, cycle: Cycle) -> list[TimelineEntry]:
             note="",
         )
     ]
-    for t in PhaseTransition.objects.filter(cycle=cycle).select_related("actor"):
+    transitions = (
+        PhaseTransition.objects.filter(cycle=cycle)
+        .select_related("actor")
+        .order_by("created_at", "pk")
+    )
+    for t in transitions:
         entries.append(
             TimelineEntry(
                 when=t.created_at,
@@ -415,7 +593,12 @@ def cycle_timeline(*, cycle: Cycle) -> list[TimelineEntry]:
                 note=t.note,
             )
         )
-    for r in GoalRevision.objects.filter(goal__cycle=cycle).select_related("actor", "goal"):
+    revisions = (
+        GoalRevision.objects.filter(goal__cycle=cycle)
+        .select_related("actor", "goal")
+        .order_by("goal_id", "created_at", "pk")
+    )
+    for r in revisions:
         entries.append(
             TimelineEntry(
                 when=r.created_at,

@@ -71,14 +71,15 @@ def _detail_context(request, cycle, advance_form=None, back_form=None, next_form
             # Its label, in the page's language ("Goals", not the stored "doelen").
             "previous_phase": Phase(prev).label if (prev := phase_previous(cycle.phase)) else None,
             "counts": selectors.cycle_counts(cycle=cycle),
-            "progress": selectors.cycle_progress(cycle=cycle),
-            "goals": selectors.cycle_goal_progress(cycle=cycle),
             "timeline": selectors.cycle_timeline(cycle=cycle),
             "advance_form": advance_form or AdvanceForm(initial={"from_phase": cycle.phase}),
             "back_form": back_form or GoBackForm(initial={"from_phase": cycle.phase}),
             "phase_index": PHASE_ORDER.index(cycle.phase),
         }
     )
+    goals = selectors.cycle_goal_progress(cycle=cycle)
+    context["goals"] = goals
+    context["progress"] = selectors.cycle_progress_of(goals)  # read with the goals
     context["successor"] = selectors.cycle_successor(cycle=cycle)
     if cycle.phase == Phase.AFGEROND and context["successor"] is None:
         context["next_form"] = next_form or CycleForm(

@@ -7,7 +7,7 @@ htmx write with a refreshed section of one of these pages.
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from core.pagination import PAGE_PARAMETER, paginate
+from core.pagination import PAGE_PARAMETER
 from cycles import gates, selectors
 from cycles.forms import EvaluationForm, FindingForm, SessionForm, WaiverForm
 from cycles.models import Phase
@@ -71,21 +71,47 @@ def goal_page_url(slug: str, cycle_pk: int, page: str, number: int, anchor: str)
     return f"{url}{query}#{anchor}"
 
 
-def _goal_page(request, cycle, number, **parts) -> dict:
-    """One page of the cycle's goals, read with only that page's prefetches: ``?pagina=`` or,
-    after a save, the ``number`` of the page that holds the saved goal."""
-    goals = selectors.cycle_goals_queryset(cycle=cycle, **parts)
+def _requested_page(request) -> int | None:
+    """``?pagina=`` as ``Paginator.get_page`` reads it: 1 for anything that is not a whole
+    number, None (the last page) for a number below 1."""
+    try:
+        number = int(request.GET.get(PAGE_PARAMETER))
+    except (TypeError, ValueError):
+        return 1
+    return number if number >= 1 else None
+
+
+def _goal_page(request, cycle, number, *, progress: bool = False, **parts) -> dict:
+    """One page of the cycle's goals with what ``parts`` asks for them: ``?pagina=`` or, after a
+    save, the ``number`` of the page that holds the saved goal. The page's query also counts the
+    cycle's goals and, with ``progress``, gives the cycle's progress (``cycle_progress_of``); a
+    number past the last page shows the last page (as ``Paginator.get_page``), read again."""
+    query = ""
     if number is None:
-        page, query = paginate(request, goals, GOALS_PER_PAGE)
-    else:
-        page, query = Paginator(goals, GOALS_PER_PAGE).get_page(number), ""
-    page.object_list = selectors.with_progress(page.object_list)
-    return {"goals": page.object_list, "page_obj": page, "query": query}
+        number = _requested_page(request)
+        params = request.GET.copy()
+        params.pop(PAGE_PARAMETER, None)
+        query = params.urlencode()
+    goals = selectors.cycle_goals_queryset(cycle=cycle, progress=progress)
+    rows = []
+    if number is not None:
+        rows = list(goals[(number - 1) * GOALS_PER_PAGE : number * GOALS_PER_PAGE])
+    if not rows and number != 1:
+        last = Paginator(range(selectors.cycle_goal_count(cycle=cycle)), GOALS_PER_PAGE).num_pages
+        number = last
+        rows = list(goals[(number - 1) * GOALS_PER_PAGE : number * GOALS_PER_PAGE])
+    paginator = Paginator([], GOALS_PER_PAGE)
+    paginator.count = selectors.cycle_total_of(rows)  # the count from the page's own query
+    page = Page(selectors.with_progress(rows, **parts), number, paginator)
+    context = {"goals": page.object_list, "page_obj": page, "query": query}
+    if progress:
+        context["progress"] = selectors.cycle_progress_of(rows)
+    return context
 
 
 def _doelen_context(request, cycle, number=None) -> dict:
     context = base_context(request, cycle, "doelen")
-    context.update(_goal_page(request, cycle, number, activities=False))
+    context.update(_goal_page(request, cycle, number, facts=True, revisions=True))
     # The add form (school and intervention pickers) is a page of its own, loaded on request.
     context["can_add_goal"] = context["can"]["goal"] and not context["goal_fixed"]
     return context
@@ -93,8 +119,7 @@ def _doelen_context(request, cycle, number=None) -> dict:
 
 def _doen_context(request, cycle, number=None) -> dict:
     context = base_context(request, cycle, "doen")
-    context.update(_goal_page(request, cycle, number, revisions=False))
-    context["progress"] = selectors.cycle_progress(cycle=cycle)
+    context.update(_goal_page(request, cycle, number, progress=True, facts=True, activities=True))
     return context
 
 
