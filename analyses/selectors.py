@@ -6,7 +6,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -34,16 +45,21 @@ def open_cycle(*, municipality: Municipality):
     return Cycle.objects.for_municipality(municipality).open().first()
 
 
-def cycle_for_overview(*, municipality: Municipality, cycle_pk: str | None):
-    """The cycle asked for in ``?cyclus=`` (any cycle of this municipality), else the open one."""
-    cycles = Cycle.objects.for_municipality(municipality)
-    if cycle_pk := id_param(cycle_pk):  # BadRequest (400) for a malformed or oversized id
-        return get_object_or_404(cycles, pk=cycle_pk)
-    return open_cycle(municipality=municipality)
-
-
 def cycles_of(*, municipality: Municipality) -> list:
-    return list(Cycle.objects.for_municipality(municipality).order_by("-start_date"))
+    """The municipality's cycles, newest first (as Cycle's own ordering within one municipality)."""
+    return list(Cycle.objects.for_municipality(municipality).order_by("-start_date", "-pk"))
+
+
+def cycle_for_overview(*, cycles: list, cycle_pk: str | None):
+    """From ``cycles`` (``cycles_of``: one query for the chooser and the choice): the cycle asked
+    for in ``?cyclus=`` (404 when it is not one of them), else the newest open one, as
+    ``open_cycle`` finds it."""
+    if cycle_pk := id_param(cycle_pk):  # BadRequest (400) for a malformed or oversized id
+        for cycle in cycles:
+            if cycle.pk == cycle_pk:
+                return cycle
+        raise Http404
+    return next((cycle for cycle in cycles if cycle.is_open), None)
 
 
 def analyses_visible_to(*, membership: Membership) -> QuerySet[SchoolAnalysis]:
@@ -151,15 +167,19 @@ def intake_overview(
     analysis id and last reminder as subqueries), so the queries are the same for any number of
     schools and a page renders only its own rows.
     """
-    analyses = SchoolAnalysis.objects.filter(school=OuterRef("pk"), cycle=cycle)
     reminders = AnalysisReminder.objects.filter(school=OuterRef("pk"), cycle=cycle).order_by(
         "-sent_at"
     )
     school_users = Membership.objects.active().filter(school=OuterRef("pk"), role=Role.SCHOOL)
+    # The school's analysis for this cycle as one LEFT JOIN (at most one: unique per school and
+    # cycle), instead of a subquery per column.
     active = (
         School.objects.for_municipality(municipality)
         .active()
-        .annotate(analysis_status=Subquery(analyses.values("status")[:1]))
+        .annotate(
+            cycle_analysis=FilteredRelation("analyses", condition=Q(analyses__cycle=cycle)),
+            analysis_status=F("cycle_analysis__status"),
+        )
     )
     labels = dict(School.Sector.choices)
     per_sector: dict[str, SectorCompleteness] = {}
@@ -189,8 +209,8 @@ def intake_overview(
     elif status:
         shown = shown.filter(analysis_status=status)
     shown = shown.annotate(
-        analysis_pk=Subquery(analyses.values("pk")[:1]),
-        analysis_submitted_at=Subquery(analyses.values("submitted_at")[:1]),
+        analysis_pk=F("cycle_analysis__pk"),
+        analysis_submitted_at=F("cycle_analysis__submitted_at"),
         last_reminder_at=Subquery(reminders.values("sent_at")[:1]),
         has_school_user=Exists(school_users),
     ).order_by("name", "vestigingscode")

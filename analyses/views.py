@@ -104,9 +104,8 @@ def overview(request: HttpRequest, municipality: Municipality) -> HttpResponse:
     """The intake overview of a cycle; school users are sent to their own analysis."""
     if _is_school(request):
         return redirect("analyses:mine", municipality_slug=municipality.slug)
-    cycle = selectors.cycle_for_overview(
-        municipality=municipality, cycle_pk=request.GET.get("cyclus")
-    )
+    cycles = selectors.cycles_of(municipality=municipality)
+    cycle = selectors.cycle_for_overview(cycles=cycles, cycle_pk=request.GET.get("cyclus"))
     form = OverviewFilterForm(request.GET or None)
     sector = status = ""
     if form.is_valid():
@@ -122,7 +121,7 @@ def overview(request: HttpRequest, municipality: Municipality) -> HttpResponse:
     context = {
         "municipality": municipality,
         "cycle": cycle,
-        "cycles": selectors.cycles_of(municipality=municipality),
+        "cycles": cycles,
         "form": form,
         "can_edit": request.membership.can_edit,
         "overview": overview,

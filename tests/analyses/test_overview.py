@@ -224,3 +224,26 @@ def test_waived_cycle_counts_as_done_no_reminders_and_dashboard_says_so(
     ).content.decode()
     assert "Voor deze cyclus zijn geen schoolanalyses nodig." in dashboard
     assert "scholen hebben hun analyse ingediend" not in dashboard
+
+
+def test_cycle_chooser_own_cycles_only_and_the_open_one_by_default(
+    officer_client, municipality, other_municipality, cycle
+):
+    """One query lists the cycles for the chooser and picks the shown one from them."""
+    from cycles.models import Phase
+    from tests.cycles.factories import CycleFactory
+
+    done = CycleFactory(
+        municipality=municipality, phase=Phase.AFGEROND, title="Afgeronde cyclus",
+        start_date=cycle.start_date - datetime.timedelta(days=800),
+    )  # fmt: skip
+    foreign = CycleFactory(municipality=other_municipality, title="Andermans cyclus")
+    response = officer_client.get(url("overview", municipality))
+    assert response.context["cycle"] == cycle
+    assert [c.pk for c in response.context["cycles"]] == [cycle.pk, done.pk]
+    chosen = officer_client.get(url("overview", municipality), {"cyclus": done.pk})
+    assert chosen.context["cycle"] == done
+    assert (
+        officer_client.get(url("overview", municipality), {"cyclus": foreign.pk}).status_code == 404
+    )
+    assert officer_client.get(url("overview", municipality), {"cyclus": "x1"}).status_code == 400
