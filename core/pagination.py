@@ -1,16 +1,50 @@
 """One way to page a list: the page number in ``?pagina=``, the other parameters kept for links."""
 
 from django.core.paginator import Page, Paginator
+from django.db.models import Count, QuerySet, Window
 from django.http import HttpRequest
 
 PAGE_PARAMETER = "pagina"
+_TOTAL = "pagination_total"
 
 
-def paginate(request: HttpRequest, items, per_page: int) -> tuple[Page, str]:
+def paginate(
+    request: HttpRequest, items, per_page: int, *, count_with_rows: bool = False
+) -> tuple[Page, str]:
     """The requested page of ``items`` (the last one for a number past the end, the first for
     anything else that is not a number) and the query string without the page number, for the
-    page links and filters of the template (``?{{ query }}&pagina=2``)."""
-    page = Paginator(items, per_page).get_page(request.GET.get(PAGE_PARAMETER))
+    page links and filters of the template (``?{{ query }}&pagina=2``).
+
+    ``count_with_rows``: the page's rows carry the number of all rows (``COUNT(*) OVER ()``), so
+    a page within the list costs one query instead of a count and a page. For lists of at most
+    a few thousand rows (the window makes the database read them all, where a separate count
+    and a LIMIT might not); a page past the end, an empty list or a DISTINCT queryset take the
+    two queries as before."""
+    number = request.GET.get(PAGE_PARAMETER)
+    page = None
+    if count_with_rows and isinstance(items, QuerySet) and not items.query.distinct:
+        page = _page_with_count(items, per_page, number)
+    if page is None:
+        page = Paginator(items, per_page).get_page(number)
     query = request.GET.copy()
     query.pop(PAGE_PARAMETER, None)
     return page, query.urlencode()
+
+
+def _page_with_count(items: QuerySet, per_page: int, number) -> Page | None:
+    """Paginator.get_page's page in one query, or None when that needs the count first."""
+    try:
+        if isinstance(number, float) and not number.is_integer():
+            raise ValueError
+        wanted = 1 if number is None else int(number)
+    except (TypeError, ValueError):
+        wanted = 1  # not a number: the first page, as get_page
+    if wanted < 1:
+        return None  # get_page answers the last page
+    bottom = (wanted - 1) * per_page
+    rows = list(items.annotate(**{_TOTAL: Window(Count("*"))})[bottom : bottom + per_page])
+    if not rows:
+        return None
+    paginator = Paginator(items, per_page)
+    paginator.count = getattr(rows[0], _TOTAL)  # the cached_property, known already
+    return Page(rows, wanted, paginator)

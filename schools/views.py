@@ -26,7 +26,7 @@ def school_list(request: HttpRequest, municipality: Municipality) -> HttpRespons
     filters = form.filters()
     year = selectors.latest_pupil_year()
     schools = selectors.school_search(municipality=municipality, year=year, **filters)
-    page, query = paginate(request, schools, SCHOOLS_PER_PAGE)
+    page, query = paginate(request, schools, SCHOOLS_PER_PAGE, count_with_rows=True)
     context = {
         "municipality": municipality,
         "form": form,
