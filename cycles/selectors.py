@@ -22,8 +22,10 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import Greatest, Least, NullIf, Round
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from core.prepared import Prepared
 from cycles.models import (
     Activity,
     Cycle,
@@ -53,11 +55,26 @@ def cycle_list(*, municipality: Municipality) -> list[Cycle]:
     return cycles
 
 
+# Every page of a cycle reads it first: compiled once per process (core.prepared).
+_cycle_of_municipality = Prepared(
+    lambda municipality_id, pk: (
+        Cycle.objects.filter(municipality_id=municipality_id, pk=pk)
+        .select_related("predecessor")
+        .order_by()
+    ),
+    municipality_id=0,
+    pk=0,
+)
+
+
 def cycle_get(*, municipality: Municipality, pk: int) -> Cycle:
-    # 404, not 403: another municipality's cycle does not exist for this user.
-    return get_object_or_404(
-        Cycle.objects.for_municipality(municipality).select_related("predecessor"), pk=pk
-    )
+    found = _cycle_of_municipality(municipality_id=municipality.pk, pk=pk)
+    if not found:
+        # 404, not 403: another municipality's cycle does not exist for this user.
+        raise Http404("No Cycle matches the given query.")
+    cycle = found[0]
+    cycle.municipality = municipality  # read by the access check: the links need no query
+    return cycle
 
 
 # Queries of one municipality's or one cycle's rows name their order: the models' default orders
@@ -70,17 +87,24 @@ def open_cycle(*, municipality: Municipality) -> Cycle | None:
     return Cycle.objects.for_municipality(municipality).open().order_by(*CYCLE_ORDER).first()
 
 
+_cycle_successor = Prepared(
+    lambda municipality_id, cycle_id: Cycle.objects.filter(
+        municipality_id=municipality_id, predecessor_id=cycle_id
+    ).order_by(*CYCLE_ORDER)[:1],
+    municipality_id=0,
+    cycle_id=0,
+)
+
+
 def cycle_successor(*, cycle: Cycle) -> Cycle | None:
-    return (
-        Cycle.objects.for_municipality(cycle.municipality_id)
-        .filter(predecessor=cycle)
-        .order_by(*CYCLE_ORDER)
-        .first()
-    )
+    found = _cycle_successor(municipality_id=cycle.municipality_id, cycle_id=cycle.pk)
+    return found[0] if found else None
 
 
-def cycle_counts(*, cycle: Cycle) -> dict[str, int]:
-    """How much each phase holds, for the stepper (one query)."""
+COUNTED = ("sessions", "findings", "goals", "activities", "updates")
+
+
+def _cycle_counts_queryset(cycle_id):
     sessions = StakeholderSession.objects.filter(cycle=OuterRef("pk")).values("cycle")
     findings = Finding.objects.filter(cycle=OuterRef("pk")).values("cycle")
     goals = Goal.objects.filter(cycle=OuterRef("pk")).values("cycle")
@@ -92,8 +116,8 @@ def cycle_counts(*, cycle: Cycle) -> dict[str, int]:
     def count(qs):
         return Subquery(qs.order_by().annotate(n=Count("pk")).values("n")[:1])
 
-    row = (
-        Cycle.objects.filter(pk=cycle.pk)
+    return (
+        Cycle.objects.filter(pk=cycle_id)
         .annotate(
             n_sessions=count(sessions),
             n_findings=count(findings),
@@ -101,10 +125,20 @@ def cycle_counts(*, cycle: Cycle) -> dict[str, int]:
             n_activities=count(activities),
             n_updates=count(updates),
         )
-        .values("n_sessions", "n_findings", "n_goals", "n_activities", "n_updates")
-        .get()
+        .only("pk")
+        .order_by()
     )
-    return {key.removeprefix("n_"): value or 0 for key, value in row.items()}
+
+
+# The cycle page's own queries, compiled once per process (core.prepared): each is the ORM
+# queryset its selector describes, with the cycle (and municipality) as its parameters.
+_cycle_counts = Prepared(_cycle_counts_queryset, cycle_id=0)
+
+
+def cycle_counts(*, cycle: Cycle) -> dict[str, int]:
+    """How much each phase holds, for the stepper (one query)."""
+    row = _cycle_counts(cycle_id=cycle.pk)[0]
+    return {name: getattr(row, f"n_{name}") or 0 for name in COUNTED}
 
 
 def latest_measurement_subquery():
@@ -297,17 +331,106 @@ def _with_percent(goals: list[Goal]) -> list[Goal]:
 
 def cycle_goals_queryset(*, cycle: Cycle, progress: bool = False):
     """The cycle's goals (by pk) with their progress and the number of the cycle's goals (with
-    ``progress``, the cycle's progress too; ``goals_with_cycle_progress``), not yet read: slice
-    it for a page of them, and give what is read to ``with_progress``."""
+    ``progress``, the cycle's progress too; ``goals_with_cycle_progress``), not yet read."""
     return goals_with_cycle_progress(progress=progress).filter(
         cycle=cycle, municipality_id=cycle.municipality_id
     )
 
 
+@functools.lru_cache(maxsize=64)
+def _goal_page_query(*, progress: bool, start: int, stop: int) -> Prepared:
+    # A slice is written into the SQL (LIMIT/OFFSET): one prepared query per page asked for.
+    return Prepared(
+        lambda municipality_id, cycle_id: goals_with_cycle_progress(progress=progress).filter(
+            cycle_id=cycle_id, municipality_id=municipality_id
+        )[start:stop],
+        municipality_id=0,
+        cycle_id=0,
+    )
+
+
+def cycle_goal_page(*, cycle: Cycle, number: int, per_page: int, progress: bool) -> list[Goal]:
+    """Page ``number`` (from 1) of ``per_page`` goals of ``cycle_goals_queryset``, read (one
+    query; empty past the last page). Give them to ``with_progress``; ``cycle_total_of`` and
+    ``cycle_progress_of`` read the cycle's figures from them."""
+    query = _goal_page_query(
+        progress=progress, start=(number - 1) * per_page, stop=number * per_page
+    )
+    return query(municipality_id=cycle.municipality_id, cycle_id=cycle.pk)
+
+
 # What a page shows of a goal's relations is read for the goals read, one query a relation and no
-# more (issue 23): plain lists on the goal, not prefetched managers. The queries name their
-# order, the models' default order (by parent first: ``cycle``, ``goal``) adds joins for nothing.
+# more (issue 23): plain lists on the goal, not prefetched managers. The goals read are a run of
+# one cycle's goals in pk order (a page of them, or all), so each query asks for the cycle's
+# goals from the first pk to the last: the same parameters whatever the page's size, so each is
+# compiled once per process (core.prepared). The queries name their order: the models' default
+# orders begin with the parent (``cycle``, ``goal``) and join its table for nothing.
 INTERVENTION_COLUMNS = ("area", "name", "effect_months", "evidence", "cost", "version")
+
+
+def _goal_run(model, goal_path: str, *, order: tuple, related=(), only=()):
+    """A prepared query of ``model`` rows whose goal (``goal_path``) is one of the cycle's goals
+    from ``first`` to ``last`` (pks)."""
+
+    def build(cycle_id, first, last):
+        rows = model.objects.filter(
+            **{
+                f"{goal_path}__cycle_id": cycle_id,
+                f"{goal_path}_id__gte": first,
+                f"{goal_path}_id__lte": last,
+            }
+        )
+        if related:
+            rows = rows.select_related(*related)
+        if only:
+            rows = rows.only(*only)
+        return rows.order_by(*order)
+
+    return Prepared(build, cycle_id=0, first=0, last=0)
+
+
+_goal_findings = _goal_run(
+    Goal.findings.through,
+    "goal",
+    related=["finding"],
+    only=["goal", "finding", "finding__theme"],
+    order=(F("finding__priority").asc(nulls_last=True), "finding_id"),
+)
+_goal_interventions = _goal_run(
+    Goal.interventions.through,
+    "goal",
+    related=["intervention"],
+    only=["goal", "intervention", *(f"intervention__{c}" for c in INTERVENTION_COLUMNS)],
+    order=("intervention__version", "intervention__area", "intervention__name"),
+)
+_goal_partners = _goal_run(
+    Goal.responsible_partners.through,
+    "goal",
+    related=["partnerorganisation"],
+    only=["goal", "partnerorganisation", "partnerorganisation__name"],
+    order=("partnerorganisation__name", "partnerorganisation_id"),
+)
+_goal_schools = _goal_run(
+    Goal.schools.through,
+    "goal",
+    related=["school"],
+    only=["goal", "school", "school__name"],
+    order=("school__name", "school__vestigingscode"),
+)
+_goal_activities = _goal_run(
+    Activity, "goal", related=["executing_partner"], order=("start_date", "pk")
+)
+_goal_activity_schools = _goal_run(
+    Activity.schools.through,
+    "activity__goal",
+    related=["school"],
+    only=["activity", "school", "school__name"],
+    order=("school__name", "school__vestigingscode"),
+)
+_goal_updates = _goal_run(
+    ProgressUpdate, "activity__goal", related=["author"], order=("-date", "-created_at", "-pk")
+)
+_goal_revisions = _goal_run(GoalRevision, "goal", related=["actor"], order=("created_at", "pk"))
 
 
 def _grouped(pairs) -> dict[int, list]:
@@ -317,31 +440,19 @@ def _grouped(pairs) -> dict[int, list]:
     return found
 
 
+def _run_of(goals: list[Goal]) -> dict:
+    return {"cycle_id": goals[0].cycle_id, "first": goals[0].pk, "last": goals[-1].pk}
+
+
 def _read_facts(goals: list[Goal]) -> None:
     """``finding_themes``, ``intervention_list``, ``partner_names``, ``school_names``."""
-    ids = [goal.pk for goal in goals]
-    themes = _grouped(
-        Goal.findings.through.objects.filter(goal_id__in=ids)
-        .order_by(F("finding__priority").asc(nulls_last=True), "finding_id")
-        .values_list("goal_id", "finding__theme")
-    )
-    interventions = _grouped(
-        (row.goal_id, row.intervention)
-        for row in Goal.interventions.through.objects.filter(goal_id__in=ids)
-        .select_related("intervention")
-        .only("goal", "intervention", *(f"intervention__{c}" for c in INTERVENTION_COLUMNS))
-        .order_by("intervention__version", "intervention__area", "intervention__name")
-    )
+    run = _run_of(goals)
+    themes = _grouped((row.goal_id, row.finding.theme) for row in _goal_findings(**run))
+    interventions = _grouped((row.goal_id, row.intervention) for row in _goal_interventions(**run))
     partners = _grouped(
-        Goal.responsible_partners.through.objects.filter(goal_id__in=ids)
-        .order_by("partnerorganisation__name", "partnerorganisation_id")
-        .values_list("goal_id", "partnerorganisation__name")
+        (row.goal_id, row.partnerorganisation.name) for row in _goal_partners(**run)
     )
-    schools = _grouped(
-        Goal.schools.through.objects.filter(goal_id__in=ids)
-        .order_by("school__name", "school__vestigingscode")
-        .values_list("goal_id", "school__name")
-    )
+    schools = _grouped((row.goal_id, row.school.name) for row in _goal_schools(**run))
     for goal in goals:
         goal.finding_themes = themes.get(goal.pk, [])
         goal.intervention_list = interventions.get(goal.pk, [])
@@ -352,25 +463,14 @@ def _read_facts(goals: list[Goal]) -> None:
 def _read_activities(goals: list[Goal]) -> None:
     """``activity_list`` (by start date), each with ``school_names`` and ``update_list``
     (newest first, with their authors)."""
-    activities = list(
-        Activity.objects.filter(goal_id__in=[goal.pk for goal in goals])
-        .select_related("executing_partner")
-        .order_by("start_date", "pk")
-    )
-    ids = [activity.pk for activity in activities]
+    run = _run_of(goals)
+    activities = _goal_activities(**run)
     schools, updates = {}, {}
-    if ids:
+    if activities:
         schools = _grouped(
-            Activity.schools.through.objects.filter(activity_id__in=ids)
-            .order_by("school__name", "school__vestigingscode")
-            .values_list("activity_id", "school__name")
+            (row.activity_id, row.school.name) for row in _goal_activity_schools(**run)
         )
-        updates = _grouped(
-            (update.activity_id, update)
-            for update in ProgressUpdate.objects.filter(activity_id__in=ids)
-            .select_related("author")
-            .order_by("-date", "-created_at", "-pk")
-        )
+        updates = _grouped((update.activity_id, update) for update in _goal_updates(**run))
     by_goal = defaultdict(list)
     for activity in activities:
         activity.school_names = schools.get(activity.pk, [])
@@ -382,12 +482,7 @@ def _read_activities(goals: list[Goal]) -> None:
 
 def _read_revisions(goals: list[Goal]) -> None:
     """``revision_list`` (oldest first, with their actors)."""
-    revisions = _grouped(
-        (revision.goal_id, revision)
-        for revision in GoalRevision.objects.filter(goal_id__in=[goal.pk for goal in goals])
-        .select_related("actor")
-        .order_by("created_at", "pk")
-    )
+    revisions = _grouped((r.goal_id, r) for r in _goal_revisions(**_run_of(goals)))
     for goal in goals:
         goal.revision_list = revisions.get(goal.pk, [])
 
@@ -395,8 +490,9 @@ def _read_revisions(goals: list[Goal]) -> None:
 def with_progress(
     goals, *, facts: bool = False, activities: bool = False, revisions: bool = False
 ) -> list[Goal]:
-    """The goals read, each with ``progress`` and ``progress_percent``, and what a page shows of
-    them, read for these goals only: ``facts`` (finding themes, interventions, partner and
+    """The goals read (a run of one cycle's goals in pk order: a page of them, or all), each with
+    ``progress`` and ``progress_percent``, and what a page shows of them, read for these goals
+    only: ``facts`` (finding themes, interventions, partner and
     school names: Doelen and Doen), ``activities`` with their schools and updates (Doen),
     ``revisions`` (Doelen). Fixed queries whatever the number of goals."""
     goals = _with_percent(list(goals))
@@ -440,54 +536,140 @@ def goal_page_number(*, cycle: Cycle, goal_pk: int, per_page: int) -> int:
     return before // per_page + 1
 
 
+_cycle_goal_progress = Prepared(
+    lambda municipality_id, cycle_id: (
+        # Their progress only: the latest measurement is not shown there.
+        goals_with_cycle_progress(latest=False)
+        .filter(cycle_id=cycle_id, municipality_id=municipality_id)
+        .only("pk", "title", "carried_over", "baseline", "target_value", "unit", "cycle_id")
+    ),
+    municipality_id=0,
+    cycle_id=0,
+)
+
+
 def cycle_goal_progress(*, cycle: Cycle) -> list[Goal]:
     """The cycle's goals with only their progress, for the cycle page's list, and the cycle's
     progress (``cycle_progress_of``): one query."""
     return _with_percent(
-        list(
-            # Their progress only: the latest measurement is not shown there.
-            goals_with_cycle_progress(latest=False)
-            .filter(cycle=cycle, municipality_id=cycle.municipality_id)
-            .only("pk", "title", "carried_over", "baseline", "target_value", "unit", "cycle_id")
-        )
+        _cycle_goal_progress(municipality_id=cycle.municipality_id, cycle_id=cycle.pk)
     )
+
+
+# The Data page's reads, compiled once per process (core.prepared).
+_carried_goals = Prepared(
+    lambda municipality_id, cycle_id: (
+        Goal.objects.filter(cycle_id=cycle_id, municipality_id=municipality_id, carried_over=True)
+        .only("pk", "title", "cycle_id")
+        .annotate(activity_count=Count("activities"))
+        .order_by("pk")
+    ),
+    municipality_id=0,
+    cycle_id=0,
+)
+_goals_with_outcome = Prepared(
+    lambda municipality_id, cycle_id: (
+        goals_with_latest_measurement()
+        .filter(cycle_id=cycle_id, municipality_id=municipality_id)
+        .select_related("outcome")
+    ),
+    municipality_id=0,
+    cycle_id=0,
+)
+_continued_activities = Prepared(
+    lambda municipality_id, cycle_id, previous_id: (
+        Activity.objects.filter(
+            municipality_id=municipality_id,
+            goal__cycle_id=cycle_id,
+            carried_from__goal__cycle_id=previous_id,
+        )
+        .select_related("goal", "carried_from__goal")
+        .order_by("goal_id", "pk")
+    ),
+    municipality_id=0,
+    cycle_id=0,
+    previous_id=0,
+)
 
 
 def carried_goals(*, cycle: Cycle) -> list[Goal]:
     """The goals taken over from the previous cycle, with their number of activities
     (``activity_count``; one query)."""
-    return list(
-        Goal.objects.filter(cycle=cycle, municipality_id=cycle.municipality_id, carried_over=True)
-        .only("pk", "title", "cycle_id")
-        .annotate(activity_count=Count("activities"))
-        .order_by("pk")
+    return _carried_goals(municipality_id=cycle.municipality_id, cycle_id=cycle.pk)
+
+
+def goals_with_outcome(*, cycle: Cycle, municipality_id: int) -> list[Goal]:
+    """The cycle's goals (by pk) with their latest measurement, progress and outcome, if the
+    cycle is ``municipality_id``'s (one query)."""
+    return _goals_with_outcome(municipality_id=municipality_id, cycle_id=cycle.pk)
+
+
+def continued_activities(*, cycle: Cycle, previous: Cycle) -> list[Activity]:
+    """The cycle's activities continued from ``previous``'s, with their goal and the activity
+    (and goal) they continue, by goal (one query)."""
+    return _continued_activities(
+        municipality_id=cycle.municipality_id, cycle_id=cycle.pk, previous_id=previous.pk
     )
+
+
+def _of_cycle(model, cycle_path: str, *, order: tuple, related=(), only=()) -> Prepared:
+    """A prepared query of the ``model`` rows of one cycle (``cycle_path``: how they reach it),
+    in ``order``."""
+
+    def build(cycle_id):
+        rows = model.objects.filter(**{f"{cycle_path}_id": cycle_id})
+        if related:
+            rows = rows.select_related(*related)
+        if only:
+            rows = rows.only(*only)
+        return rows.order_by(*order)
+
+    return Prepared(build, cycle_id=0)
+
+
+_sessions = _of_cycle(StakeholderSession, "cycle", order=("date", "pk"))
+_session_partners = _of_cycle(
+    StakeholderSession.partners.through,
+    "stakeholdersession__cycle",
+    related=["partnerorganisation"],
+    only=["stakeholdersession", "partnerorganisation", "partnerorganisation__name"],
+    order=("partnerorganisation__name", "partnerorganisation_id"),
+)
+_session_schools = _of_cycle(
+    StakeholderSession.schools.through,
+    "stakeholdersession__cycle",
+    related=["school"],
+    only=["stakeholdersession", "school", "school__name"],
+    order=("school__name", "school__vestigingscode"),
+)
+_session_attachments = _of_cycle(SessionAttachment, "session__cycle", order=("pk",))
+_findings = _of_cycle(Finding, "cycle", order=(F("priority").asc(nulls_last=True), "pk"))
+# A finding's sessions are its cycle's (services.finding_save): by date, as they are ordered.
+_finding_sessions = _of_cycle(
+    Finding.sessions.through,
+    "finding__cycle",
+    related=["stakeholdersession"],
+    only=["finding", "stakeholdersession", "stakeholdersession__title"],
+    order=("stakeholdersession__date", "stakeholdersession_id"),
+)
 
 
 def cycle_sessions(*, cycle: Cycle) -> list[StakeholderSession]:
     """The cycle's sessions by date, each with ``participant_names`` (its partners' names, then
     its schools') and ``attachment_list`` (in the order added): four queries."""
-    sessions = list(
-        StakeholderSession.objects.filter(
-            cycle=cycle, municipality_id=cycle.municipality_id
-        ).order_by("date", "pk")
-    )
-    ids = [session.pk for session in sessions]
-    if not ids:
+    sessions = _sessions(cycle_id=cycle.pk)
+    if not sessions:
         return sessions
     partners = _grouped(
-        StakeholderSession.partners.through.objects.filter(stakeholdersession_id__in=ids)
-        .order_by("partnerorganisation__name", "partnerorganisation_id")
-        .values_list("stakeholdersession_id", "partnerorganisation__name")
+        (row.stakeholdersession_id, row.partnerorganisation.name)
+        for row in _session_partners(cycle_id=cycle.pk)
     )
     schools = _grouped(
-        StakeholderSession.schools.through.objects.filter(stakeholdersession_id__in=ids)
-        .order_by("school__name", "school__vestigingscode")
-        .values_list("stakeholdersession_id", "school__name")
+        (row.stakeholdersession_id, row.school.name) for row in _session_schools(cycle_id=cycle.pk)
     )
     attachments = _grouped(
         (attachment.session_id, attachment)
-        for attachment in SessionAttachment.objects.filter(session_id__in=ids).order_by("pk")
+        for attachment in _session_attachments(cycle_id=cycle.pk)
     )
     for session in sessions:
         session.participant_names = partners.get(session.pk, []) + schools.get(session.pk, [])
@@ -498,19 +680,12 @@ def cycle_sessions(*, cycle: Cycle) -> list[StakeholderSession]:
 def cycle_findings(*, cycle: Cycle) -> list[Finding]:
     """The cycle's findings by priority (none last), each with ``session_titles`` (by date):
     two queries."""
-    findings = list(
-        Finding.objects.filter(cycle=cycle, municipality_id=cycle.municipality_id).order_by(
-            F("priority").asc(nulls_last=True), "pk"
-        )
-    )
-    ids = [finding.pk for finding in findings]
+    findings = _findings(cycle_id=cycle.pk)
     titles = {}
-    if ids:
-        # A finding's sessions are its cycle's (services.finding_save): by date, as they are.
+    if findings:
         titles = _grouped(
-            Finding.sessions.through.objects.filter(finding_id__in=ids)
-            .order_by("stakeholdersession__date", "stakeholdersession_id")
-            .values_list("finding_id", "stakeholdersession__title")
+            (row.finding_id, row.stakeholdersession.title)
+            for row in _finding_sessions(cycle_id=cycle.pk)
         )
     for finding in findings:
         finding.session_titles = titles.get(finding.pk, [])
@@ -564,6 +739,24 @@ class TimelineEntry:
     note: str
 
 
+_cycle_transitions = Prepared(
+    lambda cycle_id: (
+        PhaseTransition.objects.filter(cycle_id=cycle_id)
+        .select_related("actor")
+        .order_by("created_at", "pk")
+    ),
+    cycle_id=0,
+)
+_cycle_revisions = Prepared(
+    lambda cycle_id: (
+        GoalRevision.objects.filter(goal__cycle_id=cycle_id)
+        .select_related("actor", "goal")
+        .order_by("goal_id", "created_at", "pk")
+    ),
+    cycle_id=0,
+)
+
+
 def cycle_timeline(*, cycle: Cycle) -> list[TimelineEntry]:
     """Phase transitions and goal bijstellingen, oldest first (two queries)."""
     from django.utils.translation import gettext as _
@@ -577,12 +770,7 @@ def cycle_timeline(*, cycle: Cycle) -> list[TimelineEntry]:
             note="",
         )
     ]
-    transitions = (
-        PhaseTransition.objects.filter(cycle=cycle)
-        .select_related("actor")
-        .order_by("created_at", "pk")
-    )
-    for t in transitions:
+    for t in _cycle_transitions(cycle_id=cycle.pk):
         entries.append(
             TimelineEntry(
                 when=t.created_at,
@@ -593,12 +781,7 @@ def cycle_timeline(*, cycle: Cycle) -> list[TimelineEntry]:
                 note=t.note,
             )
         )
-    revisions = (
-        GoalRevision.objects.filter(goal__cycle=cycle)
-        .select_related("actor", "goal")
-        .order_by("goal_id", "created_at", "pk")
-    )
-    for r in revisions:
+    for r in _cycle_revisions(cycle_id=cycle.pk):
         entries.append(
             TimelineEntry(
                 when=r.created_at,

@@ -1,19 +1,34 @@
 """The reports app's contribution to the cycle's Data → Duiden exit checklist."""
 
+import functools
+
 from django.utils.translation import gettext_lazy as _
+
+from core.prepared import Prepared
+
+
+@functools.cache
+def _latest_gemeentefoto() -> Prepared:
+    """The cycle's newest finished gemeentefoto: asked on every Data page and the cycle page in
+    Data, so compiled once per process (core.prepared)."""
+    from reports.models import ReportJob
+
+    return Prepared(
+        lambda cycle_id: (
+            ReportJob.objects.filter(cycle_id=cycle_id, kind=ReportJob.Kind.GEMEENTEFOTO)
+            .done()
+            .order_by("-version")
+            .only("version", "finished_at")[:1]
+        ),
+        cycle_id=0,
+    )
 
 
 def gemeentefoto_check(cycle):
     from cycles.gates import CheckResult
-    from reports.models import ReportJob
 
-    job = (
-        ReportJob.objects.filter(cycle=cycle, kind=ReportJob.Kind.GEMEENTEFOTO)
-        .done()
-        .order_by("-version")
-        .only("version", "finished_at")
-        .first()
-    )
+    found = _latest_gemeentefoto()(cycle_id=cycle.pk)
+    job = found[0] if found else None
     if job is None:
         return CheckResult(
             False,

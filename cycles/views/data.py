@@ -11,7 +11,7 @@ from django.views.decorators.vary import vary_on_headers
 from core.forms import add_errors
 from cycles import rules, selectors, services
 from cycles.forms import WaiverForm
-from cycles.models import Activity, Cycle
+from cycles.models import Cycle
 from cycles.views.common import form_page, page_url
 from cycles.views.phases import goal_page_number, goal_page_url, saved
 from municipalities.access import tenant_view
@@ -88,17 +88,8 @@ def starting_point(cycle: Cycle) -> dict | None:
     previous = cycle.predecessor
     if previous is None:
         return None
-    goals = list(
-        selectors.goals_with_latest_measurement()
-        .filter(cycle=previous, municipality_id=cycle.municipality_id)
-        .select_related("outcome")
-    )
-    continued = list(
-        Activity.objects.for_municipality(cycle.municipality_id)
-        .filter(goal__cycle=cycle, carried_from__goal__cycle=previous)
-        .select_related("goal", "carried_from__goal")
-        .order_by("goal_id", "pk")
-    )
+    goals = selectors.goals_with_outcome(cycle=previous, municipality_id=cycle.municipality_id)
+    continued = selectors.continued_activities(cycle=cycle, previous=previous)
     texts = _continuation_texts([a.carried_from_id for a in continued])
     position = {goal.pk: i for i, goal in enumerate(goals)}  # by pk, as Doen pages them
     return {

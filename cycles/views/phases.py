@@ -71,6 +71,11 @@ def goal_page_url(slug: str, cycle_pk: int, page: str, number: int, anchor: str)
     return f"{url}{query}#{anchor}"
 
 
+# A larger ?pagina= is first checked against the number of goals, not read: its offset could
+# pass what the database accepts, and every page number read is a query compiled once.
+MAX_GOAL_PAGE = 1000
+
+
 def _requested_page(request) -> int | None:
     """``?pagina=`` as ``Paginator.get_page`` reads it: 1 for anything that is not a whole
     number, None (the last page) for a number below 1."""
@@ -92,14 +97,17 @@ def _goal_page(request, cycle, number, *, progress: bool = False, **parts) -> di
         params = request.GET.copy()
         params.pop(PAGE_PARAMETER, None)
         query = params.urlencode()
-    goals = selectors.cycle_goals_queryset(cycle=cycle, progress=progress)
-    rows = []
-    if number is not None:
-        rows = list(goals[(number - 1) * GOALS_PER_PAGE : number * GOALS_PER_PAGE])
+
+    def read(number):
+        return selectors.cycle_goal_page(
+            cycle=cycle, number=number, per_page=GOALS_PER_PAGE, progress=progress
+        )
+
+    rows = read(number) if number is not None and number <= MAX_GOAL_PAGE else []
     if not rows and number != 1:
         last = Paginator(range(selectors.cycle_goal_count(cycle=cycle)), GOALS_PER_PAGE).num_pages
-        number = last
-        rows = list(goals[(number - 1) * GOALS_PER_PAGE : number * GOALS_PER_PAGE])
+        number = last if number is None else min(number, last)
+        rows = read(number)
     paginator = Paginator([], GOALS_PER_PAGE)
     paginator.count = selectors.cycle_total_of(rows)  # the count from the page's own query
     page = Page(selectors.with_progress(rows, **parts), number, paginator)
