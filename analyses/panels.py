@@ -7,7 +7,7 @@ from analyses.selectors import analysis_for_school
 from cycles.panels import dashboard_open_cycle
 from municipalities.dashboard import register_panel
 from municipalities.models import READER_ROLES, Role
-from schools.models import School
+from schools.panels import dashboard_locations_per_sector
 
 
 def analyses_panel(*, municipality, membership) -> dict | None:
@@ -28,7 +28,8 @@ def analyses_panel(*, municipality, membership) -> dict | None:
             returned=Count("pk", filter=Q(status="teruggestuurd")),
         )
     )
-    schools = School.objects.for_municipality(municipality).active().count()
+    # The active locations: the schools panel's figure, from the same read.
+    schools = sum(dashboard_locations_per_sector(municipality).values())
     received = counts["received"]
     return {
         "school_view": False,

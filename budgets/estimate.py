@@ -25,9 +25,9 @@ from django.utils.translation import ngettext
 from budgets.figures import StreamBlock, budget_figures
 from core.money import format_money, to_money
 from core.npo import NPO_AMOUNT_PER_OAB_UNIT, NPO_AMOUNT_PER_PUPIL, NPO_PUPIL_COUNT_YEAR
-from municipalities.models import FormerMunicipality, Municipality
+from municipalities.models import Municipality
 from schools.models import School
-from schools.selectors import PupilTotal, pupils_on_groups
+from schools.selectors import PupilFigures, PupilTotal, pupil_figures
 
 NPO_STREAM_CODE = "npo-gemeenten"
 PER_PUPIL = Decimal(NPO_AMOUNT_PER_PUPIL)
@@ -186,32 +186,44 @@ def npo_estimates(
     municipalities: Iterable[Municipality | int],
     with_allocations: bool = True,
     blocks: dict[int, list[StreamBlock]] | None = None,
+    pupils: PupilFigures | None = None,
 ) -> dict[int, NpoEstimate]:
     """Per municipality id: its NPO estimate (a fixed number of queries for any number).
 
     The allocations beside it come from the budget read (``budgets.figures.budget_figures``):
     pass ``blocks`` (municipality id -> its stream blocks) when the page has read them already.
-    A municipality without any pupils on the count date is absent.
+    The pupils come from ``schools.selectors.pupil_figures``: pass ``pupils`` when the page has
+    read the municipalities' pupils already. A municipality without any pupils on the count date
+    is absent.
     """
     ids = [m if isinstance(m, int) else m.pk for m in municipalities]
     year = NPO_PUPIL_COUNT_YEAR
-    # PO, VO and vavo pupils in one query (schools.selectors.pupils_on's rule per group).
-    pupils = pupils_on_groups(
-        municipalities=ids, year=year, groups={"po": PO_SECTORS, "vo": VO_SECTORS}, vavo=True
-    )
-    po, vo, vavo = pupils["po"], pupils["vo"], pupils["vavo"]
+    if pupils is None:
+        pupils = pupil_figures(municipalities=ids, years=[year])
+    # PO, VO and vavo pupils (schools.selectors.pupils_on's rule per group).
+    counts = pupils.on(year, {"po": PO_SECTORS, "vo": VO_SECTORS}, vavo=True)
+    po, vo, vavo = counts["po"], counts["vo"], counts["vavo"]
     if not po and not vo:
         return {}
-    scores = dict(
-        Municipality.objects.filter(pk__in=ids, npo_oab_score__isnull=False).values_list(
-            "pk", "npo_oab_score"
-        )
-    )
+    # The OAB score and the predecessors in one read (a municipality without a predecessor has
+    # one row, its name None).
+    scores: dict[int, Decimal] = {}
     predecessors: dict[int, list[Predecessor]] = {}
-    for former in FormerMunicipality.objects.filter(successor__in=ids).order_by("name"):
-        predecessors.setdefault(former.successor_id, []).append(
-            Predecessor(former.name, former.cbs_code, former.merged_on)
+    for pk, score, name, cbs_code, merged_on in (
+        Municipality.objects.filter(pk__in=[pk for pk in ids if pk in po or pk in vo])
+        .values_list(
+            "pk",
+            "npo_oab_score",
+            "predecessors__name",
+            "predecessors__cbs_code",
+            "predecessors__merged_on",
         )
+        .order_by("pk", "predecessors__name")
+    ):
+        if score is not None:
+            scores[pk] = score
+        if name is not None:
+            predecessors.setdefault(pk, []).append(Predecessor(name, cbs_code, merged_on))
     if with_allocations and blocks is None:
         read = budget_figures(municipality_ids=[pk for pk in ids if pk in po or pk in vo])
         blocks = {pk: budget.blocks for pk, budget in read.items()}
@@ -236,12 +248,18 @@ def npo_estimates(
 
 
 def npo_estimate(
-    *, municipality: Municipality, blocks: list[StreamBlock] | None = None
+    *,
+    municipality: Municipality,
+    blocks: list[StreamBlock] | None = None,
+    pupils: PupilFigures | None = None,
 ) -> NpoEstimate | None:
     """The municipality's NPO estimate, or None without pupil counts for the count date.
-    ``blocks``: the municipality's budget read, when the page has it (no second read)."""
+    ``blocks``: the municipality's budget read, ``pupils`` its pupil read with the NPO's count
+    date (``schools.selectors.municipality_pupil_figures``), when the page has them."""
     given = None if blocks is None else {municipality.pk: blocks}
-    return npo_estimates(municipalities=[municipality], blocks=given).get(municipality.pk)
+    return npo_estimates(municipalities=[municipality], blocks=given, pupils=pupils).get(
+        municipality.pk
+    )
 
 
 def npo_oab_score_save(*, municipality: Municipality, score: Decimal | None) -> None:

@@ -16,8 +16,10 @@ modules are found with Django's ``autodiscover_modules`` (as the admin finds ``a
                    roles=READER_ROLES, order=40)
 
 A panel's ``context`` runs once per dashboard view with a fixed number of queries; ``roles`` says
-which membership roles see it. What several panels need (the open cycle) they read through
-``core.memo.memo`` (``panels_for`` opens the scope), so it is read once per dashboard view.
+which membership roles see it. What several panels need (the open cycle, the active school
+locations, the pupil counts) they read through ``core.memo.memo``, so it is read once per
+dashboard view: the view opens the scope (``core.memo.memo_scope``) around the panels *and* the
+template, whose tags show figures of the same reads (the budget panel's NPO estimate note).
 """
 
 from collections.abc import Callable, Iterable
@@ -25,7 +27,6 @@ from dataclasses import dataclass
 
 from django.utils.module_loading import autodiscover_modules
 
-from core.memo import memo_scope
 from municipalities.models import READER_ROLES, Membership, Municipality, Role
 
 
@@ -61,17 +62,18 @@ def register_panel(
 
 
 def panels_for(*, municipality: Municipality, membership: Membership) -> list[RenderedPanel]:
-    """The panels this membership may see, in order, each with its data (hidden when None)."""
+    """The panels this membership may see, in order, each with its data (hidden when None).
+    Run it inside ``memo_scope()`` with the template that shows them (see the module docstring);
+    outside one, what two panels share is simply read twice."""
     global _discovered
     if not _discovered:
         autodiscover_modules("panels")
         _discovered = True
     rendered = []
-    with memo_scope():
-        for panel in sorted(_registry.values(), key=lambda p: (p.order, p.key)):
-            if membership.role not in panel.roles:
-                continue
-            data = panel.context(municipality=municipality, membership=membership)
-            if data is not None:
-                rendered.append(RenderedPanel(panel.key, panel.template, data))
+    for panel in sorted(_registry.values(), key=lambda p: (p.order, p.key)):
+        if membership.role not in panel.roles:
+            continue
+        data = panel.context(municipality=municipality, membership=membership)
+        if data is not None:
+            rendered.append(RenderedPanel(panel.key, panel.template, data))
     return rendered

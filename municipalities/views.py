@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.downloads import private_download
 from core.forms import add_errors
+from core.memo import memo_scope
 from core.pagination import paginate
 from municipalities.access import tenant_view
 from municipalities.dashboard import panels_for
@@ -79,12 +80,15 @@ def home(request: HttpRequest) -> HttpResponse:
 @cached_tenant_page
 @tenant_view(roles=READER_ROLES | {Role.SCHOOL, Role.ACCOUNTANT})
 def dashboard(request: HttpRequest, municipality: Municipality) -> HttpResponse:
-    context = {
-        "municipality": municipality,
-        "membership": request.membership,
-        "panels": panels_for(municipality=municipality, membership=request.membership),
-    }
-    return render(request, "municipalities/dashboard.html", context)
+    # One memo scope for the panels and the template: what several of them show (the open
+    # cycle, the pupil counts) is read once (municipalities.dashboard).
+    with memo_scope():
+        context = {
+            "municipality": municipality,
+            "membership": request.membership,
+            "panels": panels_for(municipality=municipality, membership=request.membership),
+        }
+        return render(request, "municipalities/dashboard.html", context)
 
 
 # --- Team: members and invitations ---------------------------------------------------------------

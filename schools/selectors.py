@@ -1,11 +1,14 @@
 """Reads for the school and partner pages. Every tenant read goes through for_municipality()."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from operator import itemgetter
 
 from django.db.models import Count, F, FilteredRelation, Max, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 
+from core.memo import memo
+from core.npo import NPO_PUPIL_COUNT_YEAR
 from municipalities.models import Municipality
 from schools.models import PartnerOrganisation, PupilCount, School, SchoolBoard, SchoolWeight
 
@@ -55,40 +58,126 @@ class PupilTotal:
     hidden: int  # locations DUO publishes as <5, not in ``pupils``
 
 
+# A location has pupils on a count date: a published number above 0, or DUO's <5.
+WITH_PUPILS = Q(count__gt=0) | Q(suppressed=True)
+
+
 def _with_pupils() -> QuerySet[PupilCount]:
-    return PupilCount.objects.filter(Q(count__gt=0) | Q(suppressed=True))
-
-
-_TOTALS = {
-    "pupils": Sum("count"),
-    "locations": Count("pk"),
-    "hidden": Count("pk", filter=Q(suppressed=True)),
-}
-
-
-def _total(year: int, row: dict) -> PupilTotal:
-    return PupilTotal(year, row["pupils"] or 0, row["locations"], row["hidden"])
+    return PupilCount.objects.filter(WITH_PUPILS)
 
 
 def _municipality_ids(municipalities: Iterable[Municipality | int]) -> list[int]:
     return [m if isinstance(m, int) else m.pk for m in municipalities]
 
 
+class PupilFigures:
+    """The pupils of some municipalities per year and sector, from one query (``pupil_figures``),
+    and every pupil figure folded from them: on a date per group of sectors (``on``), per year
+    (``per_year``), per sector (``per_sector``). Each figure follows the rule above: a location
+    counts on a date when it had pupils then (a count above 0, or DUO's ``<5``).
+    """
+
+    def __init__(self, rows: Iterable[tuple], *, latest_year: int | None = None) -> None:
+        # (municipality id, year, sector, pupils, locations, hidden, vavo): the sums over the
+        # locations with pupils of that sector and date (None: none), vavo over all of them.
+        self.rows = list(rows)
+        self.latest_year = latest_year  # ``municipality_pupil_figures``: the latest count date
+
+    def _sums(self, key: Callable[[tuple], object], sectors, year: int | None = None) -> dict:
+        """(pupils, locations, hidden) per ``key(row)`` over the rows with pupils (of
+        ``sectors``, on ``year``)."""
+        wanted = None if sectors is None else set(sectors)
+        sums: dict = {}
+        for row in self.rows:
+            _pk, row_year, sector, pupils, locations, hidden, _vavo = row
+            if not locations or (year is not None and row_year != year):
+                continue
+            if wanted is not None and sector not in wanted:
+                continue
+            k = key(row)
+            found = sums.get(k, (0, 0, 0))
+            sums[k] = (found[0] + (pupils or 0), found[1] + locations, found[2] + hidden)
+        return sums
+
+    def on(
+        self, year: int, groups: dict[str, Iterable[str] | None], *, vavo: bool = False
+    ) -> dict[str, dict]:
+        """Per group of sectors (None: all), per municipality id: its pupils on 1 October of
+        ``year``; a municipality without locations with pupils in a group is absent from it.
+        With ``vavo``, the key ``"vavo"`` maps municipality ids to the VO pupils placed with
+        vavo (absent when none)."""
+        result: dict[str, dict] = {}
+        for name, sectors in groups.items():
+            sums = self._sums(itemgetter(0), sectors, year)
+            result[name] = {pk: PupilTotal(year, *sum_) for pk, sum_ in sums.items()}
+        if vavo:
+            placed: dict[int, int] = {}
+            for pk, row_year, *_counts, n in self.rows:
+                if row_year == year and n:
+                    placed[pk] = placed.get(pk, 0) + n
+            result["vavo"] = placed
+        return result
+
+    def per_year(self, sectors: Iterable[str] | None = None) -> dict[int, list[PupilTotal]]:
+        """Per municipality id: its pupils (of ``sectors``) per year with pupils, oldest first."""
+        result: dict[int, list[PupilTotal]] = {}
+        for (pk, year), sum_ in sorted(self._sums(itemgetter(0, 1), sectors).items()):
+            result.setdefault(pk, []).append(PupilTotal(year, *sum_))
+        return result
+
+    def per_sector(self, pk: int, year: int) -> dict[str, PupilTotal]:
+        """Municipality ``pk``'s pupils on 1 October of ``year`` per sector with pupils."""
+        sums = self._sums(itemgetter(0, 2), None, year)
+        return {sector: PupilTotal(year, *sum_) for (m, sector), sum_ in sums.items() if m == pk}
+
+
+def pupil_figures(
+    *,
+    municipalities: Iterable[Municipality | int],
+    years: Iterable[int] | None = None,
+    sectors: Iterable[str] | None = None,
+) -> PupilFigures:
+    """The pupils of ``municipalities`` per year (every year, or ``years``) and sector (every
+    sector, or ``sectors``): one grouped query, from which every pupil figure of this module is
+    folded. Ask for the years and sectors you show: all years of all of a municipality's
+    locations is a long read (the counts are stored by year)."""
+    counts = PupilCount.objects.filter(school__municipality__in=_municipality_ids(municipalities))
+    if years is not None:
+        counts = counts.filter(year__in=sorted(set(years)))
+    if sectors is not None:
+        counts = counts.filter(school__sector__in=list(sectors))
+    return PupilFigures(
+        counts.values_list("school__municipality_id", "year", "school__sector")
+        .annotate(
+            pupils=Sum("count", filter=WITH_PUPILS),
+            locations=Count("pk", filter=WITH_PUPILS),
+            hidden=Count("pk", filter=Q(suppressed=True)),  # a <5 always has pupils
+            vavo=Sum("vavo", filter=Q(vavo__gt=0)),
+        )
+        .order_by()
+    )
+
+
+def municipality_pupil_figures(*, municipality: Municipality) -> PupilFigures:
+    """The municipality's pupils on the two count dates the pages show, the latest
+    (``latest_pupil_year``, as ``latest_year``) and the NPO's (1 October 2020), in one read per
+    ``core.memo`` scope: the dashboard's schools panel and its NPO estimate note share it."""
+
+    def read() -> PupilFigures:
+        latest = latest_pupil_year()
+        years = [NPO_PUPIL_COUNT_YEAR] if latest is None else [latest, NPO_PUPIL_COUNT_YEAR]
+        figures = pupil_figures(municipalities=[municipality], years=years)
+        return PupilFigures(figures.rows, latest_year=latest)
+
+    return memo(("pupil_figures", municipality.pk), read)
+
+
 def pupils_per_year(
     *, municipalities: Iterable[Municipality | int], sectors: Iterable[str] | None = None
 ) -> dict[int, list[PupilTotal]]:
     """Per municipality id: its pupils per year, oldest first (one query)."""
-    counts = _with_pupils().filter(school__municipality__in=_municipality_ids(municipalities))
-    if sectors is not None:
-        counts = counts.filter(school__sector__in=list(sectors))
-    result: dict[int, list[PupilTotal]] = {}
-    for row in (
-        counts.values("school__municipality_id", "year")
-        .annotate(**_TOTALS)
-        .order_by("school__municipality_id", "year")
-    ):
-        result.setdefault(row["school__municipality_id"], []).append(_total(row["year"], row))
-    return result
+    figures = pupil_figures(municipalities=municipalities, sectors=sectors)
+    return figures.per_year()
 
 
 def municipality_pupils_per_year(*, municipality: Municipality) -> list[PupilTotal]:
@@ -104,41 +193,13 @@ def pupils_on_groups(
     vavo: bool = False,
 ) -> dict[str, dict]:
     """Per group of sectors (None: all), per municipality id: its pupils on 1 October of
-    ``year``, every group in one query (sums filtered per group, the rule of ``_with_pupils``).
+    ``year``, every group from one query (``PupilFigures.on``).
 
     A municipality without locations with pupils in a group is absent from that group. With
     ``vavo``, the key ``"vavo"`` maps municipality ids to the VO pupils placed with vavo.
     """
-    with_pupils = Q(count__gt=0) | Q(suppressed=True)
-    aggregates = {}
-    for n, sectors in enumerate(groups.values()):
-        counted = with_pupils if sectors is None else with_pupils & Q(school__sector__in=sectors)
-        aggregates[f"g{n}_pupils"] = Sum("count", filter=counted)
-        aggregates[f"g{n}_locations"] = Count("pk", filter=counted)
-        aggregates[f"g{n}_hidden"] = Count("pk", filter=counted & Q(suppressed=True))
-    if vavo:
-        aggregates["vavo_total"] = Sum("vavo", filter=Q(vavo__gt=0))
-    result: dict[str, dict] = {name: {} for name in groups}
-    if vavo:
-        result["vavo"] = {}
-    rows = (
-        PupilCount.objects.filter(
-            school__municipality__in=_municipality_ids(municipalities), year=year
-        )
-        .values("school__municipality_id")
-        .annotate(**aggregates)
-        .order_by()
-    )
-    for row in rows:
-        pk = row["school__municipality_id"]
-        for n, name in enumerate(groups):
-            if row[f"g{n}_locations"]:
-                result[name][pk] = PupilTotal(
-                    year, row[f"g{n}_pupils"] or 0, row[f"g{n}_locations"], row[f"g{n}_hidden"]
-                )
-        if vavo and row["vavo_total"]:
-            result["vavo"][pk] = row["vavo_total"]
-    return result
+    figures = pupil_figures(municipalities=municipalities, years=[year])
+    return figures.on(year, groups, vavo=vavo)
 
 
 def pupils_on(
@@ -165,14 +226,8 @@ def municipality_pupils_per_sector(
     *, municipality: Municipality, year: int
 ) -> dict[str, PupilTotal]:
     """The municipality's pupils on 1 October of ``year`` per sector (one query)."""
-    return {
-        row["school__sector"]: _total(year, row)
-        for row in _with_pupils()
-        .filter(school__municipality=municipality, year=year)
-        .values("school__sector")
-        .annotate(**_TOTALS)
-        .order_by()
-    }
+    figures = pupil_figures(municipalities=[municipality], years=[year])
+    return figures.per_sector(municipality.pk, year)
 
 
 def school_locations_per_sector(*, municipality: Municipality) -> dict[str, int]:

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from budgets.estimate import npo_estimate
 from core.money import format_money
+from schools.selectors import municipality_pupil_figures
 
 register = template.Library()
 
@@ -22,8 +23,10 @@ def npo_estimate_summary(municipality, blocks=None) -> dict:
 @register.simple_tag
 def npo_estimate_note(municipality, blocks=None) -> str:
     """One line for the dashboard: whether the NPO amount is a beschikking or an estimate, and
-    what the estimate includes. ``blocks``: the budget panel's read."""
-    estimate = npo_estimate(municipality=municipality, blocks=blocks)
+    what the estimate includes. ``blocks``: the budget panel's read; the pupils are those the
+    schools panel read (``municipality_pupil_figures``, once per dashboard view)."""
+    pupils = municipality_pupil_figures(municipality=municipality)
+    estimate = npo_estimate(municipality=municipality, blocks=blocks, pupils=pupils)
     if estimate is None or not estimate.pupils:
         return ""
     if estimate.has_allocation:
