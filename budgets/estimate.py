@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import F, QuerySet
 from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -25,6 +26,7 @@ from django.utils.translation import ngettext
 from budgets.figures import StreamBlock, budget_figures
 from core.money import format_money, to_money
 from core.npo import NPO_AMOUNT_PER_OAB_UNIT, NPO_AMOUNT_PER_PUPIL, NPO_PUPIL_COUNT_YEAR
+from core.prepared import Prepared
 from municipalities.models import Municipality
 from schools.models import School
 from schools.selectors import PupilFigures, PupilTotal, pupil_figures
@@ -181,6 +183,33 @@ def npo_allocations(blocks: list[StreamBlock]) -> tuple[Decimal | None, Decimal 
     return decided, block.estimated if block.has_estimate else None
 
 
+def _with_predecessors(municipalities: QuerySet[Municipality]) -> QuerySet[Municipality]:
+    """The municipalities' OAB scores and predecessors in one read: a row per predecessor (by
+    name), or one with ``predecessor_name`` None."""
+    return (
+        municipalities.only("pk", "npo_oab_score")
+        .annotate(
+            predecessor_name=F("predecessors__name"),
+            predecessor_cbs_code=F("predecessors__cbs_code"),
+            predecessor_merged_on=F("predecessors__merged_on"),
+        )
+        .order_by("pk", "predecessors__name")
+    )
+
+
+# One municipality's (every budget page and the dashboard): compiled once per process.
+_with_predecessors_of = Prepared(
+    lambda municipality_id: _with_predecessors(Municipality.objects.filter(pk=municipality_id)),
+    municipality_id=0,
+)
+
+
+def _scores_and_predecessors(ids: list[int]) -> list[Municipality]:
+    if len(ids) == 1:
+        return _with_predecessors_of(municipality_id=ids[0])
+    return list(_with_predecessors(Municipality.objects.filter(pk__in=ids)))
+
+
 def npo_estimates(
     *,
     municipalities: Iterable[Municipality | int],
@@ -205,25 +234,17 @@ def npo_estimates(
     po, vo, vavo = counts["po"], counts["vo"], counts["vavo"]
     if not po and not vo:
         return {}
-    # The OAB score and the predecessors in one read (a municipality without a predecessor has
-    # one row, its name None).
     scores: dict[int, Decimal] = {}
     predecessors: dict[int, list[Predecessor]] = {}
-    for pk, score, name, cbs_code, merged_on in (
-        Municipality.objects.filter(pk__in=[pk for pk in ids if pk in po or pk in vo])
-        .values_list(
-            "pk",
-            "npo_oab_score",
-            "predecessors__name",
-            "predecessors__cbs_code",
-            "predecessors__merged_on",
-        )
-        .order_by("pk", "predecessors__name")
-    ):
-        if score is not None:
-            scores[pk] = score
-        if name is not None:
-            predecessors.setdefault(pk, []).append(Predecessor(name, cbs_code, merged_on))
+    for row in _scores_and_predecessors([pk for pk in ids if pk in po or pk in vo]):
+        if row.npo_oab_score is not None:
+            scores[row.pk] = row.npo_oab_score
+        if row.predecessor_name is not None:
+            predecessors.setdefault(row.pk, []).append(
+                Predecessor(
+                    row.predecessor_name, row.predecessor_cbs_code, row.predecessor_merged_on
+                )
+            )
     if with_allocations and blocks is None:
         read = budget_figures(municipality_ids=[pk for pk in ids if pk in po or pk in vo])
         blocks = {pk: budget.blocks for pk, budget in read.items()}

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 
 from core.memo import memo
 from core.npo import NPO_PUPIL_COUNT_YEAR
+from core.prepared import Prepared
 from municipalities.models import Municipality
 from schools.models import PartnerOrganisation, PupilCount, School, SchoolBoard, SchoolWeight
 
@@ -30,11 +31,17 @@ SCHOOL_SORTS = {
 PO_SECTORS = tuple(s for s in School.Sector.values if s != School.Sector.VO)
 
 
+# The latest count date of all: asked on every dashboard and school list view, compiled once
+# per process (core.prepared); the year's index answers it at once.
+_latest_count = Prepared(lambda: PupilCount.objects.only("year").order_by("-year")[:1])
+
+
 def latest_pupil_year(*, sectors: Iterable[str] | None = None) -> int | None:
     """The latest count date with pupils (of ``sectors``): VO's files end before PO's, and a VO
     location that was VSO long ago has zero rows in the PO history up to its latest year."""
     if sectors is None:
-        return PupilCount.objects.aggregate(year=Max("year"))["year"]
+        latest = _latest_count()
+        return latest[0].year if latest else None
     counts = _with_pupils().filter(school__sector__in=list(sectors))
     return counts.aggregate(year=Max("year"))["year"]
 
