@@ -287,20 +287,31 @@ def school_search(
     return schools.order_by(*SCHOOL_SORTS.get(sort, SCHOOL_SORTS["naam"]))
 
 
+# The school list's filter form on every view of it: compiled once per process (core.prepared).
+_filter_boards = Prepared(
+    lambda municipality_id: (
+        SchoolBoard.objects.filter(schools__municipality_id=municipality_id)
+        .distinct()
+        .order_by("name", "number")
+    ),
+    municipality_id=0,
+)
+_filter_denominations = Prepared(
+    lambda municipality_id: (
+        School.objects.for_municipality(municipality_id)
+        .exclude(denomination="")
+        .order_by("denomination")
+        .values_list("denomination", flat=True)
+        .distinct()
+    ),
+    municipality_id=0,
+)
+
+
 def school_filter_options(*, municipality: Municipality) -> dict:
-    schools = School.objects.for_municipality(municipality)
     return {
-        "boards": list(
-            SchoolBoard.objects.filter(schools__municipality=municipality)
-            .distinct()
-            .order_by("name", "number")
-        ),
-        "denominations": list(
-            schools.exclude(denomination="")
-            .order_by("denomination")
-            .values_list("denomination", flat=True)
-            .distinct()
-        ),
+        "boards": _filter_boards(municipality_id=municipality.pk),
+        "denominations": _filter_denominations(municipality_id=municipality.pk),
     }
 
 

@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
+from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -92,8 +93,40 @@ def test_a_parameter_must_reach_the_sql_once_as_a_plain_value(memberships):
     )
     with pytest.raises(ImproperlyConfigured, match="0 times"):
         pattern(name="zw")
-    values = Prepared(lambda pk: Municipality.objects.filter(pk=pk).values("name"), pk=0)
-    with pytest.raises(ImproperlyConfigured, match="model querysets"):
-        values(pk=1)
+    counted = Prepared(lambda pk: Municipality.objects.filter(pk=pk).aggregate(n=Count("pk")), pk=0)
+    with pytest.raises(AttributeError):
+        counted(pk=1)  # aggregate() is not a queryset: nothing to prepare
     with pytest.raises(TypeError):
         Prepared(build, user_id=0, today=datetime.date(2000, 1, 1))(user_id=1)
+
+
+def test_values_and_values_list(memberships):
+    ann, _bob, today = memberships
+    rows = {
+        "values": lambda user_id: (
+            Membership.objects.filter(user_id=user_id)
+            .order_by("municipality__name")
+            .values("role", "municipality__name")
+        ),
+        "values_list": lambda user_id: (
+            Membership.objects.filter(user_id=user_id)
+            .order_by("municipality__name")
+            .values_list("role", "municipality__name")
+        ),
+        "flat": lambda user_id: (
+            Membership.objects.filter(user_id=user_id)
+            .order_by("municipality__name")
+            .values_list("municipality__name", flat=True)
+            .distinct()
+        ),
+        "named": lambda user_id: (
+            Membership.objects.filter(user_id=user_id)
+            .order_by("municipality__name")
+            .values_list("role", "municipality__name", named=True)
+        ),
+    }
+    for name, build in rows.items():
+        got = Prepared(build, user_id=0)(user_id=ann.pk)
+        assert got == list(build(ann.pk)), name
+        assert len(got) == 3, name
+    assert Prepared(rows["flat"], user_id=0)(user_id=ann.pk) == ["Amersfoort", "Delft", "Zwolle"]
