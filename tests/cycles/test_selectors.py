@@ -107,6 +107,8 @@ def test_dashboard_reads_the_open_cycle_once(client, municipality, member_factor
     client.get(path)  # the first request after login refreshes the session
     with CaptureQueriesContext(connection) as ctx:
         body = client.get(path).content.decode()
-    cycle_reads = [q for q in ctx.captured_queries if 'FROM "cycles_cycle"' in q["sql"]]
+    # Reads of the cycle itself (the analyses panel counts its analyses on the cycle's row, by
+    # its id only).
+    cycle_reads = [q for q in ctx.captured_queries if '"cycles_cycle"."title"' in q["sql"]]
     assert len(cycle_reads) == 1, cycle_reads
     assert "Voortgang van de doelen: 50%" in body
