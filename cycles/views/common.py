@@ -60,6 +60,21 @@ def base_context(request, cycle, page: str) -> dict:
     }
 
 
+_MARKER = 987654321  # a primary key no row has: where each row's own pk goes
+
+
+def row_urls(cycle, rows, **names: str) -> None:
+    """Set on each row, for each ``attribute=url name``, the URL of that view for the row
+    (``reverse(name, args=[slug, cycle pk, row pk])``), reversed once for all rows: the path with
+    a marker pk, each row's pk put in its place. A page of rows then needs no URL lookup per row
+    and link (``{{ goal.edit_url }}`` instead of ``{% url … goal.pk %}``)."""
+    for attribute, name in names.items():
+        path = reverse(name, args=[cycle.municipality.slug, cycle.pk, _MARKER])
+        prefix, suffix = path.rsplit(str(_MARKER), 1)
+        for row in rows:
+            setattr(row, attribute, f"{prefix}{row.pk}{suffix}")
+
+
 def page_url(cycle, page: str) -> str:
     return reverse(f"cycles:{page}", args=[cycle.municipality.slug, cycle.pk])
 

@@ -19,7 +19,7 @@ from core.pagination import PAGE_PARAMETER
 from cycles import gates, selectors
 from cycles.forms import EvaluationForm, FindingForm, SessionForm, WaiverForm
 from cycles.models import Phase
-from cycles.views.common import base_context
+from cycles.views.common import base_context, row_urls
 from municipalities.access import tenant_view
 from municipalities.models import Municipality
 
@@ -45,8 +45,23 @@ def _data_context(request, cycle, waiver_form=None) -> dict:
 
 def _duiden_context(request, cycle, session_form=None, finding_form=None) -> dict:
     context = base_context(request, cycle, "duiden")
-    context["sessions"] = selectors.cycle_sessions(cycle=cycle)
-    context["findings"] = selectors.cycle_findings(cycle=cycle)
+    sessions = selectors.cycle_sessions(cycle=cycle)
+    row_urls(
+        cycle,
+        sessions,
+        edit_url="cycles:session_edit",
+        attachment_add_url="cycles:attachment_add",
+        delete_url="cycles:session_delete",
+    )
+    row_urls(
+        cycle,
+        [a for s in sessions for a in s.attachment_list],
+        download_url="cycles:attachment_download",
+    )
+    context["sessions"] = sessions
+    findings = selectors.cycle_findings(cycle=cycle)
+    row_urls(cycle, findings, edit_url="cycles:finding_edit", delete_url="cycles:finding_delete")
+    context["findings"] = findings
     context["session_form"] = session_form or SessionForm(cycle=cycle)
     context["finding_form"] = finding_form or FindingForm(cycle=cycle)
     context["session_form"].auto_id = "session-add-%s"
@@ -120,6 +135,13 @@ def _goal_page(request, cycle, number, *, progress: bool = False, **parts) -> di
 def _doelen_context(request, cycle, number=None) -> dict:
     context = base_context(request, cycle, "doelen")
     context.update(_goal_page(request, cycle, number, facts=True, revisions=True))
+    row_urls(
+        cycle,
+        context["goals"],
+        edit_url="cycles:goal_edit",
+        delete_url="cycles:goal_delete",
+        activity_add_url="cycles:activity_add",
+    )
     # The add form (school and intervention pickers) is a page of its own, loaded on request.
     context["can_add_goal"] = context["can"]["goal"] and not context["goal_fixed"]
     return context
@@ -128,6 +150,15 @@ def _doelen_context(request, cycle, number=None) -> dict:
 def _doen_context(request, cycle, number=None) -> dict:
     context = base_context(request, cycle, "doen")
     context.update(_goal_page(request, cycle, number, progress=True, facts=True, activities=True))
+    goals = context["goals"]
+    row_urls(cycle, goals, edit_url="cycles:goal_edit", activity_add_url="cycles:activity_add")
+    row_urls(
+        cycle,
+        [a for goal in goals for a in goal.activity_list],
+        progress_url="cycles:progress_add",
+        edit_url="cycles:activity_edit",
+        delete_url="cycles:activity_delete",
+    )
     return context
 
 

@@ -1,11 +1,21 @@
 """Pages of the 4D cycle: rendering, roles, cross-tenant 404s, htmx partials, query counts."""
 
 import datetime
+import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from cycles.models import Cycle, Finding, Goal, GoalRevision, Phase, StakeholderSession
+from cycles.models import (
+    Cycle,
+    Finding,
+    Goal,
+    GoalRevision,
+    Phase,
+    SessionAttachment,
+    StakeholderSession,
+)
 from municipalities.models import Role
 from municipalities.versions import version_of
 from tests.cycles.factories import (
@@ -413,3 +423,72 @@ def test_an_htmx_save_announces_its_confirmation_in_the_live_region(officer_clie
     # Swapped into the region's content, so the region itself stays and announces the change.
     assert '<div id="messages" hx-swap-oob="innerHTML">' in body
     assert "Sessie opgeslagen." in body.split('hx-swap-oob="innerHTML">')[1]
+
+
+def _hrefs(body: str) -> set[str]:
+    return set(re.findall(r'href="([^"]+)"', body))
+
+
+@pytest.mark.parametrize(
+    ("phase", "page", "links"),
+    [
+        (
+            Phase.DUIDEN,
+            "duiden",
+            lambda cycle: (
+                [
+                    (name, row.pk)
+                    for row in cycle.sessions.all()
+                    for name in ("session_edit", "attachment_add", "session_delete")
+                ]
+                + [
+                    ("attachment_download", a.pk)
+                    for a in SessionAttachment.objects.filter(session__cycle=cycle)
+                ]
+                + [
+                    (name, row.pk)
+                    for row in cycle.findings.all()
+                    for name in ("finding_edit", "finding_delete")
+                ]
+            ),
+        ),
+        (
+            Phase.DOELEN,
+            "doelen",
+            lambda cycle: [
+                (name, goal.pk)
+                for goal in cycle.goals.all()
+                for name in ("goal_edit", "goal_delete", "activity_add")
+            ],
+        ),
+        (
+            Phase.DOEN,
+            "doen",
+            lambda cycle: (
+                [
+                    (name, goal.pk)
+                    for goal in cycle.goals.all()
+                    for name in ("goal_edit", "activity_add")
+                ]
+                + [
+                    (name, activity.pk)
+                    for goal in cycle.goals.all()
+                    for activity in goal.activities.all()
+                    for name in ("progress_add", "activity_edit", "activity_delete")
+                ]
+            ),
+        ),
+    ],
+)
+def test_each_rows_links_lead_to_its_own_views(officer_client, municipality, phase, page, links):
+    """The per-row links (reversed once per page, each row's pk put in: views.common.row_urls)
+    are the URLs of each row's own views."""
+    cycle = filled_cycle(municipality, phase=phase, goals=2)
+    for session in cycle.sessions.all():
+        upload = SimpleUploadedFile("verslag.pdf", b"%PDF-1.7\n x", content_type="application/pdf")
+        assert officer_client.post(url("attachment_add", cycle, session.pk), {"file": upload})
+    hrefs = _hrefs(officer_client.get(url(page, cycle)).content.decode())
+    expected = links(cycle)
+    assert len(expected) >= 6
+    for name, pk in expected:
+        assert url(name, cycle, pk) in hrefs, (name, pk)
