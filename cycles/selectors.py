@@ -569,9 +569,11 @@ _carried_goals = Prepared(
 )
 _goals_with_outcome = Prepared(
     lambda municipality_id, cycle_id: (
-        goals_with_latest_measurement()
+        # The latest measurement, not the progress: the Data page does not show it.
+        Goal.objects.annotate(latest_measurement=latest_measurement_subquery())
         .filter(cycle_id=cycle_id, municipality_id=municipality_id)
         .select_related("outcome")
+        .order_by("pk")
     ),
     municipality_id=0,
     cycle_id=0,
@@ -599,8 +601,8 @@ def carried_goals(*, cycle: Cycle) -> list[Goal]:
 
 
 def goals_with_outcome(*, cycle: Cycle, municipality_id: int) -> list[Goal]:
-    """The cycle's goals (by pk) with their latest measurement, progress and outcome, if the
-    cycle is ``municipality_id``'s (one query)."""
+    """The cycle's goals (by pk) with their latest measurement and outcome, if the cycle is
+    ``municipality_id``'s (one query)."""
     return _goals_with_outcome(municipality_id=municipality_id, cycle_id=cycle.pk)
 
 
