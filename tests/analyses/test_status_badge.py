@@ -8,7 +8,7 @@ from analyses.models import AnalysisStatus
 
 def badge(status, label):
     template = engines["django"].from_string(
-        "{% load analysis_status %}{% analysis_status status label %}"
+        "{% load analyses_tags %}{% analysis_status status label %}"
     )
     return template.render({"status": status, "label": label})
 
