@@ -6,6 +6,7 @@ import pytest
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from cycles.selectors import cycle_goals
 from schools.models import Intervention
 from tests.cycles.factories import GoalFactory
 
@@ -37,6 +38,8 @@ def test_menukaart_ratings_carry_the_eef_attribution():
             version="t", area="A", area_description="x", name="Zomerschool", effect_months=3
         )
     )
+    # As the Doelen and Doen pages read it: with its facts (cycles.selectors.cycle_goals).
+    (goal,) = cycle_goals(cycle=goal.cycle)
     html = render_to_string("cycles/_goal_facts.html", {"goal": goal})
     # An empty rating reads "niet beoordeeld", never 0.
     assert "effect +3 maanden · bewijskracht niet beoordeeld · kosten niet beoordeeld" in html
