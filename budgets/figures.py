@@ -19,11 +19,13 @@ Each figure is then one function of that read, used by every page that shows it:
 """
 
 import datetime
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.db.models.lookups import GreaterThan, LessThan
@@ -42,6 +44,7 @@ from budgets.models import (
 from budgets.periods import period_of, period_parse
 from budgets.streams import category_label, category_sort_key
 from core.money import ZERO, format_money, to_money
+from core.prepared import Prepared
 
 DAYS_PER_MONTH = Decimal("30.4375")  # 365.25 / 12
 
@@ -152,6 +155,126 @@ class MunicipalityBudget:
         return budget_warnings(self.blocks)
 
 
+class _PreparedRows(Prepared):
+    """``core.prepared.Prepared`` for a grouped ``values()`` queryset (rows of dicts).
+
+    ``Prepared`` checks that it is given a model queryset; the grouped sums below are
+    ``values().annotate()`` rows, which its call (Django's own ``ValuesIterable`` over the kept
+    compiler, converters included) reads just as well. Only that check is left out here; the
+    compilation, its two-placeholder check and the parameter rules are ``Prepared``'s.
+    """
+
+    def _compile_once(self, alias: str, placeholders: dict):
+        queryset = self.build(**placeholders).using(alias)
+        compiler = queryset.query.get_compiler(using=alias)
+        sql, params = compiler.as_sql()
+        positions = {}
+        for name, placeholder in placeholders.items():
+            found = [
+                i for i, p in enumerate(params) if type(p) is type(placeholder) and p == placeholder
+            ]
+            if len(found) != 1:
+                raise ImproperlyConfigured(
+                    f"Prepared: parameter {name!r} reaches the SQL {len(found)} times (must be 1)"
+                )
+            positions[name] = found[0]
+        return queryset, compiler, sql, list(params), positions
+
+
+# The one read's queries, each built and compiled by Django once per process and shape (number
+# of municipalities, with or without a cycle, with or without categories), then run with the
+# request's values: building and compiling these annotated queries cost several times what the
+# database takes to answer them (issue 23). The municipalities are parameters m0, m1, ….
+
+_PERFORMED = EFFECTIVE_PERFORMANCE_DATE
+# Dated outside the stream's window (by prestatiedatum).
+_OUTSIDE = (
+    Q(stream__window_start__isnull=False) & LessThan(_PERFORMED, F("stream__window_start"))
+) | (Q(stream__window_end__isnull=False) & GreaterThan(_PERFORMED, F("stream__window_end")))
+
+_streams = Prepared(lambda: FundingStream.objects.all())
+
+
+def budget_streams() -> list[FundingStream]:
+    """Every funding stream, in the streams' order: what ``budget_figures`` reads first (pass
+    them as its ``streams`` when the page needs them too)."""
+    return _streams()
+
+
+def _ids(n: int) -> list[str]:
+    return [f"m{i}" for i in range(n)]
+
+
+def _examples(n: int, **more) -> dict:
+    return {**dict.fromkeys(_ids(n), 0), **more}
+
+
+def _filters(n: int, values: dict, cycle: bool) -> Q:
+    ids = [values[name] for name in _ids(n)]
+    q = Q(municipality__in=ids) if n > 1 else Q(municipality_id=ids[0])
+    if cycle:
+        q &= Q(spending_goal__cycle_id=values["cycle_id"])
+    return q
+
+
+@functools.lru_cache(maxsize=64)
+def _allocation_query(n: int) -> _PreparedRows:
+    """Allocations per stream and period."""
+    return _PreparedRows(
+        lambda **v: (
+            Allocation.objects.filter(_filters(n, v, cycle=False))
+            .values("municipality_id", "stream_id", "period")
+            .annotate(
+                total=Sum("amount"),
+                estimated=Sum("amount", filter=Q(is_estimate=True)),
+                estimates=Count("pk", filter=Q(is_estimate=True)),
+                decided=Count("pk", filter=Q(is_estimate=False)),
+            )
+            .order_by()
+        ),
+        **_examples(n),
+    )
+
+
+@functools.lru_cache(maxsize=64)
+def _planned_query(n: int, cycle: bool, by_category: bool) -> _PreparedRows:
+    """Planned amounts per stream and period (and category)."""
+    category = ["spending_goal__category"] if by_category else []
+    return _PreparedRows(
+        lambda **v: (
+            PlannedAmount.objects.filter(_filters(n, v, cycle))
+            .values("municipality_id", "stream_id", "period", *category)
+            .annotate(total=Sum("amount"))
+            .order_by()
+        ),
+        **_examples(n, **({"cycle_id": 0} if cycle else {})),
+    )
+
+
+@functools.lru_cache(maxsize=64)
+def _transaction_query(model, n: int, cycle: bool, by_category: bool) -> _PreparedRows:
+    """Commitments or spending per stream and month of their prestatiedatum (the date the cost
+    belongs to; empty: the booking date), as the final accounting counts them. The same query
+    sums, per group, what lies inside the window up to the reference date (the rate of the
+    projection) and what lies outside the window."""
+    category = ["spending_goal__category"] if by_category else []
+    return _PreparedRows(
+        lambda **v: (
+            model.objects.filter(_filters(n, v, cycle))
+            .annotate(month=TruncMonth(_PERFORMED))
+            .values("municipality_id", "stream_id", "month", *category)
+            .annotate(
+                total=Sum("amount"),
+                to_date=Sum("amount", filter=Q(date__lte=v["as_of"]) & ~_OUTSIDE),
+                outside_total=Sum("amount", filter=_OUTSIDE),
+                outside_count=Count("pk", filter=_OUTSIDE),
+            )
+            .order_by()
+        ),
+        **_examples(n, as_of=datetime.date(2000, 1, 1), **({"cycle_id": 0} if cycle else {})),
+    )
+
+
 def budget_figures(
     *,
     municipality_ids: list[int],
@@ -161,7 +284,7 @@ def budget_figures(
     streams: list[FundingStream] | None = None,
 ) -> dict[int, MunicipalityBudget]:
     """Per municipality id: its stream blocks, from five queries whatever the number of rows or
-    municipalities (the streams, then one grouped sum per model).
+    municipalities (the streams, then one grouped sum per model), each compiled once per process.
 
     ``cycle`` limits planning, commitments and spending to that cycle's spending goals
     (allocations are the municipality's and always whole); ``as_of`` is the reference date of the
@@ -170,11 +293,17 @@ def budget_figures(
     funding stream, when the caller has them already (then four queries).
     """
     as_of = as_of or timezone.localdate()
-    ids = list(municipality_ids)
-    goal_filter = Q() if cycle is None else Q(spending_goal__cycle=cycle)
-    streams = {s.pk: s for s in (FundingStream.objects.all() if streams is None else streams)}
+    ids = list(dict.fromkeys(municipality_ids))
+    result = {pk: MunicipalityBudget(pk, as_of, []) for pk in ids}
+    if not ids:
+        return result
+    streams = {s.pk: s for s in (budget_streams() if streams is None else streams)}
     blocks: dict[tuple[int, int], StreamBlock] = {}
-    category = ["spending_goal__category"] if by_category else []
+    n = len(ids)
+    values = {f"m{i}": pk for i, pk in enumerate(ids)}
+    with_cycle = cycle is not None
+    if with_cycle:
+        values["cycle_id"] = cycle.pk
 
     def block(row) -> StreamBlock:
         key = (row["municipality_id"], row["stream_id"])
@@ -182,18 +311,7 @@ def budget_figures(
             blocks[key] = StreamBlock(stream=streams[row["stream_id"]])
         return blocks[key]
 
-    # Allocations per stream and period.
-    for row in (
-        Allocation.objects.filter(municipality__in=ids)
-        .values("municipality_id", "stream_id", "period")
-        .annotate(
-            total=Sum("amount"),
-            estimated=Sum("amount", filter=Q(is_estimate=True)),
-            estimates=Count("pk", filter=Q(is_estimate=True)),
-            decided=Count("pk", filter=Q(is_estimate=False)),
-        )
-        .order_by()
-    ):
+    for row in _allocation_query(n)(**{k: v for k, v in values.items() if k != "cycle_id"}):
         b = block(row)
         # to_money: SQLite sums decimals as floats; quantizing to cents keeps them exact.
         amount = to_money(row["total"])
@@ -204,14 +322,7 @@ def budget_figures(
         if row["estimates"]:
             b.estimated += to_money(row["estimated"])
 
-    # Planned amounts per stream and period (and category).
-    for row in (
-        PlannedAmount.objects.filter(municipality__in=ids)
-        .filter(goal_filter)
-        .values("municipality_id", "stream_id", "period", *category)
-        .annotate(total=Sum("amount"))
-        .order_by()
-    ):
+    for row in _planned_query(n, with_cycle, by_category)(**values):
         b = block(row)
         amount = to_money(row["total"])
         b.by_period[row["period"]].planned += amount
@@ -221,31 +332,11 @@ def budget_figures(
         if by_category:
             b.by_category[row["spending_goal__category"]].planned += amount
 
-    # Commitments and spending per stream and month of their prestatiedatum (the date the cost
-    # belongs to; empty: the booking date), as the final accounting counts them. The same
-    # queries sum, per group, the spending inside the window up to the reference date (the
-    # rate of the projection) and what lies outside the window.
-    performed = EFFECTIVE_PERFORMANCE_DATE
-    outside_q = (
-        Q(stream__window_start__isnull=False) & LessThan(performed, F("stream__window_start"))
-    ) | (Q(stream__window_end__isnull=False) & GreaterThan(performed, F("stream__window_end")))
     for model, attr, kind in (
         (Commitment, "committed", "commitment"),
         (Spending, "spent", "spending"),
     ):
-        for row in (
-            model.objects.filter(municipality__in=ids)
-            .filter(goal_filter)
-            .annotate(month=TruncMonth(performed))
-            .values("municipality_id", "stream_id", "month", *category)
-            .annotate(
-                total=Sum("amount"),
-                to_date=Sum("amount", filter=Q(date__lte=as_of) & ~outside_q),
-                outside_total=Sum("amount", filter=outside_q),
-                outside_count=Count("pk", filter=outside_q),
-            )
-            .order_by()
-        ):
+        for row in _transaction_query(model, n, with_cycle, by_category)(**values, as_of=as_of):
             b = block(row)
             amount = to_money(row["total"])
             month = row["month"]
@@ -266,7 +357,6 @@ def budget_figures(
                     count + row["outside_count"],
                 )
 
-    result = {pk: MunicipalityBudget(pk, as_of, []) for pk in ids}
     for (municipality_id, _stream_id), b in sorted(
         blocks.items(),
         key=lambda item: (item[0][0], item[1].stream.sort_order, item[1].stream.name),
@@ -385,12 +475,18 @@ def _period_window_warnings(b: StreamBlock) -> list[BudgetWarning]:
     if start is None and end is None:
         return []
     warnings = []
+    window = None  # the window's text, written once when a warning needs it
     for label, figures in b.periods:
         if not (figures.allocated or figures.planned):
             continue  # only spending falls in this period: the window check of dates covers it
         period = period_parse(label)
-        values = {"stream": stream.name, "period": label, "window": _window_text(stream)}
-        if (start and period.end < start) or (end and period.start > end):
+        outside_whole = (start and period.end < start) or (end and period.start > end)
+        partly = (start and period.start < start) or (end and period.end > end)
+        if not (outside_whole or partly):
+            continue
+        window = window or _window_text(stream)
+        values = {"stream": stream.name, "period": label, "window": window}
+        if outside_whole:
             warnings.append(
                 BudgetWarning(
                     "period_outside_window",

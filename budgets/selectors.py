@@ -35,6 +35,8 @@ from budgets.models import (
     SpendingGoal,
     StreamFreeze,
 )
+from core.prepared import Prepared
+from cycles.models import Cycle
 from municipalities.models import Municipality
 
 DAYS_PER_MONTH = Decimal("30.4375")  # 365.25 / 12
@@ -198,6 +200,17 @@ def stream_freeze_history(*, municipality: Municipality, stream=None) -> QuerySe
 
 
 # --- The overview ----------------------------------------------------------------------------
+
+# The overview's cycle chooser, on every view of it: compiled once per process (core.prepared).
+_cycles_of = Prepared(
+    lambda municipality_id: Cycle.objects.filter(municipality_id=municipality_id),
+    municipality_id=0,
+)
+
+
+def overview_cycles(*, municipality: Municipality) -> list[Cycle]:
+    """The municipality's cycles, in Cycle's own order: the overview's filter."""
+    return _cycles_of(municipality_id=municipality.pk)
 
 
 @dataclass

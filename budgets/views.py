@@ -35,7 +35,6 @@ from core.downloads import private_download
 from core.money import to_money
 from core.pagination import paginate
 from core.params import MAX_DATE, MIN_DATE
-from cycles.models import Cycle
 from municipalities.access import tenant_view
 from municipalities.models import EDITOR_ROLES, FINANCE_READER_ROLES, Municipality, ReadLogEntry
 from municipalities.pagecache import cached_tenant_page
@@ -91,7 +90,7 @@ def overview(request: HttpRequest, municipality: Municipality) -> HttpResponse:
 
 def _cycle_choice(request: HttpRequest, municipality: Municipality):
     """The cycles to filter on, and the chosen one (None: the whole municipality)."""
-    cycles = list(Cycle.objects.for_municipality(municipality))
+    cycles = selectors.overview_cycles(municipality=municipality)
     chosen = request.GET.get("cyclus", "")
     cycle = next((c for c in cycles if str(c.pk) == chosen), None)
     return cycles, cycle
