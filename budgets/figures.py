@@ -25,7 +25,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
-from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.db.models.lookups import GreaterThan, LessThan
@@ -155,32 +154,6 @@ class MunicipalityBudget:
         return budget_warnings(self.blocks)
 
 
-class _PreparedRows(Prepared):
-    """``core.prepared.Prepared`` for a grouped ``values()`` queryset (rows of dicts).
-
-    ``Prepared`` checks that it is given a model queryset; the grouped sums below are
-    ``values().annotate()`` rows, which its call (Django's own ``ValuesIterable`` over the kept
-    compiler, converters included) reads just as well. Only that check is left out here; the
-    compilation, its two-placeholder check and the parameter rules are ``Prepared``'s.
-    """
-
-    def _compile_once(self, alias: str, placeholders: dict):
-        queryset = self.build(**placeholders).using(alias)
-        compiler = queryset.query.get_compiler(using=alias)
-        sql, params = compiler.as_sql()
-        positions = {}
-        for name, placeholder in placeholders.items():
-            found = [
-                i for i, p in enumerate(params) if type(p) is type(placeholder) and p == placeholder
-            ]
-            if len(found) != 1:
-                raise ImproperlyConfigured(
-                    f"Prepared: parameter {name!r} reaches the SQL {len(found)} times (must be 1)"
-                )
-            positions[name] = found[0]
-        return queryset, compiler, sql, list(params), positions
-
-
 # The one read's queries, each built and compiled by Django once per process and shape (number
 # of municipalities, with or without a cycle, with or without categories), then run with the
 # request's values: building and compiling these annotated queries cost several times what the
@@ -218,9 +191,9 @@ def _filters(n: int, values: dict, cycle: bool) -> Q:
 
 
 @functools.lru_cache(maxsize=64)
-def _allocation_query(n: int) -> _PreparedRows:
+def _allocation_query(n: int) -> Prepared:
     """Allocations per stream and period."""
-    return _PreparedRows(
+    return Prepared(
         lambda **v: (
             Allocation.objects.filter(_filters(n, v, cycle=False))
             .values("municipality_id", "stream_id", "period")
@@ -237,10 +210,10 @@ def _allocation_query(n: int) -> _PreparedRows:
 
 
 @functools.lru_cache(maxsize=64)
-def _planned_query(n: int, cycle: bool, by_category: bool) -> _PreparedRows:
+def _planned_query(n: int, cycle: bool, by_category: bool) -> Prepared:
     """Planned amounts per stream and period (and category)."""
     category = ["spending_goal__category"] if by_category else []
-    return _PreparedRows(
+    return Prepared(
         lambda **v: (
             PlannedAmount.objects.filter(_filters(n, v, cycle))
             .values("municipality_id", "stream_id", "period", *category)
@@ -252,13 +225,13 @@ def _planned_query(n: int, cycle: bool, by_category: bool) -> _PreparedRows:
 
 
 @functools.lru_cache(maxsize=64)
-def _transaction_query(model, n: int, cycle: bool, by_category: bool) -> _PreparedRows:
+def _transaction_query(model, n: int, cycle: bool, by_category: bool) -> Prepared:
     """Commitments or spending per stream and month of their prestatiedatum (the date the cost
     belongs to; empty: the booking date), as the final accounting counts them. The same query
     sums, per group, what lies inside the window up to the reference date (the rate of the
     projection) and what lies outside the window."""
     category = ["spending_goal__category"] if by_category else []
-    return _PreparedRows(
+    return Prepared(
         lambda **v: (
             model.objects.filter(_filters(n, v, cycle))
             .annotate(month=TruncMonth(_PERFORMED))
