@@ -1,5 +1,6 @@
 """Reads for the school and partner pages. Every tenant read goes through for_municipality()."""
 
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from operator import itemgetter
@@ -138,6 +139,36 @@ class PupilFigures:
         return {sector: PupilTotal(year, *sum_) for (m, sector), sum_ in sums.items() if m == pk}
 
 
+def _pupil_rows(counts: QuerySet[PupilCount], years, sectors) -> QuerySet:
+    """``counts`` (of some municipalities' locations) summed per municipality, year and sector."""
+    if years is not None:
+        counts = counts.filter(year__in=years)
+    if sectors is not None:
+        counts = counts.filter(school__sector__in=sectors)
+    return (
+        counts.values_list("school__municipality_id", "year", "school__sector")
+        .annotate(
+            pupils=Sum("count", filter=WITH_PUPILS),
+            locations=Count("pk", filter=WITH_PUPILS),
+            hidden=Count("pk", filter=Q(suppressed=True)),  # a <5 always has pupils
+            vavo=Sum("vavo", filter=Q(vavo__gt=0)),
+        )
+        .order_by()
+    )
+
+
+@functools.lru_cache(maxsize=32)
+def _pupil_rows_of(years: tuple[int, ...] | None, sectors: tuple[str, ...] | None) -> Prepared:
+    # One municipality's (the dashboard, the gemeentefoto, the NPO estimate of one municipality):
+    # compiled once per process and choice of years and sectors, which are written into the SQL.
+    return Prepared(
+        lambda municipality_id: _pupil_rows(
+            PupilCount.objects.filter(school__municipality_id=municipality_id), years, sectors
+        ),
+        municipality_id=0,
+    )
+
+
 def pupil_figures(
     *,
     municipalities: Iterable[Municipality | int],
@@ -148,20 +179,13 @@ def pupil_figures(
     sector, or ``sectors``): one grouped query, from which every pupil figure of this module is
     folded. Ask for the years and sectors you show: all years of all of a municipality's
     locations is a long read (the counts are stored by year)."""
-    counts = PupilCount.objects.filter(school__municipality__in=_municipality_ids(municipalities))
-    if years is not None:
-        counts = counts.filter(year__in=sorted(set(years)))
-    if sectors is not None:
-        counts = counts.filter(school__sector__in=list(sectors))
+    ids = _municipality_ids(municipalities)
+    years = None if years is None else tuple(sorted(set(years)))
+    sectors = None if sectors is None else tuple(sectors)
+    if len(ids) == 1:
+        return PupilFigures(_pupil_rows_of(years, sectors)(municipality_id=ids[0]))
     return PupilFigures(
-        counts.values_list("school__municipality_id", "year", "school__sector")
-        .annotate(
-            pupils=Sum("count", filter=WITH_PUPILS),
-            locations=Count("pk", filter=WITH_PUPILS),
-            hidden=Count("pk", filter=Q(suppressed=True)),  # a <5 always has pupils
-            vavo=Sum("vavo", filter=Q(vavo__gt=0)),
-        )
-        .order_by()
+        _pupil_rows(PupilCount.objects.filter(school__municipality__in=ids), years, sectors)
     )
 
 
@@ -237,16 +261,22 @@ def municipality_pupils_per_sector(
     return figures.per_sector(municipality.pk, year)
 
 
-def school_locations_per_sector(*, municipality: Municipality) -> dict[str, int]:
-    """The municipality's school locations open by the latest files, per sector (public counts)."""
-    return {
-        row["sector"]: row["n"]
-        for row in School.objects.for_municipality(municipality)
+# Compiled once per process (core.prepared): the dashboard asks it on every view.
+_locations_per_sector = Prepared(
+    lambda municipality_id: (
+        School.objects.for_municipality(municipality_id)
         .active()
-        .values("sector")
+        .values_list("sector")
         .annotate(n=Count("pk"))
         .order_by("sector")
-    }
+    ),
+    municipality_id=0,
+)
+
+
+def school_locations_per_sector(*, municipality: Municipality) -> dict[str, int]:
+    """The municipality's school locations open by the latest files, per sector (public counts)."""
+    return dict(_locations_per_sector(municipality_id=municipality.pk))
 
 
 def school_search(
