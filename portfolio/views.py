@@ -15,7 +15,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from core.downloads import private_download
 from core.npo import NPO_LAST_MOMENT
-from municipalities.access import advisor_municipalities, advisor_view
+from municipalities.access import advisor_municipalities, advisor_view, memberships_active
 from municipalities.forms import AdvisedMunicipalitiesForm
 from municipalities.models import ReadLogEntry
 from municipalities.pagecache import cached_page
@@ -37,7 +37,9 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def _rows(request: HttpRequest) -> tuple[PortfolioFilterForm, list, list]:
     form = PortfolioFilterForm(request.GET or None)
     filters = form.filters()
-    rows = selectors.portfolio_rows(user=request.user)
+    rows = selectors.portfolio_rows(
+        user=request.user, municipalities=request.advisor_municipalities
+    )
     return form, rows, selectors.portfolio_filter_sort(rows, **filters)
 
 
@@ -52,8 +54,16 @@ def portfolio(request: HttpRequest) -> HttpResponse:
     if request.htmx and not request.htmx.boosted:
         template += "#portfolio-table"
     else:
-        context["other_memberships"] = selectors.other_memberships(user=request.user)
+        context["other_memberships"] = _other_memberships(request)
     return render(request, template, context)
+
+
+def _other_memberships(request: HttpRequest) -> list:
+    """The user's other memberships, for the links below the table. The user's active
+    memberships are read once (``memberships_active``, as on a tenant page): the header's
+    municipality switcher takes them from ``request.user_memberships`` too."""
+    request.user_memberships = memberships_active(request.user)
+    return selectors.other_memberships(memberships=request.user_memberships)
 
 
 def _portfolio_context(request: HttpRequest) -> dict:
@@ -113,7 +123,7 @@ def portfolio_reminders(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         # The page again, with the error at the selection and in the error summary (not a banner).
         context = {**_portfolio_context(request), "bulk_form": form}
-        context["other_memberships"] = selectors.other_memberships(user=request.user)
+        context["other_memberships"] = _other_memberships(request)
         return render(request, "portfolio/portfolio.html", context, status=400)
     result = portfolio_send_reminders(
         municipalities=list(form.cleaned_data["municipalities"]),
