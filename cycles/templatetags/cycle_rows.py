@@ -9,10 +9,11 @@ English), every value escaped by ``format_html``, numbers by Django's ``floatfor
 """
 
 from django import template
-from django.template.defaultfilters import floatformat, truncatewords
+from django.template.defaultfilters import date, floatformat, truncatewords
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 register = template.Library()
 
@@ -70,3 +71,136 @@ def starting_point_rows(items) -> str:
             )
         )
     return mark_safe("".join(rows))  # noqa: S308 — every row is format_html's
+
+
+# --- Doen: the activities under a goal ----------------------------------------------------------
+# ``{% activity_items goal can.progress can.activity %}``: the <li> of each of the goal's
+# activities, as the template's loop wrote them (tests/cycles/test_cycle_rows.py): a page of goals
+# holds all their activities, each with its updates, dates and links.
+
+ACTIVITY = (
+    '\n          <li id="activity-{pk}" class="item">'
+    '\n            <h4 class="utrecht-heading-4 item__title">{title} <span class="utrecht-status-badge'
+    ' status--{status}">{status_display}</span>{carried}</h4>'
+    '\n            <p class="hint">{partner}{dates}{schools}</p>'
+    "\n            \n              {updates}\n            "
+    '\n            <p class="item__actions">\n              {progress_link}\n              {edit_links}'
+    '\n            </p>\n            <div id="activity-{pk}-progress"></div>\n          </li>\n        '
+)
+LATEST = (
+    "\n                \n                <p><strong>{label}</strong> ({date}): {narrative}{measured}</p>"
+    "\n                \n                {history}\n              "
+)
+HISTORY = (
+    "\n                  <details><summary>{summary}</summary>"
+    "\n                    <ul>{items}</ul>\n                  </details>\n                "
+)
+PROGRESS_LINK = (
+    '\n                <a href="{url}" hx-get="{url}" hx-target="#activity-{pk}-progress"'
+    ' hx-swap="outerHTML" class="utrecht-link">{label}<span class="visually-hidden"> {title}'
+    "</span></a>\n              "
+)
+EDIT_LINKS = (
+    '\n                <a href="{edit_url}" hx-get="{edit_url}" hx-target="#activity-{pk}"'
+    ' hx-swap="outerHTML" class="utrecht-link">{edit}<span class="visually-hidden"> {title}'
+    '</span></a>\n                <a href="{delete_url}" class="utrecht-link">{delete}'
+    '<span class="visually-hidden"> {activity} {title}</span></a>\n              '
+)
+
+
+def _measured(value, unit: str, template_: str):
+    return "" if value is None else format_html(template_, floatformat(value, "-2"), unit)
+
+
+def _updates(updates, unit: str):
+    if not updates:
+        return format_html(
+            '\n                <p class="hint">{}</p>\n              ',
+            _("Nog geen voortgangsupdate."),
+        )
+    latest = updates[0]
+    history = ""
+    if len(updates) > 1:
+        summary = ngettext("%(n)s update", "Alle %(n)s updates", len(updates)) % {"n": len(updates)}
+        items = (
+            format_html(
+                "<li>{} · {}{}: {}{}</li>",
+                date(u.date, "j F Y"),
+                u.get_status_display(),
+                _measured(u.measured_value, unit, " · {} {}"),
+                u.narrative,
+                format_html(' <span class="hint">({})</span>', u.author) if u.author else "",
+            )
+            for u in updates
+        )
+        history = format_html(HISTORY, summary=mark_safe(summary), items=mark_safe("".join(items)))  # noqa: S308 — the text is a translation, the number an int, the items format_html's
+    return format_html(
+        LATEST,
+        label=_("Laatste update"),
+        date=date(latest.date, "j F Y"),
+        narrative=latest.narrative,
+        measured=""
+        if latest.measured_value is None
+        else format_html(
+            ' <span class="utrecht-status-badge">{} {} {}</span>',
+            _("meting"),
+            floatformat(latest.measured_value, "-2"),
+            unit,
+        ),
+        history=history,
+    )
+
+
+@register.simple_tag
+def activity_items(goal, can_progress, can_activity) -> str:
+    """``goal``: read ``with_progress(activities=True)``, its activities' links set
+    (``views.common.row_urls``)."""
+    items = []
+    for a in goal.activity_list:
+        dates = ""
+        if a.start_date:
+            dates = format_html(
+                "{} – {}", date(a.start_date, "j N Y"), date(a.end_date, "j N Y") or "…"
+            )
+        items.append(
+            format_html(
+                ACTIVITY,
+                pk=a.pk,
+                title=a.title,
+                status=a.status,
+                status_display=a.get_status_display(),
+                carried=format_html(
+                    ' <span class="utrecht-status-badge">{}</span>', _("overgenomen")
+                )
+                if a.carried_over
+                else "",
+                partner=format_html("{} · ", a.executing_partner.name)
+                if a.executing_partner
+                else "",
+                dates=dates,
+                schools=format_html(" · {}", ", ".join(a.school_names)) if a.school_names else "",
+                updates=_updates(a.update_list, goal.unit),
+                progress_link=format_html(
+                    PROGRESS_LINK,
+                    url=a.progress_url,
+                    pk=a.pk,
+                    label=_("Voortgang toevoegen"),
+                    title=a.title,
+                )
+                if can_progress
+                else "",
+                edit_links=format_html(
+                    EDIT_LINKS,
+                    edit_url=a.edit_url,
+                    delete_url=a.delete_url,
+                    pk=a.pk,
+                    edit=_("Bewerken"),
+                    delete=_("Verwijderen"),
+                    activity=_("activiteit"),
+                    title=a.title,
+                )
+                if can_activity
+                else "",
+            )
+        )
+    return mark_safe("".join(items))  # noqa: S308 — every item is format_html's

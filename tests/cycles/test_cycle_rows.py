@@ -1,13 +1,16 @@
 """{% starting_point_rows %}: the Data page's Vertrekpunt rows, written in Python, are the markup
 the template loop wrote (kept here as the reference) for every kind of row, in Dutch and English."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
 from django.template import engines
 from django.utils import translation
 
-from cycles.models import Goal, GoalOutcome
+from cycles.models import Activity, Goal, GoalOutcome, ProgressUpdate
+from municipalities.models import User
+from schools.models import PartnerOrganisation
 
 # The rows as data.html wrote them before the tag.
 TEMPLATE_ROWS = """{% load i18n %}    {% for item in sp.goals %}{% with goal=item.goal %}
@@ -63,3 +66,99 @@ def test_rows_are_the_templates(language):
         )
         assert tag.render(context) == expected
     assert expected.count("<tr") == len(ITEMS)
+
+
+# --- Doen's activities --------------------------------------------------------------------------
+
+# The activities as doen.html wrote them before the tag.
+TEMPLATE_ACTIVITIES = """{% load i18n %}        {% for a in goal.activity_list %}
+          <li id="activity-{{ a.pk }}" class="item">
+            <h4 class="utrecht-heading-4 item__title">{{ a.title }} <span class="utrecht-status-badge status--{{ a.status }}">{{ a.get_status_display }}</span>{% if a.carried_over %} <span class="utrecht-status-badge">{% translate "overgenomen" %}</span>{% endif %}</h4>
+            <p class="hint">{% if a.executing_partner %}{{ a.executing_partner.name }} · {% endif %}{% if a.start_date %}{{ a.start_date|date:"j N Y" }} – {{ a.end_date|date:"j N Y"|default:"…" }}{% endif %}{% if a.school_names %} · {{ a.school_names|join:", " }}{% endif %}</p>
+            {% with updates=a.update_list %}
+              {% if updates %}
+                {% with latest=updates.0 %}
+                <p><strong>{% translate "Laatste update" %}</strong> ({{ latest.date|date:"j F Y" }}): {{ latest.narrative }}{% if latest.measured_value is not None %} <span class="utrecht-status-badge">{% translate "meting" %} {{ latest.measured_value|floatformat:"-2" }} {{ goal.unit }}</span>{% endif %}</p>
+                {% endwith %}
+                {% if updates|length > 1 %}
+                  <details><summary>{% blocktranslate count n=updates|length %}{{ n }} update{% plural %}Alle {{ n }} updates{% endblocktranslate %}</summary>
+                    <ul>{% for u in updates %}<li>{{ u.date|date:"j F Y" }} · {{ u.get_status_display }}{% if u.measured_value is not None %} · {{ u.measured_value|floatformat:"-2" }} {{ goal.unit }}{% endif %}: {{ u.narrative }}{% if u.author %} <span class="hint">({{ u.author }})</span>{% endif %}</li>{% endfor %}</ul>
+                  </details>
+                {% endif %}
+              {% else %}
+                <p class="hint">{% translate "Nog geen voortgangsupdate." %}</p>
+              {% endif %}
+            {% endwith %}
+            <p class="item__actions">
+              {% if can.progress %}
+                <a href="{{ a.progress_url }}" hx-get="{{ a.progress_url }}" hx-target="#activity-{{ a.pk }}-progress" hx-swap="outerHTML" class="utrecht-link">{% translate "Voortgang toevoegen" %}<span class="visually-hidden"> {{ a.title }}</span></a>
+              {% endif %}
+              {% if can.activity %}
+                <a href="{{ a.edit_url }}" hx-get="{{ a.edit_url }}" hx-target="#activity-{{ a.pk }}" hx-swap="outerHTML" class="utrecht-link">{% translate "Bewerken" %}<span class="visually-hidden"> {{ a.title }}</span></a>
+                <a href="{{ a.delete_url }}" class="utrecht-link">{% translate "Verwijderen" %}<span class="visually-hidden"> {% translate "activiteit" %} {{ a.title }}</span></a>
+              {% endif %}
+            </p>
+            <div id="activity-{{ a.pk }}-progress"></div>
+          </li>
+        {% endfor %}"""
+
+
+def update(day, **values):
+    defaults = {"narrative": "Gestart op <4> scholen & meer", "status": "running"}
+    defaults.update(values)
+    return ProgressUpdate(date=datetime.date(2025, 3, day), **defaults)
+
+
+def activity(pk, updates=(), **values):
+    defaults = {"title": f"Zomerschool <{pk}> & co", "status": "running"}
+    defaults.update(values)
+    schools = defaults.pop("school_names", [])
+    instance = Activity(pk=pk, **defaults)
+    instance.school_names = schools
+    instance.update_list = list(updates)
+    for name in ("progress_url", "edit_url", "delete_url"):
+        instance.__dict__[name] = f"/g/utrecht/cycli/4/{name}/{pk}/?a=1&b=2"
+    return instance
+
+
+AUTHOR = User(email="beleid@utrecht.demo", display_name="Anne <Beleid>")
+ACTIVITIES = [
+    activity(1),
+    activity(
+        2,
+        carried_over=True,
+        status="done",
+        executing_partner=PartnerOrganisation(name="Stichting <Lezen> & Zo"),
+        start_date=datetime.date(2025, 1, 6),
+        end_date=None,
+        school_names=["De Linde & Co", "<Het> Anker"],
+        updates=[update(5, measured_value=Decimal("67.50"), author=AUTHOR)],
+    ),
+    activity(
+        3,
+        status="planned",
+        start_date=datetime.date(2025, 1, 6),
+        end_date=datetime.date(2025, 7, 31),
+        updates=[
+            update(20, measured_value=Decimal("70"), author=None),
+            update(12, measured_value=None, author=AUTHOR, status="delayed"),
+            update(1, measured_value=Decimal("-1.25")),
+        ],
+    ),
+    activity(4, updates=[update(2), update(1, narrative="")]),
+]
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+@pytest.mark.parametrize(("progress", "edit"), [(True, True), (False, False), (True, False)])
+def test_activities_are_the_templates(language, progress, edit):
+    goal = Goal(pk=9, unit="% & <x>")
+    goal.activity_list = ACTIVITIES
+    context = {"goal": goal, "can": {"progress": progress, "activity": edit}}
+    with translation.override(language):
+        expected = engines["django"].from_string(TEMPLATE_ACTIVITIES).render(context)
+        tag = engines["django"].from_string(
+            "{% load cycle_rows %}        {% activity_items goal can.progress can.activity %}"
+        )
+        assert tag.render(context) == expected
+    assert expected.count('class="item"') == len(ACTIVITIES)
