@@ -10,7 +10,7 @@ English), every value escaped by ``format_html``, numbers by Django's ``floatfor
 
 from django import template
 from django.template.defaultfilters import date, floatformat, truncatewords
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -204,3 +204,99 @@ def activity_items(goal, can_progress, can_activity) -> str:
             )
         )
     return mark_safe("".join(items))  # noqa: S308 — every item is format_html's
+
+
+# --- Doelen and Doen: the SMART facts of a goal -------------------------------------------------
+# ``{% goal_facts goal %}``: what cycles/_goal_facts.html writes (that template now calls this
+# tag; tests/cycles/test_cycle_rows.py keeps its former markup as the reference): once per goal on
+# both pages.
+
+FACTS = (
+    '\n<dl class="goal-facts">'
+    "\n  <div><dt>{l_indicator}</dt><dd>{indicator}</dd></div>"
+    "\n  <div><dt>{l_baseline}</dt><dd>{baseline}</dd></div>"
+    "\n  <div><dt>{l_target}</dt><dd>{target}</dd></div>"
+    "\n  <div><dt>{l_latest}</dt><dd>{latest}</dd></div>"
+    "\n  <div><dt>{l_deadline}</dt><dd>{deadline}</dd></div>"
+    "\n  <div><dt>{l_group}</dt><dd>{group}</dd></div>"
+    "\n</dl>"
+    "\n<p><strong>{l_category}</strong> {category}</p>"
+    "\n{progress}\n{interventions}\n{partners}\n{schools}\n{findings}\n"
+)
+PROGRESS = (
+    '\n  <p><strong>{label}</strong> {percent}% <progress class="progress progress--small"'
+    ' max="100" value="{percent}" aria-label="{aria}">{percent}%</progress></p>\n'
+)
+INTERVENTIONS = (
+    "\n  <p><strong>{label}</strong></p>"
+    '\n  <ul class="interventions">{items}</ul>'
+    '\n  <p class="source-note">{source}</p>\n'
+)
+
+
+@register.simple_tag
+def goal_facts(goal) -> str:
+    """``goal``: read ``with_progress(facts=True)``."""
+    progress = ""
+    if goal.progress_percent is not None:
+        progress = format_html(
+            PROGRESS,
+            label=_("Voortgang:"),
+            percent=goal.progress_percent,
+            # As {% blocktranslate %}: the title escaped, the translation as it is.
+            aria=mark_safe(_("Voortgang van %(t)s") % {"t": conditional_escape(goal.title)}),  # noqa: S308
+        )
+    interventions = ""
+    if goal.intervention_list:
+        items = (
+            format_html("<li>{}. {} · {}</li>", i.area, i.name, i.rating_line())
+            for i in goal.intervention_list
+        )
+        interventions = format_html(
+            INTERVENTIONS,
+            label=_("Interventies (NPO-menukaart):"),
+            items=mark_safe("".join(items)),  # noqa: S308 — format_html's
+            source=_(
+                "Effect, bewijskracht en kosten: NPO-menukaart, data derived from the EEF "
+                "Teaching and Learning Toolkit, Education Endowment Foundation."
+            ),
+        )
+    lists = {
+        "partners": format_html(
+            "<p><strong>{}</strong> {}</p>",
+            _("Verantwoordelijke partners:"),
+            ", ".join(goal.partner_names),
+        )
+        if goal.partner_names
+        else "",
+        "schools": format_html(
+            "<p><strong>{}</strong> {}</p>", _("Scholen:"), ", ".join(goal.school_names)
+        )
+        if goal.school_names
+        else "",
+        "findings": format_html(
+            '<p class="hint">{} {}</p>', _("Komt voort uit:"), ", ".join(goal.finding_themes)
+        )
+        if goal.finding_themes
+        else "",
+    }
+    return format_html(
+        FACTS,
+        l_indicator=_("Indicator"),
+        indicator=goal.indicator or "—",
+        l_baseline=_("Nulmeting"),
+        baseline=_value(goal.baseline, goal.unit, "—"),
+        l_target=_("Streefwaarde"),
+        target=_value(goal.target_value, goal.unit, "—"),
+        l_latest=_("Laatste meting"),
+        latest=_value(goal.latest_measurement, goal.unit, "—"),
+        l_deadline=_("Deadline"),
+        deadline=date(goal.deadline, "j F Y") or "—",
+        l_group=_("Doelgroep"),
+        group=goal.get_target_group_display() or "—",
+        l_category=_("Bestedingsdoel:"),
+        category=goal.get_spending_category_display() or "—",
+        progress=progress,
+        interventions=interventions,
+        **lists,
+    )

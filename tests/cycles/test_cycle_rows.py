@@ -6,11 +6,12 @@ from decimal import Decimal
 
 import pytest
 from django.template import engines
+from django.template.loader import render_to_string
 from django.utils import translation
 
 from cycles.models import Activity, Goal, GoalOutcome, ProgressUpdate
 from municipalities.models import User
-from schools.models import PartnerOrganisation
+from schools.models import Intervention, PartnerOrganisation
 
 # The rows as data.html wrote them before the tag.
 TEMPLATE_ROWS = """{% load i18n %}    {% for item in sp.goals %}{% with goal=item.goal %}
@@ -162,3 +163,94 @@ def test_activities_are_the_templates(language, progress, edit):
         )
         assert tag.render(context) == expected
     assert expected.count('class="item"') == len(ACTIVITIES)
+
+
+# --- A goal's facts -----------------------------------------------------------------------------
+
+# cycles/_goal_facts.html as it was before the tag.
+TEMPLATE_FACTS = """{% load i18n %}{# The SMART facts of one goal. Needs: goal, read by cycles.selectors.with_progress(facts=True). #}
+<dl class="goal-facts">
+  <div><dt>{% translate "Indicator" %}</dt><dd>{{ goal.indicator|default:"—" }}</dd></div>
+  <div><dt>{% translate "Nulmeting" %}</dt><dd>{% if goal.baseline is not None %}{{ goal.baseline|floatformat:"-2" }} {{ goal.unit }}{% else %}—{% endif %}</dd></div>
+  <div><dt>{% translate "Streefwaarde" %}</dt><dd>{% if goal.target_value is not None %}{{ goal.target_value|floatformat:"-2" }} {{ goal.unit }}{% else %}—{% endif %}</dd></div>
+  <div><dt>{% translate "Laatste meting" %}</dt><dd>{% if goal.latest_measurement is not None %}{{ goal.latest_measurement|floatformat:"-2" }} {{ goal.unit }}{% else %}—{% endif %}</dd></div>
+  <div><dt>{% translate "Deadline" %}</dt><dd>{{ goal.deadline|date:"j F Y"|default:"—" }}</dd></div>
+  <div><dt>{% translate "Doelgroep" %}</dt><dd>{{ goal.get_target_group_display|default:"—" }}</dd></div>
+</dl>
+<p><strong>{% translate "Bestedingsdoel:" %}</strong> {{ goal.get_spending_category_display|default:"—" }}</p>
+{% if goal.progress_percent is not None %}
+  <p><strong>{% translate "Voortgang:" %}</strong> {{ goal.progress_percent }}% <progress class="progress progress--small" max="100" value="{{ goal.progress_percent }}" aria-label="{% blocktranslate with t=goal.title %}Voortgang van {{ t }}{% endblocktranslate %}">{{ goal.progress_percent }}%</progress></p>
+{% endif %}
+{% if goal.intervention_list %}
+  <p><strong>{% translate "Interventies (NPO-menukaart):" %}</strong></p>
+  <ul class="interventions">{% for i in goal.intervention_list %}<li>{{ i.area }}. {{ i.name }} · {{ i.rating_line }}</li>{% endfor %}</ul>
+  <p class="source-note">{% translate "Effect, bewijskracht en kosten: NPO-menukaart, data derived from the EEF Teaching and Learning Toolkit, Education Endowment Foundation." %}</p>
+{% endif %}
+{% if goal.partner_names %}<p><strong>{% translate "Verantwoordelijke partners:" %}</strong> {{ goal.partner_names|join:", " }}</p>{% endif %}
+{% if goal.school_names %}<p><strong>{% translate "Scholen:" %}</strong> {{ goal.school_names|join:", " }}</p>{% endif %}
+{% if goal.finding_themes %}<p class="hint">{% translate "Komt voort uit:" %} {{ goal.finding_themes|join:", " }}</p>{% endif %}
+"""
+
+
+def goal(**values):
+    defaults = {
+        "pk": 3,
+        "title": "Lezen & <rekenen>",
+        "indicator": "",
+        "baseline": None,
+        "target_value": None,
+        "unit": "% & <x>",
+        "deadline": None,
+        "target_group": "",
+        "spending_category": "",
+    }
+    extra = {
+        "latest_measurement": values.pop("latest_measurement", None),
+        "progress_percent": values.pop("progress_percent", None),
+        "intervention_list": values.pop("intervention_list", []),
+        "partner_names": values.pop("partner_names", []),
+        "school_names": values.pop("school_names", []),
+        "finding_themes": values.pop("finding_themes", []),
+    }
+    defaults.update(values)
+    instance = Goal(**defaults)
+    for name, value in extra.items():
+        setattr(instance, name, value)
+    return instance
+
+
+GOALS = [
+    goal(),
+    goal(
+        indicator="Aandeel 1F <begrijpend> & lezen",
+        baseline=Decimal("50.00"),
+        target_value=Decimal("62.5"),
+        latest_measurement=Decimal("-1.25"),
+        deadline=datetime.date(2025, 7, 1),
+        target_group="po",
+        spending_category="inhalen",
+        progress_percent=0,
+        intervention_list=[
+            Intervention(area="A", name="Tutoring <1:1> & co", effect_months=5, evidence=3, cost=2),
+            Intervention(
+                area="B", name="Zomerschool", effect_months=None, evidence=None, cost=None
+            ),
+        ],
+        partner_names=["Stichting <Lezen>", "JGZ & zo"],
+        school_names=["De Linde & Co"],
+        finding_themes=["Taal <achterstand>", "Thuiszitters"],
+    ),
+    goal(progress_percent=67, baseline=Decimal("1234567.10"), finding_themes=["Eén"]),
+]
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+@pytest.mark.parametrize("index", range(len(GOALS)))
+def test_goal_facts_are_the_templates(language, index):
+    context = {"goal": GOALS[index]}
+    with translation.override(language):
+        expected = engines["django"].from_string(TEMPLATE_FACTS).render(context)
+        tag = engines["django"].from_string("{% load cycle_rows %}{% goal_facts goal %}")
+        assert tag.render(context) == expected
+        # The template the pages included now calls the tag: the same markup.
+        assert render_to_string("cycles/_goal_facts.html", context) == expected
