@@ -32,6 +32,7 @@ from analyses.models import (
 )
 from core.params import id_param
 from cycles.models import Cycle
+from cycles.selectors import open_cycle as cycles_open_cycle
 from municipalities.models import Membership, Municipality, Role
 from schools.models import Intervention, School
 
@@ -41,8 +42,8 @@ REMINDER_INTERVAL = timedelta(days=1)
 
 
 def open_cycle(*, municipality: Municipality):
-    """The municipality's current open 4D cycle, or None."""
-    return Cycle.objects.for_municipality(municipality).open().first()
+    """The municipality's current open 4D cycle, or None (the cycles app's one definition)."""
+    return cycles_open_cycle(municipality=municipality)
 
 
 def cycles_of(*, municipality: Municipality) -> list:

@@ -83,8 +83,18 @@ def cycle_get(*, municipality: Municipality, pk: int) -> Cycle:
 CYCLE_ORDER = ("-start_date", "-pk")  # Cycle.Meta.ordering within one municipality
 
 
+_open_cycle = Prepared(
+    lambda municipality_id: (
+        Cycle.objects.for_municipality(municipality_id).open().order_by(*CYCLE_ORDER)[:1]
+    ),
+    municipality_id=0,
+)
+
+
 def open_cycle(*, municipality: Municipality) -> Cycle | None:
-    return Cycle.objects.for_municipality(municipality).open().order_by(*CYCLE_ORDER).first()
+    """The municipality's newest open cycle, or None (compiled once per process)."""
+    found = _open_cycle(municipality_id=municipality.pk)
+    return found[0] if found else None
 
 
 _cycle_successor = Prepared(
