@@ -7,3 +7,10 @@ class CoreConfig(AppConfig):
 
     name = "core"
     verbose_name = "Core"
+
+    def ready(self) -> None:
+        # {% translate "constant" %} and {% static %} remembered (core/templatetags/*_memo.py).
+        from core.templatetags import i18n_memo, static_memo
+
+        i18n_memo.install()
+        static_memo.install()

@@ -107,12 +107,6 @@ TEMPLATES = [
         "OPTIONS": {
             # Django's {% url %} with its reverse lookups remembered (core/templatetags/url_memo.py).
             "builtins": ["core.templatetags.url_memo"],
-            # Django's i18n library with constant {% translate %} texts remembered (i18n_memo.py).
-            # ... and {% static %} URLs remembered per path (static_memo.py).
-            "libraries": {
-                "i18n": "core.templatetags.i18n_memo",
-                "static": "core.templatetags.static_memo",
-            },
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",

@@ -1,8 +1,10 @@
-"""Django's ``i18n`` template library, with ``{% translate "constant" %}`` remembered.
+"""``{% translate "constant" %}`` remembered: Django's tag, installed in Django's ``i18n`` library.
 
-Settings map the library name ``i18n`` to this module (``TEMPLATES`` ``OPTIONS["libraries"]``),
-so every ``{% load i18n %}`` gets Django's tags and filters unchanged except ``translate`` /
-``trans``: for a constant message without filters or context, the rendered text is kept on the
+``install()`` (``CoreConfig.ready``) puts this module's ``do_translate`` in the ``i18n`` library
+for ``translate`` / ``trans``, so every ``{% load i18n %}`` gets Django's tags and filters
+unchanged except these. (Mapping the library name to a module of ours in the settings would do
+the same, but Django's check templates.W003 rightly warns about a library name with two modules.)
+The tag: for a constant message without filters or context, the rendered text is kept on the
 node per (active language, autoescape). A page renders sixty to a hundred such tags, each a
 catalog lookup through the thread-local active translation (about 20 µs); a kept one is a
 dictionary lookup. Messages from a variable, with filters or with a ``context`` go through
@@ -10,17 +12,12 @@ Django's own code every time. The kept texts are dropped when the translation se
 (``setting_changed``, when Django drops its catalogs too).
 """
 
-from django import template
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.template.base import Variable, render_value_in_context
 from django.templatetags import i18n as django_i18n
 from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import get_language
-
-register = template.Library()
-register.tags.update(django_i18n.register.tags)
-register.filters.update(django_i18n.register.filters)
 
 _generation = [0]
 
@@ -62,9 +59,12 @@ class MemoTranslateNode(django_i18n.TranslateNode):
         return value
 
 
-@register.tag("translate")
-@register.tag("trans")
 def do_translate(parser, token):
     """Django's ``{% translate %}`` (same syntax), a constant message's text remembered."""
     node = django_i18n.do_translate(parser, token)
     return MemoTranslateNode(node.filter_expression, node.noop, node.asvar, node.message_context)
+
+
+def install() -> None:
+    django_i18n.register.tags["translate"] = do_translate
+    django_i18n.register.tags["trans"] = do_translate

@@ -1,7 +1,8 @@
-"""Django's ``static`` template library, with each ``{% static "path" %}`` URL remembered.
+"""``{% static "path" %}`` with each URL remembered: Django's tag, installed in its library.
 
-Settings map the library name ``static`` to this module (``TEMPLATES`` ``OPTIONS["libraries"]``),
-so every ``{% load static %}`` gets Django's tags unchanged except ``static``: the URL of a path
+``install()`` (``CoreConfig.ready``) puts this module's ``do_static`` in Django's ``static``
+library, so every ``{% load static %}`` gets Django's tags unchanged except ``static`` (see
+i18n_memo for why not a library of our own under that name): the URL of a path
 is asked of the static files storage once per process (the manifest storage normalises, splits
 and looks the name up on every call: about a hundred function calls for each of the seven
 stylesheets and scripts of every page). Kept per (path, DEBUG), since the manifest storage
@@ -9,15 +10,10 @@ answers unhashed names in DEBUG; dropped when the static settings change (``sett
 when Django resets its storage too).
 """
 
-from django import template
 from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.templatetags import static as django_static
-
-register = template.Library()
-register.tags.update(django_static.register.tags)
-register.filters.update(django_static.register.filters)
 
 _urls: dict[tuple[str, bool], str] = {}
 
@@ -38,7 +34,10 @@ class MemoStaticNode(django_static.StaticNode):
         return url
 
 
-@register.tag("static")
 def do_static(parser, token):
     """Django's ``{% static %}`` (same syntax), the URL of a path remembered."""
     return MemoStaticNode.handle_token(parser, token)
+
+
+def install() -> None:
+    django_static.register.tags["static"] = do_static
