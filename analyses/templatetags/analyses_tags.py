@@ -13,7 +13,7 @@ template did.
 
 from django import template
 from django.template.defaultfilters import date
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
 from django.utils.translation import gettext as _
@@ -53,32 +53,56 @@ ROW = (
 )
 
 
-def _date(value, style: str) -> str:
-    """``{{ value|date:style|default:"–" }}`` (an aware datetime in the local time zone)."""
-    return date(template_localtime(value), style) or "–"
+def _html(value) -> str:
+    """``conditional_escape(value)`` without its lazy-string wrappers (the same characters)."""
+    return value.__html__() if hasattr(value, "__html__") else escape(str(value))
+
+
+def _dates(style: str):
+    """``{{ value|date:style|default:"–" }}`` (an aware datetime in the local time zone), each
+    distinct date (and minute, for a style with the time) formatted once per table."""
+    with_time = "H" in style
+    formatted = {}
+
+    def render(value) -> str:
+        if value is None:
+            return "–"
+        local = template_localtime(value)
+        key = local.timetuple()[:5] if with_time else local.timetuple()[:3]
+        text = formatted.get(key)
+        if text is None:
+            text = formatted[key] = date(local, style) or "–"
+        return text
+
+    return render
 
 
 @register.simple_tag
 def analysis_rows(schools, municipality_slug: str) -> str:
     no_user = format_html(' <span class="muted small">{}</span>', _("(geen schoolgebruiker)"))
+    submitted, reminded = _dates("j N Y"), _dates("j N Y H:i")
+    badges = {}
     rows = []
     for school in schools:
         if school.analysis_pk:
             url = reverse_memo("analyses:detail", [municipality_slug, school.analysis_pk], {}, None)
-            name = format_html('<a href="{}" class="utrecht-link">{}</a>', url, school.name)
+            name = f'<a href="{_html(url)}" class="utrecht-link">{_html(school.name)}</a>'
         else:
-            name = school.name
+            name = _html(school.name)
+        badge_key = (school.analysis_status, str(school.status_label))
+        badge = badges.get(badge_key)
+        if badge is None:
+            badge = badges[badge_key] = analysis_status(*badge_key)
         rows.append(
-            format_html(
-                ROW,
+            ROW.format(
                 name=name,
                 no_user="" if school.has_school_user else no_user,
-                code=school.vestigingscode,
-                sector_name=school.get_sector_display(),
-                sector=school.sector,
-                status=analysis_status(school.analysis_status, school.status_label),
-                submitted=_date(school.analysis_submitted_at, "j N Y"),
-                reminded=_date(school.last_reminder_at, "j N Y H:i"),
+                code=_html(school.vestigingscode),
+                sector_name=_html(school.get_sector_display()),
+                sector=_html(school.sector),
+                status=badge,
+                submitted=_html(submitted(school.analysis_submitted_at)),
+                reminded=_html(reminded(school.last_reminder_at)),
             )
         )
-    return mark_safe("".join(rows))  # noqa: S308 — each row from format_html
+    return mark_safe("".join(rows))  # noqa: S308 — every value above escaped

@@ -52,6 +52,12 @@ ROWS = [
         4, AnalysisStatus.RETURNED, 42, reminded=datetime.datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
     ),
     school(5, AnalysisStatus.DRAFT, 43, user=False),
+    # The same day as school 4's reminder a minute later, and school 2's submission an hour
+    # earlier: each date and minute formatted once per table, never confused.
+    school(
+        6, AnalysisStatus.RETURNED, 44, reminded=datetime.datetime(2026, 6, 1, 12, 1, tzinfo=UTC)
+    ),
+    school(7, AnalysisStatus.SUBMITTED, 45, datetime.datetime(2026, 3, 31, 22, 30, tzinfo=UTC)),
 ]
 
 
