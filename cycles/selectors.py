@@ -378,6 +378,15 @@ def cycle_goal_page(*, cycle: Cycle, number: int, per_page: int, progress: bool)
 INTERVENTION_COLUMNS = ("area", "name", "effect_months", "evidence", "cost", "version")
 
 
+def _lean(rows, *, order: tuple, related=(), only=()):
+    """``rows`` with their ``related`` joined, only the ``only`` columns, in ``order``."""
+    if related:
+        rows = rows.select_related(*related)
+    if only:
+        rows = rows.only(*only)
+    return rows.order_by(*order)
+
+
 def _goal_run(model, goal_path: str, *, order: tuple, related=(), only=()):
     """A prepared query of ``model`` rows whose goal (``goal_path``) is one of the cycle's goals
     from ``first`` to ``last`` (pks)."""
@@ -390,11 +399,7 @@ def _goal_run(model, goal_path: str, *, order: tuple, related=(), only=()):
                 f"{goal_path}_id__lte": last,
             }
         )
-        if related:
-            rows = rows.select_related(*related)
-        if only:
-            rows = rows.only(*only)
-        return rows.order_by(*order)
+        return _lean(rows, order=order, related=related, only=only)
 
     return Prepared(build, cycle_id=0, first=0, last=0)
 
@@ -630,11 +635,7 @@ def _of_cycle(model, cycle_path: str, *, order: tuple, related=(), only=()) -> P
 
     def build(cycle_id):
         rows = model.objects.filter(**{f"{cycle_path}_id": cycle_id})
-        if related:
-            rows = rows.select_related(*related)
-        if only:
-            rows = rows.only(*only)
-        return rows.order_by(*order)
+        return _lean(rows, order=order, related=related, only=only)
 
     return Prepared(build, cycle_id=0)
 

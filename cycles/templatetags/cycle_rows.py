@@ -108,10 +108,6 @@ EDIT_LINKS = (
 )
 
 
-def _measured(value, unit: str, template_: str):
-    return "" if value is None else format_html(template_, floatformat(value, "-2"), unit)
-
-
 def _updates(updates, unit: str):
     if not updates:
         return format_html(
@@ -127,7 +123,9 @@ def _updates(updates, unit: str):
                 "<li>{} · {}{}: {}{}</li>",
                 date(u.date, "j F Y"),
                 u.get_status_display(),
-                _measured(u.measured_value, unit, " · {} {}"),
+                format_html(" · {}", _value(u.measured_value, unit, ""))
+                if u.measured_value is not None
+                else "",
                 u.narrative,
                 format_html(' <span class="hint">({})</span>', u.author) if u.author else "",
             )
@@ -142,10 +140,9 @@ def _updates(updates, unit: str):
         measured=""
         if latest.measured_value is None
         else format_html(
-            ' <span class="utrecht-status-badge">{} {} {}</span>',
+            ' <span class="utrecht-status-badge">{} {}</span>',
             _("meting"),
-            floatformat(latest.measured_value, "-2"),
-            unit,
+            _value(latest.measured_value, unit, ""),
         ),
         history=history,
     )

@@ -5,12 +5,12 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.template import engines
 from django.utils import translation
 
 from budgets.chart import build_chart
 from budgets.figures import ChartPoint, Figures, StreamBlock
 from budgets.models import FundingStream
+from tests.reference_markup import assert_same_markup
 
 D = Decimal
 
@@ -23,10 +23,6 @@ PERIOD_LOOP = """{% load money %}{% for b in blocks %}{% for period, f in b.peri
           <td class="utrecht-table__cell utrecht-table__cell--numeric-data">{{ f.committed|eur }}</td><td class="utrecht-table__cell utrecht-table__cell--numeric-data">{{ f.spent|eur }}</td>
           <td class="utrecht-table__cell utrecht-table__cell--numeric-data{% if f.free < 0 %} negative{% endif %}">{{ f.free|eur }}</td></tr>
       {% endfor %}{% endfor %}"""
-
-
-def render(source: str, context: dict) -> str:
-    return engines["django"].from_string(source).render(context)
 
 
 POINTS = [
@@ -50,21 +46,20 @@ def blocks() -> list[StreamBlock]:
 
 @pytest.mark.parametrize("language", ["nl", "en"])
 def test_chart_rows_are_the_templates(language):
+    tag = "{% load budget_tables %}{% chart_rows chart %}"
     with translation.override(language):
-        expected = render(CHART_LOOP, {"points": POINTS})
         chart = build_chart(POINTS)
-        got = render("{% load budget_tables %}{% chart_rows chart %}", {"chart": chart})
-    assert got == expected
+    expected = assert_same_markup(
+        CHART_LOOP, tag, {"points": POINTS}, language, tag_context={"chart": chart}
+    )
     assert expected.count("<tr") == len(POINTS)
 
 
 @pytest.mark.parametrize("language", ["nl", "en"])
 def test_period_rows_are_the_templates(language):
     context = {"blocks": blocks()}
-    with translation.override(language):
-        expected = render(PERIOD_LOOP, context)
-        got = render("{% load budget_tables %}{% period_rows blocks %}", context)
-    assert got == expected
+    tag = "{% load budget_tables %}{% period_rows blocks %}"
+    expected = assert_same_markup(PERIOD_LOOP, tag, context, language)
     assert (
         expected.count("<tr") == 3 and " negative" in expected and "&lt;gemeenten&gt;" in expected
     )

@@ -2,8 +2,8 @@
 included template wrote (kept here as the reference), in Dutch and English."""
 
 import pytest
-from django.template import engines
-from django.utils import translation
+
+from tests.reference_markup import assert_same_markup
 
 # portfolio/_sort_th.html as it was, included once per column.
 TEMPLATE = """{% load i18n %}{% with down="-"|add:key %}<th scope="col" class="utrecht-table__header-cell{% if num %} utrecht-table__header-cell--numeric-column{% endif %}"{% if sort == key %} aria-sort="ascending"{% elif sort == down %} aria-sort="descending"{% endif %}>
@@ -22,10 +22,12 @@ def test_header_is_the_templates(language, sort, num):
         "sort_base": "/portfolio/?alert=any&phase=data&",
         "label": "Naam & <b>",
     }
-    engine = engines["django"]
-    with translation.override(language):
-        expected = engine.from_string(TEMPLATE).render({**context, "key": "name", "num": num})
-        tag = "{% load portfolio_tags %}{% sort_th 'name' label num %}"
-        got = engine.from_string(tag).render({**context, "num": num})
-    assert got == expected
+    tag = "{% load portfolio_tags %}{% sort_th 'name' label num %}"
+    expected = assert_same_markup(
+        TEMPLATE,
+        tag,
+        {**context, "key": "name", "num": num},
+        language,
+        tag_context={**context, "num": num},
+    )
     assert "&amp;" in expected and "&lt;b&gt;" in expected
