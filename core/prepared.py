@@ -73,6 +73,21 @@ def _same(a, b) -> bool:
     return type(a) is type(b) and a == b
 
 
+def _unchanged(value):
+    return value
+
+
+def _adapter(ops, example) -> Callable:
+    """How the backend's operations turn a value of the example's type into a query parameter
+    (a date field lookup passes ``adapt_datefield_value(value)``: the date itself on PostgreSQL,
+    its ISO text on SQLite)."""
+    if isinstance(example, datetime.datetime):
+        return ops.adapt_datetimefield_value
+    if isinstance(example, datetime.date):
+        return ops.adapt_datefield_value
+    return _unchanged
+
+
 class Prepared:
     def __init__(self, build: Callable[..., QuerySet], **examples):
         self.build = build
@@ -87,12 +102,15 @@ class Prepared:
         sql, params = compiler.as_sql()
         positions = {}
         for name, placeholder in placeholders.items():
-            found = [i for i, p in enumerate(params) if _same(p, placeholder)]
+            # As the database backend passes it: SQLite gets dates and datetimes as text.
+            adapt = _adapter(connections[alias].ops, placeholder)
+            wanted = adapt(placeholder)
+            found = [i for i, p in enumerate(params) if _same(p, wanted)]
             if len(found) != 1:
                 raise ImproperlyConfigured(
                     f"Prepared: parameter {name!r} reaches the SQL {len(found)} times (must be 1)"
                 )
-            positions[name] = found[0]
+            positions[name] = (found[0], adapt)
         return queryset, compiler, sql, list(params), positions
 
     def _compile(self, alias: str) -> tuple:
@@ -101,8 +119,10 @@ class Prepared:
         compiled = self._compile_once(alias, first)
         _qs, _compiler, sql2, params2, positions2 = self._compile_once(alias, second)
         _queryset, _compiler1, sql, params, positions = compiled
-        others = [p for i, p in enumerate(params) if i not in positions.values()]
-        others2 = [p for i, p in enumerate(params2) if i not in positions2.values()]
+        taken = {index for index, _adapt in positions.values()}
+        taken2 = {index for index, _adapt in positions2.values()}
+        others = [p for i, p in enumerate(params) if i not in taken]
+        others2 = [p for i, p in enumerate(params2) if i not in taken2]
         if sql != sql2 or positions != positions2 or others != others2:
             raise ImproperlyConfigured(
                 "Prepared: the SQL depends on more than the parameters (a value computed "
@@ -117,8 +137,8 @@ class Prepared:
         compiled = self._compiled.get(using) or self._compile(using)
         template, compiler_template, sql, params, positions = compiled
         bound = list(params)
-        for name, index in positions.items():
-            bound[index] = values[name]
+        for name, (index, adapt) in positions.items():
+            bound[index] = adapt(values[name])
         compiler = copy.copy(compiler_template)
         compiler.connection = connections[using]  # this thread's connection
         statement = (sql, tuple(bound))

@@ -130,3 +130,37 @@ def test_values_and_values_list(memberships):
         assert got == list(build(ann.pk)), name
         assert len(got) == 3, name
     assert Prepared(rows["flat"], user_id=0)(user_id=ann.pk) == ["Amersfoort", "Delft", "Zwolle"]
+
+
+def test_date_parameters_go_in_as_the_backend_adapts_them():
+    """SQLite gets dates and datetimes as text (the embedded default of ``make run``): a date
+    parameter is found, and bound, in that form. This failed with "reaches the SQL 0 times"."""
+    from django.db.utils import ConnectionHandler
+
+    from core.prepared import _adapter
+
+    sqlite = ConnectionHandler(
+        {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
+    )["default"]
+    day = datetime.date(2026, 11, 30)
+    assert _adapter(sqlite.ops, datetime.date(2000, 1, 1))(day) == "2026-11-30"
+    sql, params = (
+        Membership.objects.filter(valid_until__gte=day)
+        .query.get_compiler(connection=sqlite)
+        .as_sql()
+    )
+    assert "2026-11-30" in params
+    assert _adapter(sqlite.ops, 0)(7) == 7
+    assert _adapter(connection.ops, datetime.date(2000, 1, 1))(day) in (day, "2026-11-30")
+
+
+def test_a_date_parameter_on_this_database(memberships):
+    ann, _bob, today = memberships
+    prepared = Prepared(
+        lambda valid_from: Membership.objects.filter(valid_until__gte=valid_from).values_list(
+            "role", flat=True
+        ),
+        valid_from=datetime.date(2000, 1, 1),
+    )
+    assert prepared(valid_from=today - datetime.timedelta(days=1)) == [Role.VIEWER]
+    assert prepared(valid_from=today) == []
