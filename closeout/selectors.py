@@ -20,6 +20,7 @@ The rules (DOMAIN.md, "Closing the NPO"):
 """
 
 import datetime
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -38,6 +39,7 @@ from budgets.streams import (
 )
 from closeout.models import FinalAccounting, IndicatorText, LedgerAmount, ReportedSisaValue
 from core.money import ZERO
+from core.prepared import Prepared
 from municipalities.models import Municipality
 
 # Which spending-goal categories a stream's money may pay for, by stream code: each stream's own
@@ -491,6 +493,92 @@ def closeout_status_choices() -> list[tuple[str, str]]:
     ]
 
 
+class _CloseoutQueries:
+    """``closeout_summaries``' five reads for ``n`` municipalities (parameters m0, m1, …) and a
+    stream's allowed categories, each compiled once per process (core.prepared): building these
+    annotated queries cost the portfolio several times what the database takes to answer them."""
+
+    def __init__(self, n: int, allowed: tuple[str, ...]):
+        names = [f"m{i}" for i in range(n)]
+        ids = lambda values: [values[name] for name in names]  # noqa: E731
+        of = dict.fromkeys(names, 0)
+        day = datetime.date(2000, 1, 1)
+        self.accountings = Prepared(
+            lambda stream_id, **m: FinalAccounting.objects.filter(
+                municipality__in=ids(m), stream_id=stream_id
+            ),
+            stream_id=0,
+            **of,
+        )
+        self.spending = Prepared(
+            lambda stream_id, start, end, **m: (
+                Spending.objects.filter(municipality__in=ids(m), stream_id=stream_id)
+                .with_effective_performance_date()
+                .annotate(
+                    y=ExtractYear("effective_performance_date"),
+                    before_start=_flag(Q(effective_performance_date__lt=start)),
+                    after_end=_flag(Q(effective_performance_date__gt=end)),
+                    category_ok=_flag(Q(spending_goal__category__in=allowed)),
+                )
+                .values(
+                    "municipality_id",
+                    "spending_goal_id",
+                    "y",
+                    "before_start",
+                    "after_end",
+                    "category_ok",
+                )
+                .annotate(total=Sum("amount"))
+                .order_by()
+            ),
+            stream_id=0,
+            start=day,
+            end=day,
+            **of,
+        )
+        self.beschikkingen = Prepared(
+            lambda stream_id, **m: (
+                Beschikking.objects.filter(municipality__in=ids(m), stream_id=stream_id)
+                .values_list("municipality_id", flat=True)
+                .order_by()
+                .distinct()
+            ),
+            stream_id=0,
+            **of,
+        )
+        self.committed = Prepared(
+            lambda stream_id, end, **m: (
+                Commitment.objects.filter(
+                    municipality__in=ids(m), stream_id=stream_id, date__lte=end
+                )
+                .values("municipality_id", "spending_goal_id")
+                .annotate(total=Sum("amount"))
+                .order_by()
+            ),
+            stream_id=0,
+            end=day,
+            **of,
+        )
+        self.ledger = Prepared(
+            lambda stream_id, **m: LedgerAmount.objects.filter(
+                accounting__municipality__in=ids(m), accounting__stream_id=stream_id
+            ).values_list("municipality_id", "year", "amount"),
+            stream_id=0,
+            **of,
+        )
+
+
+def _flag(condition: Q) -> Case:
+    return Case(
+        When(condition, then=Value(True)), default=Value(False), output_field=BooleanField()
+    )
+
+
+@functools.lru_cache(maxsize=64)
+def _closeout_queries(n: int, allowed: frozenset[str]) -> _CloseoutQueries:
+    return _CloseoutQueries(n, tuple(sorted(allowed)))
+
+
 def closeout_summaries(
     *, municipality_ids: list[int], stream: FundingStream, today: datetime.date
 ) -> dict[int, CloseoutSummary]:
@@ -503,77 +591,48 @@ def closeout_summaries(
     every case, so the portfolio and the workspace never disagree.
     """
     ids = list(municipality_ids)
-    allowed = allowed_categories(stream)
+    if not ids:
+        return {}
     start, end = stream.window_start, stream.window_end
+    queries = _closeout_queries(len(ids), allowed_categories(stream))
+    by_id = {f"m{i}": pk for i, pk in enumerate(ids)}
     accountings = {
-        row.municipality_id: row
-        for row in FinalAccounting.objects.filter(municipality__in=ids, stream=stream)
+        row.municipality_id: row for row in queries.accountings(**by_id, stream_id=stream.pk)
     }
     final_years = {
         pk: (accountings[pk].final_year if pk in accountings else end.year) for pk in ids
     }
 
-    # Spending per municipality and calendar year of prestatiedatum: eligible, outside, not allowed.
+    # Spending per municipality, spending goal and calendar year of prestatiedatum, with where
+    # it lies: before the window, after it, in a category the stream excludes. From it: per year
+    # the eligible amount, the amounts outside the window or not allowed, and per spending goal
+    # what was spent up to the window's end (to close its commitments).
     outside = defaultdict(lambda: ZERO)
     not_allowed = defaultdict(lambda: ZERO)
     eligible: dict[int, dict[int, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
-    in_window = Q(effective_performance_date__gte=start, effective_performance_date__lte=end)
-    for row in (
-        Spending.objects.filter(municipality__in=ids, stream=stream)
-        .with_effective_performance_date()
-        .annotate(
-            y=ExtractYear("effective_performance_date"),
-            in_window=Case(When(in_window, then=Value(True)), default=Value(False)),
-            category_ok=Case(
-                When(spending_goal__category__in=allowed, then=Value(True)),
-                default=Value(False),
-                output_field=BooleanField(),
-            ),
-        )
-        .values("municipality_id", "y", "in_window", "category_ok")
-        .annotate(total=Sum("amount"))
-        .order_by()
-    ):
+    spent: dict[tuple[int, int], Decimal] = defaultdict(lambda: ZERO)
+    for row in queries.spending(**by_id, stream_id=stream.pk, start=start, end=end):
         pk, total = row["municipality_id"], row["total"] or ZERO
-        if not row["in_window"]:
+        if not row["after_end"]:
+            spent[pk, row["spending_goal_id"]] += total
+        if row["before_start"] or row["after_end"]:
             outside[pk] += total
         elif not row["category_ok"]:
             not_allowed[pk] += total
         else:
             eligible[pk][row["y"]] += total
 
-    with_beschikking = set(
-        Beschikking.objects.filter(municipality__in=ids, stream=stream)
-        .values_list("municipality_id", flat=True)
-        .distinct()
-    )
+    with_beschikking = set(queries.beschikkingen(**by_id, stream_id=stream.pk))
 
     # Open commitments per spending goal up to the window's end (closeout.selectors.open_commitments).
-    committed = {
-        (row["municipality_id"], row["spending_goal"]): row["total"] or ZERO
-        for row in Commitment.objects.filter(municipality__in=ids, stream=stream, date__lte=end)
-        .values("municipality_id", "spending_goal")
-        .annotate(total=Sum("amount"))
-        .order_by()
-    }
-    spent = {
-        (row["municipality_id"], row["spending_goal"]): row["total"] or ZERO
-        for row in Spending.objects.filter(municipality__in=ids, stream=stream)
-        .with_effective_performance_date()
-        .filter(effective_performance_date__lte=end)
-        .values("municipality_id", "spending_goal")
-        .annotate(total=Sum("amount"))
-        .order_by()
-    }
     open_count: dict[int, int] = defaultdict(int)
-    for key, amount in committed.items():
-        if amount - spent.get(key, ZERO) > 0:
+    for row in queries.committed(**by_id, stream_id=stream.pk, end=end):
+        key = (row["municipality_id"], row["spending_goal_id"])
+        if (row["total"] or ZERO) - spent.get(key, ZERO) > 0:
             open_count[key[0]] += 1
 
     ledger: dict[int, dict[int, Decimal]] = defaultdict(dict)
-    for municipality_id, year, amount in LedgerAmount.objects.filter(
-        accounting__in=[a.pk for a in accountings.values()]
-    ).values_list("municipality_id", "year", "amount"):
+    for municipality_id, year, amount in queries.ledger(**by_id, stream_id=stream.pk):
         ledger[municipality_id][year] = amount
 
     last = Deadline.of(last_moment(stream), today)
