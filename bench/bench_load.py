@@ -126,6 +126,12 @@ def setup(args, env: dict) -> None:
         f"per_user={args.per_user}, out=Path({str(args.logins)!r}), stdout=sys.stdout))"
     )
     run([str(BIN / "python"), "-c", code], env)
+    # Statistics for the planner, as autovacuum keeps them in production (it may be off on a
+    # test machine): without them PostgreSQL plans the pages' reads on an empty table's guesses.
+    import psycopg
+
+    with psycopg.connect(args.database_url, autocommit=True) as conn:
+        conn.execute("ANALYZE")
 
 
 def make_sessions(args, env: dict) -> None:

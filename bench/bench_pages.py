@@ -11,6 +11,7 @@ Set-up (idempotent): database ``npo_bench_pages`` (``--database-url``): migrate,
 ``npo_bench_pages_10x``, made once as a copy of it (``CREATE DATABASE … TEMPLATE``; ``--fresh``
 drops both first), migrated, and grown by ``bench_data.multiply``: 10× Utrecht's school analyses,
 goals, activities, progress updates, spending goals, commitments, spending and report versions.
+Both are then ``ANALYZE``d, as autovacuum keeps a production database.
 
 The measuring process logs in with
 ``django.test.Client.force_login`` (a session that has given its second factor, as after the
@@ -38,6 +39,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
@@ -76,8 +79,6 @@ def run(cmd: list[str], env: dict, **kwargs) -> None:
 
 
 def _admin(url: str):
-    import psycopg
-
     return psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True)
 
 
@@ -113,6 +114,12 @@ def setup(url: str, url_10x: str, *, fresh: bool) -> None:
         f"print(multiply(slug={SLUG!r}, factor={FACTOR}, stdout=sys.stdout))"
     )
     run([str(BIN / "python"), "-c", code], env)
+    # Statistics for the planner, as autovacuum keeps them in production (it may be off on a
+    # test machine): without them PostgreSQL plans the pages' reads on an empty table's guesses.
+    for db_url in (url, url_10x):
+        with psycopg.connect(db_url, autocommit=True) as conn:
+            conn.execute("ANALYZE")
+    print("Both databases analysed.")
 
 
 # --- Measuring (inside Django, one process per database) -----------------------------------------

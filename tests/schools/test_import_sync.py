@@ -157,3 +157,37 @@ def test_a_row_for_an_unknown_school_is_refused_and_writes_nothing(municipality)
         connection.check_constraints(table_names=[PupilCount._meta.db_table])
     assert not PupilCount.objects.exists()
     assert constraints(PupilCount)  # the table kept its constraints after the rollback
+
+
+@pytest.mark.django_db
+def test_the_first_load_writes_in_key_order_and_analyses_the_table(municipality):
+    """The DUO files list the counts year by year; stored in key order, the count dates of one
+    location share a page, which is what a municipality's pupil read walks (issue 23). And the
+    planner gets statistics at once (ANALYZE), not when autovacuum comes round."""
+    schools = [SchoolFactory(municipality=municipality) for _ in range(4)]
+    desired = {
+        (school.pk, year): {"count": year - 1990, "suppressed": False, "vavo": None}
+        for year in range(2020, 1999, -1)  # as the files come: newest year first, then schools
+        for school in reversed(schools)
+    }
+    settle()
+    with CaptureQueriesContext(connection) as queries:
+        sync_rows(
+            model=PupilCount,
+            key_fields=("school_id", "year"),
+            fields=("count", "suppressed", "vavo"),
+            desired=desired,
+            existing=PupilCount.objects.values(
+                "pk", "school_id", "year", "count", "suppressed", "vavo"
+            ),
+            raw_insert=True,
+        )
+    analysed = [q["sql"] for q in queries if q["sql"].startswith("ANALYZE")]
+    if connection.vendor != "postgresql":
+        assert analysed == []
+        return
+    assert analysed == ['ANALYZE "schools_pupilcount"']
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT school_id, year FROM schools_pupilcount ORDER BY ctid")
+        stored = cursor.fetchall()
+    assert stored == sorted(desired)
