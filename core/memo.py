@@ -7,7 +7,8 @@ inside ``memo_scope()`` and then handed to each that asks.
             panel(...)            # each calls memo(("open_cycle", pk), lambda: open_cycle(...))
 
 Outside a scope ``memo`` simply computes. A scope holds its values only while it runs (one
-request's read-only evaluation); a scope opened inside another starts empty, as before.
+request's read-only evaluation); a scope opened inside another starts empty, unless it is
+opened with ``join=True``.
 """
 
 from collections.abc import Callable, Iterator
@@ -18,7 +19,13 @@ _values: ContextVar[dict | None] = ContextVar("core_memo", default=None)
 
 
 @contextmanager
-def memo_scope() -> Iterator[None]:
+def memo_scope(*, join: bool = False) -> Iterator[None]:
+    """A new scope; with ``join``, the scope already running if there is one (a part that
+    reads several things once, such as a checklist, shown inside a page that reads them too:
+    the dashboard's cycle panel and its other panels)."""
+    if join and _values.get() is not None:
+        yield
+        return
     token = _values.set({})
     try:
         yield

@@ -83,7 +83,9 @@ def checklist(cycle: Cycle) -> list[ChecklistItem]:
 def checklist_for(cycle: Cycle, phase: str) -> list[ChecklistItem]:
     """The exit checklist of ``phase`` for this cycle (e.g. to show the Data items on its page)."""
     items = []
-    with memo_scope():  # what several checks need is read once (``complete_goals``)
+    # What several checks need is read once (``complete_goals``); inside a page's own scope
+    # (the dashboard) with the page's other parts (the analyses panel's counts).
+    with memo_scope(join=True):
         for check in checks_for(phase):
             result = check.func(cycle)
             items.append(

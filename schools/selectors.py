@@ -197,12 +197,10 @@ def municipality_pupil_figures(*, municipality: Municipality) -> PupilFigures:
     def read() -> PupilFigures:
         latest = latest_pupil_year()
         years = sorted({NPO_PUPIL_COUNT_YEAR} if latest is None else {latest, NPO_PUPIL_COUNT_YEAR})
-        # A query per count date: PostgreSQL answers one date through the (school, year) index
-        # of the municipality's locations, but both dates in one query by reading both years
-        # of every location in the country (bench data: 2.3 ms against 2 x 0.6 ms).
-        rows = []
-        for year in years:
-            rows += pupil_figures(municipalities=[municipality], years=[year]).rows
+        # Both count dates in one query: the location's index finds a location's counts, which
+        # the reference load stores side by side (key order), so both dates cost little more
+        # than one (bench data, analysed: 0.97 ms against 2 x 0.78 ms).
+        rows = pupil_figures(municipalities=[municipality], years=years).rows
         return PupilFigures(rows, latest_year=latest)
 
     return memo(("pupil_figures", municipality.pk), read)
