@@ -13,12 +13,13 @@ template did.
 
 from django import template
 from django.template.defaultfilters import date
-from django.utils.html import escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
 from django.utils.translation import gettext as _
 
 from analyses.models import AnalysisStatus
+from core.html import html_of
 from core.templatetags.url_memo import reverse_memo
 
 register = template.Library()
@@ -53,11 +54,6 @@ ROW = (
 )
 
 
-def _html(value) -> str:
-    """``conditional_escape(value)`` without its lazy-string wrappers (the same characters)."""
-    return value.__html__() if hasattr(value, "__html__") else escape(str(value))
-
-
 def _dates(style: str):
     """``{{ value|date:style|default:"–" }}`` (an aware datetime in the local time zone), each
     distinct date (and minute, for a style with the time) formatted once per table."""
@@ -86,9 +82,9 @@ def analysis_rows(schools, municipality_slug: str) -> str:
     for school in schools:
         if school.analysis_pk:
             url = reverse_memo("analyses:detail", [municipality_slug, school.analysis_pk], {}, None)
-            name = f'<a href="{_html(url)}" class="utrecht-link">{_html(school.name)}</a>'
+            name = f'<a href="{html_of(url)}" class="utrecht-link">{html_of(school.name)}</a>'
         else:
-            name = _html(school.name)
+            name = html_of(school.name)
         badge_key = (school.analysis_status, str(school.status_label))
         badge = badges.get(badge_key)
         if badge is None:
@@ -97,12 +93,12 @@ def analysis_rows(schools, municipality_slug: str) -> str:
             ROW.format(
                 name=name,
                 no_user="" if school.has_school_user else no_user,
-                code=_html(school.vestigingscode),
-                sector_name=_html(school.get_sector_display()),
-                sector=_html(school.sector),
+                code=html_of(school.vestigingscode),
+                sector_name=html_of(school.get_sector_display()),
+                sector=html_of(school.sector),
                 status=badge,
-                submitted=_html(submitted(school.analysis_submitted_at)),
-                reminded=_html(reminded(school.last_reminder_at)),
+                submitted=html_of(submitted(school.analysis_submitted_at)),
+                reminded=html_of(reminded(school.last_reminder_at)),
             )
         )
     return mark_safe("".join(rows))  # noqa: S308 — every value above escaped
