@@ -2,7 +2,7 @@
 
 ``budget_figures`` is the one read behind every budget figure the product shows: per municipality
 (any number of them) and funding stream, four grouped sums (allocations, planned amounts,
-commitments, spending) by period or month of the prestatiedatum, with the spending to date and
+and commitments with spending in one UNION ALL) by period or month of the prestatiedatum, with the spending to date and
 what falls outside the window as filtered sums of the same queries, plus the streams. Nothing
 loops over rows: Python only arranges the grouped rows, whose number depends on the streams,
 categories and months, not on the number of rows.
@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Q, Sum, Value
 from django.db.models.functions import TruncMonth
 from django.db.models.lookups import GreaterThan, LessThan
 from django.utils import formats, timezone
@@ -224,27 +224,46 @@ def _planned_query(n: int, cycle: bool, by_category: bool) -> Prepared:
     )
 
 
-@functools.lru_cache(maxsize=64)
-def _transaction_query(model, n: int, cycle: bool, by_category: bool) -> Prepared:
-    """Commitments or spending per stream and month of their prestatiedatum (the date the cost
-    belongs to; empty: the booking date), as the final accounting counts them. The same query
-    sums, per group, what lies inside the window up to the reference date (the rate of the
-    projection) and what lies outside the window."""
+def _transaction_rows(model, kind: str, n: int, v: dict, cycle: bool, by_category: bool):
     category = ["spending_goal__category"] if by_category else []
-    return Prepared(
-        lambda **v: (
-            model.objects.filter(_filters(n, v, cycle))
-            .annotate(month=TruncMonth(_PERFORMED))
-            .values("municipality_id", "stream_id", "month", *category)
-            .annotate(
-                total=Sum("amount"),
-                to_date=Sum("amount", filter=Q(date__lte=v["as_of"]) & ~_OUTSIDE),
-                outside_total=Sum("amount", filter=_OUTSIDE),
-                outside_count=Count("pk", filter=_OUTSIDE),
+    return (
+        model.objects.filter(_filters(n, v, cycle))
+        .annotate(kind=Value(kind), month=TruncMonth(_PERFORMED))
+        .values("kind", "municipality_id", "stream_id", "month", *category)
+        .annotate(
+            total=Sum("amount"),
+            to_date=Sum("amount", filter=Q(date__lte=v["as_of"]) & ~_OUTSIDE),
+            outside_total=Sum("amount", filter=_OUTSIDE),
+            outside_count=Count("pk", filter=_OUTSIDE),
+        )
+        .order_by()
+    )
+
+
+@functools.lru_cache(maxsize=64)
+def _transaction_query(n: int, cycle: bool, by_category: bool) -> Prepared:
+    """Commitments and spending per stream and month of their prestatiedatum (the date the cost
+    belongs to; empty: the booking date), as the final accounting counts them, in one query
+    (UNION ALL, each row with its ``kind``). The same read sums, per group, what lies inside the
+    window up to the reference date (the rate of the projection) and what lies outside the
+    window. A parameter reaches the SQL once, so each half has its own: ``c_…`` and ``s_…``."""
+
+    def build(**values):
+        halves = [
+            {name[2:]: value for name, value in values.items() if name.startswith(prefix)}
+            for prefix in ("c_", "s_")
+        ]
+        return (
+            _transaction_rows(Commitment, "commitment", n, halves[0], cycle, by_category)
+            .union(
+                _transaction_rows(Spending, "spending", n, halves[1], cycle, by_category), all=True
             )
             .order_by()
-        ),
-        **_examples(n, as_of=datetime.date(2000, 1, 1), **({"cycle_id": 0} if cycle else {})),
+        )
+
+    examples = _examples(n, as_of=datetime.date(2000, 1, 1), **({"cycle_id": 0} if cycle else {}))
+    return Prepared(
+        build, **{f"{prefix}{name}": v for prefix in ("c_", "s_") for name, v in examples.items()}
     )
 
 
@@ -256,14 +275,15 @@ def budget_figures(
     by_category: bool = False,
     streams: list[FundingStream] | None = None,
 ) -> dict[int, MunicipalityBudget]:
-    """Per municipality id: its stream blocks, from five queries whatever the number of rows or
-    municipalities (the streams, then one grouped sum per model), each compiled once per process.
+    """Per municipality id: its stream blocks, from four queries whatever the number of rows or
+    municipalities (the streams, the allocations, the planned amounts, commitments and spending
+    in one), each compiled once per process.
 
     ``cycle`` limits planning, commitments and spending to that cycle's spending goals
     (allocations are the municipality's and always whole); ``as_of`` is the reference date of the
     projection (default today); ``by_category`` also groups by the spending goal's category (the
     overview's table; the panel and the portfolio need no categories). ``streams``: every
-    funding stream, when the caller has them already (then four queries).
+    funding stream, when the caller has them already (then three queries).
     """
     as_of = as_of or timezone.localdate()
     ids = list(dict.fromkeys(municipality_ids))
@@ -305,30 +325,31 @@ def budget_figures(
         if by_category:
             b.by_category[row["spending_goal__category"]].planned += amount
 
-    for model, attr, kind in (
-        (Commitment, "committed", "commitment"),
-        (Spending, "spent", "spending"),
-    ):
-        for row in _transaction_query(model, n, with_cycle, by_category)(**values, as_of=as_of):
-            b = block(row)
-            amount = to_money(row["total"])
-            month = row["month"]
-            if isinstance(month, datetime.datetime):  # some backends return datetimes
-                month = month.date()
-            cells = [b.total, b.by_period[period_of(month, b.stream.period_kind).label]]
-            cells.append(b.by_month[month])
-            if by_category:
-                cells.append(b.by_category[row["spending_goal__category"]])
-            for figures in cells:
-                setattr(figures, attr, getattr(figures, attr) + amount)
-            if kind == "spending" and row["to_date"] is not None:
-                b.spent_to_date += to_money(row["to_date"])
-            if row["outside_count"]:
-                total, count = b.outside.get(kind, (ZERO, 0))
-                b.outside[kind] = (
-                    total + to_money(row["outside_total"]),
-                    count + row["outside_count"],
-                )
+    attrs = {"commitment": "committed", "spending": "spent"}
+    both = {f"{prefix}{name}": v for prefix in ("c_", "s_") for name, v in values.items()}
+    both.update(c_as_of=as_of, s_as_of=as_of)
+    for row in _transaction_query(n, with_cycle, by_category)(**both):
+        kind = row["kind"]
+        attr = attrs[kind]
+        b = block(row)
+        amount = to_money(row["total"])
+        month = row["month"]
+        if isinstance(month, datetime.datetime):  # some backends return datetimes
+            month = month.date()
+        cells = [b.total, b.by_period[period_of(month, b.stream.period_kind).label]]
+        cells.append(b.by_month[month])
+        if by_category:
+            cells.append(b.by_category[row["spending_goal__category"]])
+        for figures in cells:
+            setattr(figures, attr, getattr(figures, attr) + amount)
+        if kind == "spending" and row["to_date"] is not None:
+            b.spent_to_date += to_money(row["to_date"])
+        if row["outside_count"]:
+            total, count = b.outside.get(kind, (ZERO, 0))
+            b.outside[kind] = (
+                total + to_money(row["outside_total"]),
+                count + row["outside_count"],
+            )
 
     for (municipality_id, _stream_id), b in sorted(
         blocks.items(),
