@@ -56,18 +56,18 @@ ROW = (
 
 def _dates(style: str):
     """``{{ value|date:style|default:"–" }}`` (an aware datetime in the local time zone), each
-    distinct date (and minute, for a style with the time) formatted once per table."""
-    with_time = "H" in style
+    distinct minute formatted once per table."""
     formatted = {}
 
     def render(value) -> str:
         if value is None:
             return "–"
-        local = template_localtime(value)
-        key = local.timetuple()[:5] if with_time else local.timetuple()[:3]
+        # Keyed on the stored minute (and its zone): the same minute is the same local minute,
+        # so the conversion to local time is only paid for a minute not seen before.
+        key = (value.tzinfo, value.year, value.month, value.day, value.hour, value.minute)
         text = formatted.get(key)
         if text is None:
-            text = formatted[key] = date(local, style) or "–"
+            text = formatted[key] = date(template_localtime(value), style) or "–"
         return text
 
     return render
