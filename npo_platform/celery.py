@@ -73,12 +73,61 @@ def _reports_warm_up(where: str, *, charts: bool) -> None:
         logger.exception("PDF warm-up failed (%s)", where)
 
 
+def _reports_collect_warm_up() -> None:
+    """Collect one gemeentefoto snapshot (read only; nothing is stored) in the worker's main
+    process, so every child starts with what a first collect builds once per process: the
+    compiled prepared queries (core.prepared), the selectors' cached query shapes and the
+    snapshot modules. The connection is closed again before the fork. Without it a fresh child's
+    first collect took about twice the second's (bench_reports: 0.12 against 0.06 s)."""
+    import django
+    from django.apps import apps
+
+    if not apps.ready:
+        django.setup()
+    from django.db import connections
+    from django.utils import timezone
+    from django.utils.translation import override
+
+    from cycles.models import Cycle
+    from municipalities.models import Municipality
+    from reports.models import ReportJob
+    from reports.services import report_collect
+
+    try:
+        # The newest cycle's municipality (a collect that meets goals, budgets and analyses),
+        # else any: only which code runs matters, not whose figures.
+        newest = Cycle.objects.filter(municipality__is_active=True).order_by("-pk").first()
+        municipality = (
+            newest.municipality
+            if newest
+            else Municipality.objects.filter(is_active=True).order_by("pk").first()
+        )
+        if municipality is None:
+            return
+        cycle = newest
+        job = ReportJob(
+            municipality=municipality,
+            cycle=cycle,
+            kind=ReportJob.Kind.GEMEENTEFOTO,
+            queued_at=timezone.now(),
+        )
+        with override("nl"):
+            report_collect(job=job)
+    finally:
+        connections.close_all()
+
+
 @worker_init.connect
 def reports_warm_up_before_fork(**kwargs) -> None:
     """The worker's main process loads WeasyPrint, parses the PDF stylesheets and loads their
     fonts (reports.rendering.warm_up) before it forks its children: every child, also one that
     replaces a child recycled after ``--max-tasks-per-child``, starts with them (issue 23: the
-    first report of a fresh child took 1.6x the second)."""
+    first report of a fresh child took 1.6x the second). First a gemeentefoto's collect
+    (``_reports_collect_warm_up``), so what it builds is frozen and shared with the rest."""
+    try:
+        _reports_collect_warm_up()
+    except Exception:  # noqa: BLE001 - a failed warm-up costs the first report time, nothing else
+        logger.exception("Report collect warm-up failed (worker)")
     _reports_warm_up("worker", charts=True)
 
 
