@@ -2,7 +2,7 @@
 
 ``budget_figures`` is the one read behind every budget figure the product shows: per municipality
 (any number of them) and funding stream, four grouped sums (allocations, planned amounts,
-and commitments with spending in one UNION ALL) by period or month of the prestatiedatum, with the spending to date and
+commitments, spending; two queries, each a UNION ALL of two) by period or month of the prestatiedatum, with the spending to date and
 what falls outside the window as filtered sums of the same queries, plus the streams. Nothing
 loops over rows: Python only arranges the grouped rows, whose number depends on the streams,
 categories and months, not on the number of rows.
@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
-from django.db.models import Count, F, Q, Sum, Value
+from django.db.models import CharField, Count, DecimalField, F, Q, Sum, Value
 from django.db.models.functions import TruncMonth
 from django.db.models.lookups import GreaterThan, LessThan
 from django.utils import formats, timezone
@@ -190,37 +190,61 @@ def _filters(n: int, values: dict, cycle: bool) -> Q:
     return q
 
 
-@functools.lru_cache(maxsize=64)
-def _allocation_query(n: int) -> Prepared:
-    """Allocations per stream and period."""
-    return Prepared(
-        lambda **v: (
-            Allocation.objects.filter(_filters(n, v, cycle=False))
-            .values("municipality_id", "stream_id", "period")
-            .annotate(
-                total=Sum("amount"),
-                estimated=Sum("amount", filter=Q(is_estimate=True)),
-                estimates=Count("pk", filter=Q(is_estimate=True)),
-                decided=Count("pk", filter=Q(is_estimate=False)),
-            )
-            .order_by()
-        ),
-        **_examples(n),
+def _allocation_rows(n: int, v: dict, by_category: bool):
+    """Allocations per stream and period (allocations have no category: NULL)."""
+    category = {"category": Value(None, output_field=CharField())} if by_category else {}
+    return (
+        Allocation.objects.filter(_filters(n, v, cycle=False))
+        .annotate(kind=Value("allocation"), **category)
+        .values("kind", "municipality_id", "stream_id", "period", *category)
+        .annotate(
+            total=Sum("amount"),
+            estimated=Sum("amount", filter=Q(is_estimate=True)),
+            estimates=Count("pk", filter=Q(is_estimate=True)),
+            decided=Count("pk", filter=Q(is_estimate=False)),
+        )
+        .order_by()
+    )
+
+
+def _planned_rows(n: int, v: dict, cycle: bool, by_category: bool):
+    """Planned amounts per stream and period (and category)."""
+    category = {"category": F("spending_goal__category")} if by_category else {}
+    return (
+        PlannedAmount.objects.filter(_filters(n, v, cycle))
+        .annotate(kind=Value("planned"), **category)
+        .values("kind", "municipality_id", "stream_id", "period", *category)
+        .annotate(
+            total=Sum("amount"),
+            estimated=Value(None, output_field=DecimalField()),
+            estimates=Value(0),
+            decided=Value(0),
+        )
+        .order_by()
     )
 
 
 @functools.lru_cache(maxsize=64)
-def _planned_query(n: int, cycle: bool, by_category: bool) -> Prepared:
-    """Planned amounts per stream and period (and category)."""
-    category = ["spending_goal__category"] if by_category else []
-    return Prepared(
-        lambda **v: (
-            PlannedAmount.objects.filter(_filters(n, v, cycle))
-            .values("municipality_id", "stream_id", "period", *category)
-            .annotate(total=Sum("amount"))
+def _allocation_query(n: int, cycle: bool, by_category: bool) -> Prepared:
+    """Allocations and planned amounts per stream and period (and category) in one query
+    (UNION ALL, each row with its ``kind``); each half has its own parameters (``a_…``,
+    ``p_…``): a prepared parameter reaches the SQL once."""
+
+    def build(**values):
+        allocated = {k[2:]: v for k, v in values.items() if k.startswith("a_")}
+        planned = {k[2:]: v for k, v in values.items() if k.startswith("p_")}
+        return (
+            _allocation_rows(n, allocated, by_category)
+            .union(_planned_rows(n, planned, cycle, by_category), all=True)
             .order_by()
-        ),
-        **_examples(n, **({"cycle_id": 0} if cycle else {})),
+        )
+
+    return Prepared(
+        build,
+        **{f"a_{name}": v for name, v in _examples(n).items()},
+        **{
+            f"p_{name}": v for name, v in _examples(n, **({"cycle_id": 0} if cycle else {})).items()
+        },
     )
 
 
@@ -275,15 +299,15 @@ def budget_figures(
     by_category: bool = False,
     streams: list[FundingStream] | None = None,
 ) -> dict[int, MunicipalityBudget]:
-    """Per municipality id: its stream blocks, from four queries whatever the number of rows or
-    municipalities (the streams, the allocations, the planned amounts, commitments and spending
-    in one), each compiled once per process.
+    """Per municipality id: its stream blocks, from three queries whatever the number of rows or
+    municipalities (the streams, allocations with planned amounts, commitments with spending),
+    each compiled once per process.
 
     ``cycle`` limits planning, commitments and spending to that cycle's spending goals
     (allocations are the municipality's and always whole); ``as_of`` is the reference date of the
     projection (default today); ``by_category`` also groups by the spending goal's category (the
     overview's table; the panel and the portfolio need no categories). ``streams``: every
-    funding stream, when the caller has them already (then three queries).
+    funding stream, when the caller has them already (then two queries).
     """
     as_of = as_of or timezone.localdate()
     ids = list(dict.fromkeys(municipality_ids))
@@ -304,26 +328,26 @@ def budget_figures(
             blocks[key] = StreamBlock(stream=streams[row["stream_id"]])
         return blocks[key]
 
-    for row in _allocation_query(n)(**{k: v for k, v in values.items() if k != "cycle_id"}):
+    halves = {f"a_{k}": v for k, v in values.items() if k != "cycle_id"}
+    halves.update({f"p_{k}": v for k, v in values.items()})
+    for row in _allocation_query(n, with_cycle, by_category)(**halves):
         b = block(row)
         # to_money: SQLite sums decimals as floats; quantizing to cents keeps them exact.
         amount = to_money(row["total"])
-        b.by_period[row["period"]].allocated += amount
-        b.total.allocated += amount
-        b.has_estimate |= row["estimates"] > 0
-        b.has_decided |= row["decided"] > 0
-        if row["estimates"]:
-            b.estimated += to_money(row["estimated"])
-
-    for row in _planned_query(n, with_cycle, by_category)(**values):
-        b = block(row)
-        amount = to_money(row["total"])
+        if row["kind"] == "allocation":
+            b.by_period[row["period"]].allocated += amount
+            b.total.allocated += amount
+            b.has_estimate |= row["estimates"] > 0
+            b.has_decided |= row["decided"] > 0
+            if row["estimates"]:
+                b.estimated += to_money(row["estimated"])
+            continue
         b.by_period[row["period"]].planned += amount
         b.total.planned += amount
         # Labels are validated on the way in, so they parse.
         b.by_month[period_parse(row["period"]).start].planned += amount
         if by_category:
-            b.by_category[row["spending_goal__category"]].planned += amount
+            b.by_category[row["category"]].planned += amount
 
     attrs = {"commitment": "committed", "spending": "spent"}
     both = {f"{prefix}{name}": v for prefix in ("c_", "s_") for name, v in values.items()}

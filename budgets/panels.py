@@ -7,7 +7,7 @@ from municipalities.models import FINANCE_READER_ROLES
 
 def budget_panel(*, municipality, membership) -> dict:
     # The overview's own read and figure functions (budgets.figures), without its categories,
-    # chart and calendar years: four queries.
+    # chart and calendar years: three queries.
     budget = budget_figures_for(municipality=municipality)
     warnings = budget.warnings
     return {

@@ -230,7 +230,7 @@ def budget_overview(
 ) -> Overview:
     """Allocated, planned, committed, spent and free per stream × category and per period.
 
-    The sums are ``budgets.figures.budget_figures`` (four queries, however many rows
+    The sums are ``budgets.figures.budget_figures`` (three queries, however many rows
     exist), the total and the warnings its ``budget_total`` and ``budget_warnings``, as on the
     dashboard panel and the portfolio. ``cycle`` limits planning and spending to the spending
     goals of that cycle; allocations are the municipality's and are always shown whole.

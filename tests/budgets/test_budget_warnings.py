@@ -226,7 +226,7 @@ def test_portfolio_gets_the_same_warnings_in_a_fixed_number_of_queries(
     AllocationFactory(municipality=municipality, period="2023-2024", amount=D("3850000.00"))
     SpendingFactory(spending_goal__municipality=municipality, amount=D("5000000.00"))
     AllocationFactory(municipality=other_municipality, period="2027-2028", amount=D("1.00"))
-    with django_assert_num_queries(4):  # the streams, then three grouped sums
+    with django_assert_num_queries(3):  # the streams, then two grouped reads
         found = budget_warnings_for(municipality_ids=[municipality.pk, other_municipality.pk])
     mine = [w.text for w in warnings(municipality) if w.code != "projected_unspent"]
     assert [w.text for w in found[municipality.pk]] == mine
