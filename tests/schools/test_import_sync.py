@@ -34,6 +34,20 @@ def sync_schools(desired: dict):
     )
 
 
+def sync_pupil_counts(desired: dict, batch_size: int = 2000):
+    return sync_rows(
+        model=PupilCount,
+        key_fields=("school_id", "year"),
+        fields=("count", "suppressed", "vavo"),
+        desired=desired,
+        existing=PupilCount.objects.values(
+            "pk", "school_id", "year", "count", "suppressed", "vavo"
+        ),
+        batch_size=batch_size,
+        raw_insert=True,
+    )
+
+
 def counts(plan) -> tuple[int, int, int, int]:
     return plan.added, plan.updated, plan.unchanged, plan.deactivated
 
@@ -104,18 +118,8 @@ def test_pupil_counts_first_load_second_load_and_one_change(municipality):
     }
     desired[(schools[0].pk, 2020)] = {"count": None, "suppressed": True, "vavo": None}
 
-    def sync(batch_size=7):
-        return sync_rows(
-            model=PupilCount,
-            key_fields=("school_id", "year"),
-            fields=("count", "suppressed", "vavo"),
-            desired=desired,
-            existing=PupilCount.objects.values(
-                "pk", "school_id", "year", "count", "suppressed", "vavo"
-            ),
-            batch_size=batch_size,
-            raw_insert=True,
-        )
+    def sync():
+        return sync_pupil_counts(desired, batch_size=7)
 
     before = constraints(PupilCount)
     settle()
@@ -172,16 +176,7 @@ def test_the_first_load_writes_in_key_order_and_analyses_the_table(municipality)
     }
     settle()
     with CaptureQueriesContext(connection) as queries:
-        sync_rows(
-            model=PupilCount,
-            key_fields=("school_id", "year"),
-            fields=("count", "suppressed", "vavo"),
-            desired=desired,
-            existing=PupilCount.objects.values(
-                "pk", "school_id", "year", "count", "suppressed", "vavo"
-            ),
-            raw_insert=True,
-        )
+        sync_pupil_counts(desired)
     analysed = [q["sql"] for q in queries if q["sql"].startswith("ANALYZE")]
     if connection.vendor != "postgresql":
         assert analysed == []
