@@ -224,28 +224,31 @@ def _planned_rows(n: int, v: dict, cycle: bool, by_category: bool):
     )
 
 
+def _prefixed(prefix: str, values: dict) -> dict:
+    """``values`` as the parameters of one half of a UNION ALL: a prepared parameter reaches
+    the SQL once, so each half has its own, under its prefix."""
+    return {f"{prefix}{name}": value for name, value in values.items()}
+
+
+def _half(prefix: str, values: dict) -> dict:
+    """The parameters of the half with ``prefix``, under their own names (``_prefixed`` undone)."""
+    return {name[len(prefix) :]: v for name, v in values.items() if name.startswith(prefix)}
+
+
 @functools.lru_cache(maxsize=64)
-def _allocation_query(n: int, cycle: bool, by_category: bool) -> Prepared:
+def _allocated_planned_query(n: int, cycle: bool, by_category: bool) -> Prepared:
     """Allocations and planned amounts per stream and period (and category) in one query
-    (UNION ALL, each row with its ``kind``); each half has its own parameters (``a_…``,
-    ``p_…``): a prepared parameter reaches the SQL once."""
+    (UNION ALL, each row with its ``kind``; parameters ``a_…`` and ``p_…``)."""
 
     def build(**values):
-        allocated = {k[2:]: v for k, v in values.items() if k.startswith("a_")}
-        planned = {k[2:]: v for k, v in values.items() if k.startswith("p_")}
         return (
-            _allocation_rows(n, allocated, by_category)
-            .union(_planned_rows(n, planned, cycle, by_category), all=True)
+            _allocation_rows(n, _half("a_", values), by_category)
+            .union(_planned_rows(n, _half("p_", values), cycle, by_category), all=True)
             .order_by()
         )
 
-    return Prepared(
-        build,
-        **{f"a_{name}": v for name, v in _examples(n).items()},
-        **{
-            f"p_{name}": v for name, v in _examples(n, **({"cycle_id": 0} if cycle else {})).items()
-        },
-    )
+    planned = _examples(n, **({"cycle_id": 0} if cycle else {}))
+    return Prepared(build, **_prefixed("a_", _examples(n)), **_prefixed("p_", planned))
 
 
 def _transaction_rows(model, kind: str, n: int, v: dict, cycle: bool, by_category: bool):
@@ -270,25 +273,20 @@ def _transaction_query(n: int, cycle: bool, by_category: bool) -> Prepared:
     belongs to; empty: the booking date), as the final accounting counts them, in one query
     (UNION ALL, each row with its ``kind``). The same read sums, per group, what lies inside the
     window up to the reference date (the rate of the projection) and what lies outside the
-    window. A parameter reaches the SQL once, so each half has its own: ``c_…`` and ``s_…``."""
+    window. Parameters ``c_…`` and ``s_…`` (``_prefixed``)."""
 
     def build(**values):
-        halves = [
-            {name[2:]: value for name, value in values.items() if name.startswith(prefix)}
-            for prefix in ("c_", "s_")
-        ]
+        commitments, spending = _half("c_", values), _half("s_", values)
         return (
-            _transaction_rows(Commitment, "commitment", n, halves[0], cycle, by_category)
+            _transaction_rows(Commitment, "commitment", n, commitments, cycle, by_category)
             .union(
-                _transaction_rows(Spending, "spending", n, halves[1], cycle, by_category), all=True
+                _transaction_rows(Spending, "spending", n, spending, cycle, by_category), all=True
             )
             .order_by()
         )
 
     examples = _examples(n, as_of=datetime.date(2000, 1, 1), **({"cycle_id": 0} if cycle else {}))
-    return Prepared(
-        build, **{f"{prefix}{name}": v for prefix in ("c_", "s_") for name, v in examples.items()}
-    )
+    return Prepared(build, **_prefixed("c_", examples), **_prefixed("s_", examples))
 
 
 def budget_figures(
@@ -328,9 +326,9 @@ def budget_figures(
             blocks[key] = StreamBlock(stream=streams[row["stream_id"]])
         return blocks[key]
 
-    halves = {f"a_{k}": v for k, v in values.items() if k != "cycle_id"}
-    halves.update({f"p_{k}": v for k, v in values.items()})
-    for row in _allocation_query(n, with_cycle, by_category)(**halves):
+    allocated = {k: v for k, v in values.items() if k != "cycle_id"}  # a municipality's, whole
+    halves = {**_prefixed("a_", allocated), **_prefixed("p_", values)}
+    for row in _allocated_planned_query(n, with_cycle, by_category)(**halves):
         b = block(row)
         # to_money: SQLite sums decimals as floats; quantizing to cents keeps them exact.
         amount = to_money(row["total"])
@@ -350,9 +348,9 @@ def budget_figures(
             b.by_category[row["category"]].planned += amount
 
     attrs = {"commitment": "committed", "spending": "spent"}
-    both = {f"{prefix}{name}": v for prefix in ("c_", "s_") for name, v in values.items()}
-    both.update(c_as_of=as_of, s_as_of=as_of)
-    for row in _transaction_query(n, with_cycle, by_category)(**both):
+    dated = {**values, "as_of": as_of}
+    halves = {**_prefixed("c_", dated), **_prefixed("s_", dated)}
+    for row in _transaction_query(n, with_cycle, by_category)(**halves):
         kind = row["kind"]
         attr = attrs[kind]
         b = block(row)

@@ -561,7 +561,7 @@ class _CloseoutQueries:
         )
         self.ledger = Prepared(
             lambda stream_id, **m: LedgerAmount.objects.filter(
-                accounting__municipality__in=ids(m), accounting__stream_id=stream_id
+                municipality__in=ids(m), accounting__stream_id=stream_id
             ).values_list("municipality_id", "year", "amount"),
             stream_id=0,
             **of,
