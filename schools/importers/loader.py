@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from tqdm import tqdm
 
+from core.text import excerpt
 from municipalities import pagecache
 from schools.importers.base import ReferenceDataError, Summary, files_sha256, reading_once
 from schools.importers.datasets.boards import load_board_names
@@ -33,6 +34,8 @@ IMPORTER_VERSION = "2"
 DEFAULT_DIRECTORY = Path(settings.BASE_DIR) / "reference_data"
 VO_PUPIL_YEARS = range(2017, 2023)  # DUO's VO pupils per location: 1 October 2017–2022
 VO_PUPIL_KEYS = tuple(f"vo_pupils_{year}" for year in VO_PUPIL_YEARS)
+FILE_NAME_MAX = ReferenceImport._meta.get_field("file_name").max_length
+
 DEFAULT_FILES = {
     "municipalities": "cbs-gemeenten-2023.csv",
     "inhabitants": "cbs-inwoners-gemeenten-2026.csv",
@@ -182,7 +185,8 @@ def reference_data_load(
             ReferenceImport.objects.update_or_create(
                 dataset=step.dataset,
                 defaults={
-                    "file_name": ", ".join(p.name for p in step_paths),
+                    # Six published VO files' names pass the column's 255 characters.
+                    "file_name": excerpt(", ".join(p.name for p in step_paths), FILE_NAME_MAX),
                     "sha256": sha,
                     "loaded_at": timezone.now(),
                     "summary": {s.dataset: s.as_dict() for s in step_summaries},

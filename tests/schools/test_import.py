@@ -380,3 +380,24 @@ def test_board_without_a_name_is_refused_and_nothing_changes(data_dir):
         load(dir=str(data_dir))
     assert "regel 3" in str(error.value) and "BEVOEGD GEZAG NAAM" in str(error.value)
     assert SchoolBoard.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_the_published_file_names_of_the_vo_counts_fit_the_import_record(data_dir):
+    """DUO publishes the VO counts as six files named like
+    ``03-leerlingen-vo-per-vestiging-en-bestuur-vavo-apart-2017.csv``: their names together pass
+    the record's 255 characters. The load went through, then failed on the record (an English
+    database error, everything rolled back)."""
+    published = {}
+    for year in range(2017, 2023):
+        path = data_dir / f"03-leerlingen-vo-per-vestiging-en-bestuur-vavo-apart-{year}.csv"
+        (data_dir / f"duo-leerlingen-vo-{year}.csv").rename(path)
+        published[f"vo_pupils_{year}"] = str(path)
+
+    load(dir=str(data_dir), **published)
+
+    record = ReferenceImport.objects.get(dataset="pupil_counts")
+    assert len(record.file_name) == 255
+    assert record.file_name.startswith(f"{HISTORY}, 03-leerlingen-vo-per-vestiging")
+    assert record.file_name.endswith("…")
+    assert PupilCount.objects.filter(year=2017).exists()
