@@ -12,8 +12,14 @@ from budgets.models import Allocation, FundingStream
 from budgets.streams import funding_streams_ensure
 from municipalities.models import FormerMunicipality, Role
 from schools.models import PupilCount, School
-from schools.selectors import municipality_pupils_per_year, pupils_on
-from tests.factories import MembershipFactory, SchoolFactory
+from schools.selectors import (
+    latest_pupil_year,
+    municipality_pupil_figures,
+    municipality_pupils_per_year,
+    pupil_figures,
+    pupils_on,
+)
+from tests.factories import MembershipFactory, MunicipalityFactory, SchoolFactory
 from tests.reports.helpers import build, pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -76,6 +82,31 @@ def test_selectors_count_every_location_with_pupils_on_the_date(town):
     assert history == {2020: _expected(2020), 2022: _expected(2022), 2025: _expected(2025)}
     (only,) = pupils_on(municipalities=[town], year=2025, sectors=[School.Sector.SO]).values()
     assert (only.pupils, only.locations, only.hidden) == (40, 1, 0)
+
+
+def test_the_dashboard_pupil_read_is_one_query_with_the_latest_count_date(
+    town, django_assert_num_queries
+):
+    """``municipality_pupil_figures``: the latest count date of all and the NPO's, one query,
+    the same rows as the two reads it replaces; without counts it asks the latest date alone."""
+    with django_assert_num_queries(1):
+        figures = municipality_pupil_figures(municipality=town)
+    assert figures.latest_year == latest_pupil_year() == 2025
+    assert sorted(figures.rows) == sorted(
+        pupil_figures(municipalities=[town], years=[2020, 2025]).rows
+    )
+    on = figures.on(2025, {"all": None})["all"][town.pk]
+    assert (on.pupils, on.locations, on.hidden) == _expected(2025)
+    # A newer count date elsewhere is the latest, also for a municipality without it.
+    PupilCount.objects.create(school=SchoolFactory(), year=2026, count=5)
+    with django_assert_num_queries(1):
+        figures = municipality_pupil_figures(municipality=town)
+    assert figures.latest_year == 2026
+    assert {row[1] for row in figures.rows} == {2020}
+    empty = MunicipalityFactory()
+    with django_assert_num_queries(2):
+        figures = municipality_pupil_figures(municipality=empty)
+    assert (figures.latest_year, figures.rows) == (2026, [])
 
 
 def test_every_page_shows_the_same_pupil_figures(
