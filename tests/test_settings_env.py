@@ -103,6 +103,42 @@ def test_without_broker_tasks_run_in_process():
     assert out.stdout.split() == ["True", "django.db.backends.sqlite3"]
 
 
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(None, "True 5"), ("true", "True 5"), ("false", "None None")],
+)
+def test_postgresql_binds_parameters_on_the_server_and_prepares_repeated_queries(value, expected):
+    env = {"DEBUG": "true", "DATABASE_URL": "postgres://npo@db.invalid:5432/npo"}
+    if value is not None:
+        env["DATABASE_SERVER_SIDE_BINDING"] = value
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import npo_platform.settings as s; o = s.DATABASES['default'].get('OPTIONS', {}); "
+            "print(o.get('server_side_binding'), o.get('prepare_threshold'))",
+        ],
+        cwd=ROOT,
+        env={
+            k: v
+            for k, v in os.environ.items()
+            if k not in {"DATABASE_URL", "DATABASE_SERVER_SIDE_BINDING"}
+        }
+        | env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.stdout.strip() == expected, result.stderr
+
+
+def test_the_suite_runs_with_the_production_database_options():
+    """Under CI the whole suite runs with the server-side binding and prepared statements."""
+    if os.environ.get("CI") == "true":
+        options = settings.DATABASES["default"]["OPTIONS"]
+        assert (options["server_side_binding"], options["prepare_threshold"]) == (True, 5)
+
+
 def test_ci_uses_the_real_services():
     """Under CI the suite must run on PostgreSQL and Redis, never fall back to the embedded default."""
     if os.environ.get("CI") != "true":
