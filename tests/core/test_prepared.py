@@ -164,3 +164,57 @@ def test_a_date_parameter_on_this_database(memberships):
     )
     assert prepared(valid_from=today - datetime.timedelta(days=1)) == [Role.VIEWER]
     assert prepared(valid_from=today) == []
+
+
+def test_converters_are_worked_out_once_per_connection_and_applied_every_call(
+    memberships, monkeypatch
+):
+    """The select list's converters (a datetime column, a Decimal-free model row) are asked of
+    Django once per connection; every call still converts its rows (aware datetimes), and the
+    template queryset is never run itself."""
+    from django.db.models.sql.compiler import SQLCompiler
+
+    ann, bob, _today = memberships
+    asked = []
+    original = SQLCompiler.get_converters
+
+    def counting(self, expressions):
+        asked.append(len(expressions))
+        return original(self, expressions)
+
+    monkeypatch.setattr(SQLCompiler, "get_converters", counting)
+    prepared = Prepared(
+        lambda user_id: (
+            Membership.objects.filter(user_id=user_id)
+            .order_by("municipality__name")
+            .values_list("municipality__name", "created_at")
+        ),
+        user_id=0,
+    )
+    first = prepared(user_id=ann.pk)
+    second = prepared(user_id=bob.pk)
+    assert len(asked) == 1
+    assert [name for name, _at in first] == ["Amersfoort", "Delft", "Zwolle"]
+    assert [name for name, _at in second] == ["Delft"]
+    assert all(timezone.is_aware(at) for _name, at in first + second)
+    assert first == list(
+        Membership.objects.filter(user_id=ann.pk)
+        .order_by("municipality__name")
+        .values_list("municipality__name", "created_at")
+    )
+
+
+def test_prefetch_runs_for_each_call_on_its_own_rows(memberships, django_assert_num_queries):
+    ann, bob, _today = memberships
+    prepared = Prepared(
+        lambda municipality_id: Municipality.objects.filter(pk=municipality_id).prefetch_related(
+            "memberships"
+        ),
+        municipality_id=0,
+    )
+    delft = Municipality.objects.get(name="Delft")
+    zwolle = Municipality.objects.get(name="Zwolle")
+    for municipality, users in ((delft, {ann.pk, bob.pk}), (zwolle, {ann.pk})):
+        with django_assert_num_queries(2):
+            (got,) = prepared(municipality_id=municipality.pk)
+            assert {m.user_id for m in got.memberships.all()} == users
