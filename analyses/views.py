@@ -116,7 +116,7 @@ def overview(request: HttpRequest, municipality: Municipality) -> HttpResponse:
             municipality=municipality, cycle=cycle, sector=sector, status=status
         )
         # Paged like the school list and the activity log (core.pagination).
-        page, query = paginate(request, overview.schools, SCHOOLS_PER_PAGE, count_with_rows=True)
+        page, query = paginate(request, overview.shown, SCHOOLS_PER_PAGE, read=overview.read)
         page.object_list = selectors.overview_rows(page.object_list)
     context = {
         "municipality": municipality,

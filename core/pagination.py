@@ -1,5 +1,7 @@
 """One way to page a list: the page number in ``?pagina=``, the other parameters kept for links."""
 
+from collections.abc import Callable
+
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, QuerySet, Window
 from django.http import HttpRequest
@@ -8,8 +10,19 @@ PAGE_PARAMETER = "pagina"
 _TOTAL = "pagination_total"
 
 
+def with_total(items: QuerySet) -> QuerySet:
+    """``items`` with the number of all of them on every row (``COUNT(*) OVER ()``), as
+    ``paginate`` reads a page: for a ``read`` function built on a prepared query."""
+    return items.annotate(**{_TOTAL: Window(Count("*"))})
+
+
 def paginate(
-    request: HttpRequest, items, per_page: int, *, count_with_rows: bool = False
+    request: HttpRequest,
+    items,
+    per_page: int,
+    *,
+    count_with_rows: bool = False,
+    read: Callable[[int, int], list] | None = None,
 ) -> tuple[Page, str]:
     """The requested page of ``items`` (the last one for a number past the end, the first for
     anything else that is not a number) and the query string without the page number, for the
@@ -19,19 +32,29 @@ def paginate(
     a page within the list costs one query instead of a count and a page. For lists of at most
     a few thousand rows (the window makes the database read them all, where a separate count
     and a LIMIT might not); a page past the end, an empty list or a DISTINCT queryset take the
-    two queries as before."""
+    two queries as before.
+
+    ``read``: the same in a query of the caller's (a prepared one, core.prepared): ``read(bottom,
+    top)`` gives rows ``bottom`` to ``top`` of ``items`` read ``with_total``. ``items`` may then
+    be a function that gives the queryset: it is built only for a page past the end or an empty
+    list."""
     number = request.GET.get(PAGE_PARAMETER)
     page = None
-    if count_with_rows and isinstance(items, QuerySet) and not items.query.distinct:
-        page = _page_with_count(items, per_page, number)
+    if read is None and count_with_rows and isinstance(items, QuerySet):
+        if not items.query.distinct:
+            page = _page_with_count(
+                lambda bottom, top: list(with_total(items)[bottom:top]), per_page, number
+            )
+    elif read is not None:
+        page = _page_with_count(read, per_page, number)
     if page is None:
-        page = Paginator(items, per_page).get_page(number)
+        page = Paginator(items() if callable(items) else items, per_page).get_page(number)
     query = request.GET.copy()
     query.pop(PAGE_PARAMETER, None)
     return page, query.urlencode()
 
 
-def _page_with_count(items: QuerySet, per_page: int, number) -> Page | None:
+def _page_with_count(read: Callable[[int, int], list], per_page: int, number) -> Page | None:
     """Paginator.get_page's page in one query, or None when that needs the count first."""
     try:
         if isinstance(number, float) and not number.is_integer():
@@ -42,9 +65,10 @@ def _page_with_count(items: QuerySet, per_page: int, number) -> Page | None:
     if wanted < 1:
         return None  # get_page answers the last page
     bottom = (wanted - 1) * per_page
-    rows = list(items.annotate(**{_TOTAL: Window(Count("*"))})[bottom : bottom + per_page])
+    rows = read(bottom, bottom + per_page)
     if not rows:
         return None
-    paginator = Paginator(items, per_page)
+    # The count is known: the paginator needs no list of its own (its page is built here).
+    paginator = Paginator([], per_page)
     paginator.count = getattr(rows[0], _TOTAL)  # the cached_property, known already
     return Page(rows, wanted, paginator)

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 
 from core.memo import memo
 from core.npo import NPO_PUPIL_COUNT_YEAR
+from core.pagination import with_total
 from core.prepared import Prepared
 from municipalities.models import Municipality
 from schools.models import PartnerOrganisation, PupilCount, School, SchoolBoard, SchoolWeight
@@ -304,29 +305,28 @@ def school_locations_per_sector(*, municipality: Municipality) -> dict[str, int]
     return dict(_locations_per_sector(municipality_id=municipality.pk))
 
 
-def school_search(
+def _school_list(
+    municipality_id: int,
+    year,
     *,
-    municipality: Municipality,
     q: str = "",
-    sector: str = "",
-    board: SchoolBoard | None = None,
-    denomination: str = "",
+    sector: str | None = None,
+    board_id: int | None = None,
+    denomination: str | None = None,
     status: str = "actief",
     sort: str = "naam",
-    year: int | None = None,
 ) -> QuerySet[School]:
-    """The municipality's school locations, filtered, with the pupils of ``year`` annotated."""
-    schools = School.objects.for_municipality(municipality).select_related("board")
+    schools = School.objects.for_municipality(municipality_id).select_related("board")
     if q:
         for word in q.split()[:8]:
             schools = schools.filter(
                 Q(name__icontains=word) | Q(vestigingscode__iexact=word) | Q(city__icontains=word)
             )
-    if sector:
+    if sector is not None:
         schools = schools.filter(sector=sector)
-    if board is not None:
-        schools = schools.filter(board=board)
-    if denomination:
+    if board_id is not None:
+        schools = schools.filter(board_id=board_id)
+    if denomination is not None:
         schools = schools.filter(denomination=denomination)
     if status == "actief":
         schools = schools.filter(is_active=True)
@@ -340,6 +340,103 @@ def school_search(
         latest_suppressed=F("latest__suppressed"),
     )
     return schools.order_by(*SCHOOL_SORTS.get(sort, SCHOOL_SORTS["naam"]))
+
+
+def school_search(
+    *,
+    municipality: Municipality,
+    q: str = "",
+    sector: str = "",
+    board: SchoolBoard | None = None,
+    denomination: str = "",
+    status: str = "actief",
+    sort: str = "naam",
+    year: int | None = None,
+) -> QuerySet[School]:
+    """The municipality's school locations, filtered, with the pupils of ``year`` annotated."""
+    return _school_list(
+        municipality.pk,
+        year,
+        q=q,
+        sector=sector or None,
+        board_id=None if board is None else board.pk,
+        denomination=denomination or None,
+        status=status,
+        sort=sort,
+    )
+
+
+# A page of the list without a search text, compiled once per process and shape (the count
+# date, which filters are set, the status, the order, the slice): building and compiling it took most of a
+# millisecond a view. A search text is written into LIKE patterns, which a prepared query
+# cannot take as parameters: that list is built per view.
+@functools.lru_cache(maxsize=128)
+def _school_page(
+    year: int,
+    sector: bool,
+    board: bool,
+    denomination: bool,
+    status: str,
+    sort: str,
+    bottom: int,
+    top: int,
+) -> Prepared:
+    # The count date is written into the SQL too (it changes once a year): a small integer
+    # column takes no placeholder out of its range.
+    examples = {"municipality_id": 0}
+    if sector:
+        examples["sector"] = ""
+    if board:
+        examples["board_id"] = 0
+    if denomination:
+        examples["denomination"] = ""
+    return Prepared(
+        lambda municipality_id, **chosen: with_total(
+            _school_list(municipality_id, year, status=status, sort=sort, **chosen)
+        )[bottom:top],
+        **examples,
+    )
+
+
+def school_page_reader(
+    *,
+    municipality: Municipality,
+    q: str = "",
+    sector: str = "",
+    board: SchoolBoard | None = None,
+    denomination: str = "",
+    status: str = "actief",
+    sort: str = "naam",
+    year: int | None = None,
+) -> Callable[[int, int], list[School]] | None:
+    """``core.pagination.paginate``'s ``read`` for ``school_search`` with the same filters: a
+    page of it with the count of all (one prepared query), or None for a search text or without
+    a count date (the list is then paged from the queryset)."""
+    if q or year is None:
+        return None
+    chosen: dict = {}
+    if sector:
+        chosen["sector"] = sector
+    if board is not None:
+        chosen["board_id"] = board.pk
+    if denomination:
+        chosen["denomination"] = denomination
+    sort = sort if sort in SCHOOL_SORTS else "naam"
+
+    def read(bottom: int, top: int) -> list[School]:
+        page = _school_page(
+            year,
+            "sector" in chosen,
+            "board_id" in chosen,
+            "denomination" in chosen,
+            status,
+            sort,
+            bottom,
+            top,
+        )
+        return page(municipality_id=municipality.pk, **chosen)
+
+    return read
 
 
 # The school list's filter form on every view of it: compiled once per process (core.prepared).

@@ -25,8 +25,14 @@ def school_list(request: HttpRequest, municipality: Municipality) -> HttpRespons
     form = SchoolFilterForm(request.GET, options=options)
     filters = form.filters()
     year = selectors.latest_pupil_year()
-    schools = selectors.school_search(municipality=municipality, year=year, **filters)
-    page, query = paginate(request, schools, SCHOOLS_PER_PAGE, count_with_rows=True)
+    read = selectors.school_page_reader(municipality=municipality, year=year, **filters)
+    page, query = paginate(
+        request,
+        lambda: selectors.school_search(municipality=municipality, year=year, **filters),
+        SCHOOLS_PER_PAGE,
+        count_with_rows=True,
+        read=read,
+    )
     context = {
         "municipality": municipality,
         "form": form,

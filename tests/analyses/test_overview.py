@@ -7,6 +7,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from analyses import selectors
 from analyses.models import AnalysisReminder, AnalysisStatus
 from schools.models import School
 from tests.analyses.factories import SchoolAnalysisFactory, school_user
@@ -247,3 +248,42 @@ def test_cycle_chooser_own_cycles_only_and_the_open_one_by_default(
         officer_client.get(url("overview", municipality), {"cyclus": foreign.pk}).status_code == 404
     )
     assert officer_client.get(url("overview", municipality), {"cyclus": "x1"}).status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("sector", "status"),
+    [
+        ("", ""),
+        (School.Sector.VO, ""),
+        ("", selectors.MISSING),
+        ("", selectors.NOT_RECEIVED),
+        (School.Sector.BO, AnalysisStatus.SUBMITTED),
+    ],
+)
+def test_the_prepared_page_reads_what_the_queryset_lists(
+    municipality, cycle, sector, status, django_assert_num_queries
+):
+    """``intake_overview``'s ``read`` (one prepared query per filter and page) gives the rows,
+    annotations and count of its queryset, for every filter."""
+    from core.pagination import with_total
+
+    make_schools(municipality, cycle, 23)
+    AnalysisReminder.objects.create(
+        municipality=municipality,
+        school=School.objects.filter(municipality=municipality).first(),
+        cycle=cycle,
+        recipients=1,
+    )
+    overview = selectors.intake_overview(
+        municipality=municipality, cycle=cycle, sector=sector, status=status
+    )
+    fields = ("pk", "analysis_status", "analysis_pk", "last_reminder_at", "has_school_user")
+    for bottom, top in ((0, 10), (10, 20), (20, 30)):
+        expected = list(with_total(overview.schools)[bottom:top])
+        with django_assert_num_queries(1):
+            got = overview.read(bottom, top)
+        assert [[getattr(s, f) for f in fields] for s in got] == [
+            [getattr(s, f) for f in fields] for s in expected
+        ]
+        assert {s.pagination_total for s in got} == {s.pagination_total for s in expected}
+    assert overview.read(0, 50), "the filters leave rows to compare"

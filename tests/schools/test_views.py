@@ -252,3 +252,52 @@ def test_partner_list_query_count_does_not_grow(officer_client, municipality):
         PartnerOrganisationFactory(municipality=municipality).schools.set(schools)
 
     assert count_queries(officer_client, path) == with_1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {},
+        {"sector": School.Sector.SO},
+        {"denomination": "Rooms-Katholiek", "sort": "-plaats"},
+        {"status": "inactief", "sort": "leerlingen"},
+        {"status": "alle", "sort": "-leerlingen", "board": True},
+    ],
+)
+def test_the_prepared_school_page_reads_what_the_search_lists(
+    municipality, other_municipality, filters, django_assert_num_queries
+):
+    """``school_page_reader`` (a prepared query per filter shape and page) gives the rows, the
+    pupils of the count date and the count of ``school_search``; a search text has none."""
+    from core.pagination import with_total
+    from schools import selectors
+
+    board = SchoolBoardFactory()
+    for i in range(14):
+        school = SchoolFactory(
+            municipality=municipality,
+            name=f"School {i % 5} {i}",
+            city=f"Plaats {i % 3}",
+            sector=School.Sector.SO if i % 4 == 0 else School.Sector.BO,
+            denomination="Rooms-Katholiek" if i % 2 else "Openbaar",
+            is_active=i % 6 != 0,
+            board=board if i % 3 else None,
+        )
+        PupilCountFactory(school=school, year=2025, count=100 + i)
+        PupilCountFactory(school=school, year=2024, count=50 + i)
+    SchoolFactory(municipality=other_municipality, name="School 0 elders")
+    if filters.pop("board", False):
+        filters["board"] = board
+    read = selectors.school_page_reader(municipality=municipality, year=2025, **filters)
+    search = selectors.school_search(municipality=municipality, year=2025, **filters)
+    fields = ("pk", "latest_pupils", "latest_suppressed", "pagination_total")
+    for bottom, top in ((0, 4), (4, 8), (8, 50)):
+        expected = [[getattr(s, f) for f in fields] for s in with_total(search)[bottom:top]]
+        with django_assert_num_queries(1):
+            got = read(bottom, top)
+            boards = [s.board for s in got]  # select_related came along
+        assert [[getattr(s, f) for f in fields] for s in got] == expected
+        assert len(boards) == len(expected)
+    assert read(0, 50), "the filters leave rows to compare"
+    assert selectors.school_page_reader(municipality=municipality, year=2025, q="School") is None
