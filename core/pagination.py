@@ -35,18 +35,20 @@ def paginate(
     two queries as before.
 
     ``read``: the same in a query of the caller's (a prepared one, core.prepared): ``read(bottom,
-    top)`` gives rows ``bottom`` to ``top`` of ``items`` read ``with_total``. ``items`` may then
-    be a function that gives the queryset: it is built only for a page past the end or an empty
-    list."""
+    top)`` gives rows ``bottom`` to ``top`` of ``items`` read ``with_total``. ``items`` may be a
+    function that gives the list or queryset: with ``read`` it is built only for a page past the
+    end or an empty list."""
     number = request.GET.get(PAGE_PARAMETER)
     page = None
-    if read is None and count_with_rows and isinstance(items, QuerySet):
-        if not items.query.distinct:
+    if read is not None:
+        page = _page_with_count(read, per_page, number)
+    else:
+        if callable(items):
+            items = items()
+        if count_with_rows and isinstance(items, QuerySet) and not items.query.distinct:
             page = _page_with_count(
                 lambda bottom, top: list(with_total(items)[bottom:top]), per_page, number
             )
-    elif read is not None:
-        page = _page_with_count(read, per_page, number)
     if page is None:
         page = Paginator(items() if callable(items) else items, per_page).get_page(number)
     query = request.GET.copy()

@@ -301,3 +301,25 @@ def test_the_prepared_school_page_reads_what_the_search_lists(
         assert len(boards) == len(expected)
     assert read(0, 50), "the filters leave rows to compare"
     assert selectors.school_page_reader(municipality=municipality, year=2025, q="School") is None
+
+
+@pytest.mark.django_db
+def test_a_search_reads_its_page_with_the_count_in_one_query_as_the_plain_list(
+    officer_client, municipality
+):
+    """The plain list reads a prepared page, a search text the queryset: both read the page and
+    its count in one query (rows carrying COUNT(*) OVER ()), no separate count."""
+    for i in range(7):
+        school = SchoolFactory(municipality=municipality, name=f"Regenboog {i}")
+        PupilCountFactory(school=school)
+    path = url("school_list", municipality)
+    for params in ({"sort": "-leerlingen"}, {"q": "Regenboog", "sort": "-leerlingen"}):
+        with CaptureQueriesContext(connection) as queries:
+            response = officer_client.get(path, params)
+        assert response.status_code == 200
+        rows = [q["sql"] for q in queries if q["sql"].startswith('SELECT "schools_school"."id"')]
+        assert len(rows) == 1 and "OVER" in rows[0], params
+        assert not [q for q in queries if q["sql"].startswith("SELECT COUNT(*)")], params
+        assert response.context["page"].paginator.count == 7
+    response = officer_client.get(path, {"q": "Regenboog 3"})
+    assert [s.name for s in response.context["page"].object_list] == ["Regenboog 3"]
