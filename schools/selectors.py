@@ -342,34 +342,38 @@ def _school_list(
     return schools.order_by(*SCHOOL_SORTS.get(sort, SCHOOL_SORTS["naam"]))
 
 
-def school_search(
+def _filters(
     *,
-    municipality: Municipality,
     q: str = "",
     sector: str = "",
     board: SchoolBoard | None = None,
     denomination: str = "",
     status: str = "actief",
     sort: str = "naam",
-    year: int | None = None,
+) -> dict:
+    """The school list's filters (``SchoolFilterForm.filters``) as ``_school_list`` takes them."""
+    return {
+        "q": q,
+        "sector": sector or None,
+        "board_id": None if board is None else board.pk,
+        "denomination": denomination or None,
+        "status": status,
+        "sort": sort if sort in SCHOOL_SORTS else "naam",
+    }
+
+
+def school_search(
+    *, municipality: Municipality, year: int | None = None, **filters
 ) -> QuerySet[School]:
-    """The municipality's school locations, filtered, with the pupils of ``year`` annotated."""
-    return _school_list(
-        municipality.pk,
-        year,
-        q=q,
-        sector=sector or None,
-        board_id=None if board is None else board.pk,
-        denomination=denomination or None,
-        status=status,
-        sort=sort,
-    )
+    """The municipality's school locations, filtered (``q``, ``sector``, ``board``,
+    ``denomination``, ``status``, ``sort``), with the pupils of ``year`` annotated."""
+    return _school_list(municipality.pk, year, **_filters(**filters))
 
 
 # A page of the list without a search text, compiled once per process and shape (the count
-# date, which filters are set, the status, the order, the slice): building and compiling it took most of a
-# millisecond a view. A search text is written into LIKE patterns, which a prepared query
-# cannot take as parameters: that list is built per view.
+# date, which filters are set, the status, the order, the slice): building and compiling it
+# took most of a millisecond a view. A search text is written into LIKE patterns, which a
+# prepared query cannot take as parameters: that list is built per view.
 @functools.lru_cache(maxsize=128)
 def _school_page(
     year: int,
@@ -399,29 +403,19 @@ def _school_page(
 
 
 def school_page_reader(
-    *,
-    municipality: Municipality,
-    q: str = "",
-    sector: str = "",
-    board: SchoolBoard | None = None,
-    denomination: str = "",
-    status: str = "actief",
-    sort: str = "naam",
-    year: int | None = None,
+    *, municipality: Municipality, year: int | None = None, **filters
 ) -> Callable[[int, int], list[School]] | None:
     """``core.pagination.paginate``'s ``read`` for ``school_search`` with the same filters: a
     page of it with the count of all (one prepared query), or None for a search text or without
     a count date (the list is then paged from the queryset)."""
-    if q or year is None:
+    args = _filters(**filters)
+    if args["q"] or year is None:
         return None
-    chosen: dict = {}
-    if sector:
-        chosen["sector"] = sector
-    if board is not None:
-        chosen["board_id"] = board.pk
-    if denomination:
-        chosen["denomination"] = denomination
-    sort = sort if sort in SCHOOL_SORTS else "naam"
+    chosen = {
+        name: args[name]
+        for name in ("sector", "board_id", "denomination")
+        if args[name] is not None
+    }
 
     def read(bottom: int, top: int) -> list[School]:
         page = _school_page(
@@ -429,8 +423,8 @@ def school_page_reader(
             "sector" in chosen,
             "board_id" in chosen,
             "denomination" in chosen,
-            status,
-            sort,
+            args["status"],
+            args["sort"],
             bottom,
             top,
         )
