@@ -47,3 +47,15 @@ REPORTS_BUILD_IN_THREAD = False
 # Seeding the demo without its PDFs (a dozen tests seed it); the tests that look at the demo's
 # reports (demo of today, English pages, layout journeys, backup drill) turn it on.
 DEMO_REPORTS = False
+
+# SQLite (the embedded default, `make test` without DATABASE_URL): the test database is a file,
+# not Django's in-memory database. Threads share an in-memory database through SQLite's shared
+# cache, which answers a second writer (or a writer meeting a reader) with "database table is
+# locked" at once, without waiting: the report build thread of `make run` (tests/reports/
+# test_resilience.py) then failed its job now and then. A file waits on a lock (the busy
+# timeout), as `make run`'s database does. One file per xdist process (pytest-django adds the
+# worker to the name), in the temporary folder.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(Path(tempfile.gettempdir()) / "npo-platform-test.sqlite3")
+    }
