@@ -400,3 +400,67 @@ def multiply(*, slug: str = "utrecht", factor: int = 10, stdout=None) -> dict:
     if stdout is not None:
         stdout.write(f"{municipality.name} ×{factor}: originals {counts}\n")
     return {"multiplied": True, **counts}
+
+
+def background(*, municipalities: int, skip: str = "utrecht", goals: int = 10, stdout=None) -> dict:
+    """Other tenants' rows, for the page bench's ``--background``: ``_fill``'s content (a cycle,
+    school analyses, budgets, report jobs) in the ``municipalities`` largest municipalities
+    without a cycle (never ``skip``), each cycle with ``goals`` goals of two activities with
+    three progress updates each. A production database holds every municipality's rows; a
+    database with one municipality's rows only gives PostgreSQL's planner tables so small that
+    it scans them whole (see ``bench_pages --background``). Idempotent like ``build``."""
+    from cycles.models import Activity, ActivityStatus, Cycle, Goal, ProgressUpdate
+    from municipalities.models import Municipality
+    from schools.models import Intervention
+
+    rng = random.Random(20261201)
+    interventions = list(Intervention.objects.order_by("pk"))
+    candidates = list(
+        Municipality.objects.filter(is_active=True)
+        .exclude(slug=skip)
+        .annotate(n=Count("schools", filter=Q(schools__is_active=True)))
+        .order_by("-n", "name")[: municipalities + 3]
+    )
+    filled = 0
+    for municipality in candidates:
+        if filled >= municipalities:
+            break
+        if Cycle.objects.for_municipality(municipality).exists():
+            continue
+        with transaction.atomic():
+            _fill(municipality, rng, interventions)
+            cycle = Cycle.objects.for_municipality(municipality).get(title=BENCH_TITLE)
+            made = Goal.objects.bulk_create(
+                Goal(
+                    municipality=municipality,
+                    cycle=cycle,
+                    title=f"Doel {n + 1}",
+                    indicator="Aandeel leerlingen op streefniveau",
+                    baseline=Decimal(50 + n),
+                    target_value=Decimal(60 + n),
+                    unit="%",
+                    deadline=datetime.date(2025, 7, 1),
+                )
+                for n in range(goals)
+            )
+            activities = Activity.objects.bulk_create(
+                Activity(municipality=municipality, goal=goal, title=f"Activiteit {k + 1}")
+                for goal in made
+                for k in range(2)
+            )
+            ProgressUpdate.objects.bulk_create(
+                ProgressUpdate(
+                    municipality=municipality,
+                    activity=activity,
+                    date=datetime.date(2024, 3 * k + 1, 15),
+                    narrative="Voortgang volgens plan.",
+                    measured_value=Decimal(50 + rng.randint(0, 12)),
+                    status=ActivityStatus.RUNNING,
+                )
+                for activity in activities
+                for k in range(3)
+            )
+        filled += 1
+    if stdout is not None:
+        stdout.write(f"Achtergrond: {filled} gemeenten gevuld.\n")
+    return {"filled": filled}

@@ -13,6 +13,14 @@ drops both first), migrated, and grown by ``bench_data.multiply``: 10× Utrecht'
 goals, activities, progress updates, spending goals, commitments, spending and report versions.
 Both are then ``ANALYZE``d, as autovacuum keeps a production database.
 
+``--background N`` (with another ``--database-url``: the set-up of an existing database is not
+redone) also fills N other municipalities in both databases before the copy
+(``bench_data.background``: a cycle of ten goals with activities and progress updates, school
+analyses, budgets, report jobs). The standard databases hold the demo's three municipalities, so
+the tenant tables are nearly Utrecht's alone: PostgreSQL then scans them whole (a hash join over
+every progress update for each goal's progress subquery), where a production database with every
+municipality's rows gets index lookups. Utrecht's own rows are the same either way.
+
 The measuring process logs in with
 ``django.test.Client.force_login`` (a session that has given its second factor, as after the
 second step: the two-factor middleware checks it and lets it through) and requests every page
@@ -86,7 +94,7 @@ def _exists(conn, name: str) -> bool:
     return bool(conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone())
 
 
-def setup(url: str, url_10x: str, *, fresh: bool) -> None:
+def setup(url: str, url_10x: str, *, fresh: bool, background: int = 0) -> None:
     name, name_10x = url.rsplit("/", 1)[1], url_10x.rsplit("/", 1)[1]
     with _admin(url) as conn:
         if fresh:
@@ -102,6 +110,13 @@ def setup(url: str, url_10x: str, *, fresh: bool) -> None:
     # Static files before the demo: its reports' PDFs link the manifest's names (DEBUG off).
     run([*manage, "collectstatic", "--no-input", "-v", "0"], env)
     run([*manage, "seed_demo", "--force"], env, stdout=subprocess.DEVNULL)
+    if background:
+        # Other tenants' rows, in both databases (before the 10x copy): see --background.
+        code = (
+            "import django, sys; django.setup(); from bench_data import background; "
+            f"print(background(municipalities={background}, skip={SLUG!r}, stdout=sys.stdout))"
+        )
+        run([str(BIN / "python"), "-c", code], env)
     with _admin(url) as conn:
         if not _exists(conn, name_10x):
             # A copy of the 1× database (nobody may be connected to it meanwhile).
@@ -359,6 +374,17 @@ def main() -> None:
     parser.add_argument("--database-url", default=DEFAULT_URL)
     parser.add_argument("--skip-setup", action="store_true", help="use the databases as they are")
     parser.add_argument("--fresh", action="store_true", help="drop both databases and set up anew")
+    parser.add_argument(
+        "--background",
+        type=int,
+        default=0,
+        metavar="N",
+        help=(
+            "set-up only: also fill N other municipalities (a cycle of ten goals with activities "
+            "and progress updates, analyses, budgets) in both databases, as a production database "
+            "holds every tenant's rows; use another --database-url for it"
+        ),
+    )
     parser.add_argument("--rounds", type=int, default=15, help="timed requests per page")
     parser.add_argument("--scale", type=int, choices=[1, FACTOR], action="append")
     parser.add_argument("--pages", nargs="*", help="only these pages (names as printed)")
@@ -383,7 +409,7 @@ def main() -> None:
         return
 
     if not args.skip_setup:
-        setup(url, f"{url}_{FACTOR}x", fresh=args.fresh)
+        setup(url, f"{url}_{FACTOR}x", fresh=args.fresh, background=args.background)
     cmd = [str(BIN / "python"), __file__, "--inside", "--rounds", str(args.rounds)]
     cmd += ["--database-url", url]
     for scale in args.scale or []:
