@@ -159,10 +159,6 @@ class Overview:
     read: Callable[[int, int], list[School]]
 
     @property
-    def schools(self) -> QuerySet[School]:
-        return self.shown()
-
-    @property
     def percent(self) -> int:
         return round(100 * self.received / self.total) if self.total else 0
 

@@ -35,7 +35,13 @@ PO_SECTORS = tuple(s for s in School.Sector.values if s != School.Sector.VO)
 
 # The latest count date of all: asked on every dashboard and school list view, compiled once
 # per process (core.prepared); the year's index answers it at once.
-_latest_count = Prepared(lambda: PupilCount.objects.only("year").order_by("-year")[:1])
+def _newest_first() -> QuerySet[PupilCount]:
+    """The count dates, newest first: the one rule of "the latest count date", read on its own
+    (``latest_pupil_year``) or as a subquery of the dashboard's pupil read (``_latest_year``)."""
+    return PupilCount.objects.order_by("-year")
+
+
+_latest_count = Prepared(lambda: _newest_first().only("year")[:1])
 
 
 def latest_pupil_year(*, sectors: Iterable[str] | None = None) -> int | None:
@@ -193,7 +199,7 @@ def pupil_figures(
 def _latest_year() -> Subquery:
     """``latest_pupil_year()`` as a subquery: the database answers it once, from the year's
     index, before the read that uses it."""
-    return Subquery(PupilCount.objects.order_by("-year").values("year")[:1])
+    return Subquery(_newest_first().values("year")[:1])
 
 
 # The dashboard's pupil read: one municipality's pupils on the NPO's count date and the latest,
